@@ -1,0 +1,162 @@
+#include "clicommands.h"
+
+#include <database/sqldatabase.h>
+#include <errors.h>
+#include <scenario/runner.h>
+#include <time/duration.h>
+#include <trace/mermaid.h>
+#include <trace/tracejson.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+namespace cachelab::cli {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("cli", text);
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes, QTextStream &err)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        err << tr("cachelab-cli: cannot write %1: %2\n").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QJsonObject resultJson(const scenario::RunResult &r)
+{
+    QJsonArray failures;
+    for (const auto &f : r.failures) {
+        failures.append(QJsonObject{{QStringLiteral("line"), f.line},
+                                    {QStringLiteral("text"), f.text},
+                                    {QStringLiteral("actual"), f.actual}});
+    }
+    QJsonObject metrics;
+    for (auto it = r.metrics.cbegin(); it != r.metrics.cend(); ++it)
+        metrics.insert(it.key(), it.value());
+    QJsonObject json{
+        {QStringLiteral("expectations"),
+         QJsonObject{{QStringLiteral("passed"), r.passed},
+                     {QStringLiteral("failed"), int(r.failures.size())},
+                     {QStringLiteral("failures"), failures}}},
+        {QStringLiteral("metrics"), metrics},
+        {QStringLiteral("virtual_time_us"), r.virtualTime},
+    };
+    if (!r.fatal.isEmpty())
+        json.insert(QStringLiteral("error"), r.fatal);
+    return json;
+}
+
+} // namespace
+
+int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr("Runs a Cache Lab scenario and checks its expectations."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"), tr("The scenario file (*.cls)."));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  tr("Print the outcome as one JSON object."));
+    const QCommandLineOption mermaid(QStringLiteral("mermaid"),
+                                     tr("Write the sequence diagram as Mermaid text to OUT."),
+                                     QStringLiteral("OUT"));
+    const QCommandLineOption trace(QStringLiteral("trace"),
+                                   tr("Write every message of the run as JSON to OUT."),
+                                   QStringLiteral("OUT"));
+    const QCommandLineOption db(QStringLiteral("db"),
+                                tr("Use the SQLite database file PATH (default: in memory)."),
+                                QStringLiteral("PATH"));
+    const QCommandLineOption redis(QStringLiteral("redis"),
+                                   tr("Use the Redis server at URL as the shared cache."),
+                                   QStringLiteral("URL"));
+    parser.addOptions({json, mermaid, trace, db, redis});
+
+    if (!parser.parse(arguments)) {
+        err << tr("cachelab-cli run: %1\n").arg(parser.errorText());
+        return InvalidInput;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return Passed;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.size() != 1) {
+        err << tr("cachelab-cli run: expected exactly one scenario file, got %1\n")
+                   .arg(files.size());
+        return InvalidInput;
+    }
+    if (parser.isSet(redis)) {
+        err << tr("cachelab-cli run: --redis: this build of Cache Lab has no Redis backend yet\n");
+        return InvalidInput;
+    }
+
+    auto parsed = scenario::parseFile(files.constFirst());
+    if (auto *error = std::get_if<scenario::ParseError>(&parsed)) {
+        err << error->toString() << u'\n';
+        return InvalidInput;
+    }
+    scenario::Scenario scenario = std::get<scenario::Scenario>(std::move(parsed));
+
+    std::unique_ptr<Database> database;
+    try {
+        if (parser.isSet(db))
+            database = std::make_unique<SqlDatabase>(parser.value(db));
+    } catch (const Error &e) {
+        err << tr("cachelab-cli run: --db: %1\n").arg(e.message());
+        return InvalidInput;
+    }
+
+    LabConfig base;
+    const bool wantTrace = parser.isSet(mermaid) || parser.isSet(trace);
+    base.tracing = wantTrace;
+    base.traceCapacity = wantTrace ? 2'000'000 : 1;
+    std::unique_ptr<scenario::Runner> runner;
+    try {
+        runner = std::make_unique<scenario::Runner>(std::move(scenario), nullptr,
+                                                    std::move(database), base);
+    } catch (const Error &e) {
+        err << tr("cachelab-cli run: %1\n").arg(e.message());
+        return InvalidInput;
+    }
+    const scenario::RunResult result = runner->run();
+    Lab &lab = runner->lab();
+
+    if (parser.isSet(mermaid)
+        && !writeFile(parser.value(mermaid), toMermaid(lab.trace().events(), lab.clients()).toUtf8(), err))
+        return InvalidInput;
+    if (parser.isSet(trace)) {
+        const QJsonObject traceJson = traceToJson(lab.trace().events(), lab.clients());
+        if (!writeFile(parser.value(trace), QJsonDocument(traceJson).toJson(QJsonDocument::Indented), err))
+            return InvalidInput;
+    }
+
+    const QString file = runner->scenario().fileName;
+    if (parser.isSet(json)) {
+        out << QString::fromUtf8(QJsonDocument(resultJson(result)).toJson(QJsonDocument::Compact))
+            << u'\n';
+    } else {
+        for (const auto &f : result.failures)
+            out << QStringLiteral("%1:%2: expected %3, got %4\n").arg(file).arg(f.line).arg(f.text, f.actual);
+        if (!result.fatal.isEmpty())
+            out << result.fatal << u'\n';
+        out << tr("%1: %2 expectation(s) held, %3 failed; %4 of virtual time\n")
+                   .arg(file)
+                   .arg(result.passed)
+                   .arg(result.failures.size())
+                   .arg(formatDuration(result.virtualTime));
+    }
+    return result.ok() ? Passed : ExpectationsFailed;
+}
+
+} // namespace cachelab::cli

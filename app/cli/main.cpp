@@ -1,0 +1,52 @@
+#include "clicommands.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+QString usage()
+{
+    return QCoreApplication::translate(
+        "cli",
+        "Usage: cachelab-cli COMMAND [options]\n"
+        "\n"
+        "Commands:\n"
+        "  run FILE       Run a scenario (*.cls) and check its expectations.\n"
+        "                 Options: --json, --mermaid OUT, --trace OUT, --db PATH\n"
+        "\n"
+        "  cachelab-cli run --help   shows the options of run.\n"
+        "\n"
+        "Exit status: 0 every expectation held, 1 one failed, 2 invalid input.\n");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Cache Lab"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("cachelab.example.org"));
+    QCoreApplication::setApplicationName(QStringLiteral("cachelab-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CACHELAB_VERSION));
+
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    const QStringList args = app.arguments();
+    const QString command = args.value(1);
+    if (command.isEmpty() || command == u"--help" || command == u"-h" || command == u"help") {
+        out << usage();
+        return command.isEmpty() ? cachelab::cli::InvalidInput : cachelab::cli::Passed;
+    }
+    if (command == u"--version" || command == u"-v") {
+        out << QStringLiteral("cachelab-cli %1\n").arg(QCoreApplication::applicationVersion());
+        return cachelab::cli::Passed;
+    }
+    if (command == u"run")
+        return cachelab::cli::run(args.mid(1), out, err);
+    err << QCoreApplication::translate("cli", "cachelab-cli: unknown command \"%1\"\n\n").arg(command)
+        << usage();
+    return cachelab::cli::InvalidInput;
+}

@@ -1,0 +1,262 @@
+#include "sqldatabase.h"
+
+#include "../errors.h"
+
+#include <QAtomicInt>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlError>
+
+namespace cachelab {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("SqlDatabase", text);
+}
+
+QString nextConnectionName()
+{
+    static QAtomicInt counter;
+    return QStringLiteral("cachelab-db-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+// The error classes a person can act on, told apart by SQLite's primary result codes.
+DatabaseError::Kind kindOf(const QSqlError &error)
+{
+    const int code = error.nativeErrorCode().toInt() & 0xff;
+    switch (code) {
+    case 5: // SQLITE_BUSY
+    case 6: // SQLITE_LOCKED
+        return DatabaseError::Kind::Locked;
+    case 8: // SQLITE_READONLY
+        return DatabaseError::Kind::ReadOnly;
+    case 14: // SQLITE_CANTOPEN
+        return DatabaseError::Kind::Open;
+    default:
+        return DatabaseError::Kind::Query;
+    }
+}
+
+} // namespace
+
+SqlDatabase::SqlDatabase(const QString &path)
+    : m_path(path)
+    , m_connection(nextConnectionName())
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    if (!db.isValid()) {
+        QSqlDatabase::removeDatabase(m_connection);
+        throw DatabaseError(DatabaseError::Kind::Open,
+                            tr("The SQLite driver of Qt SQL is not installed (Debian: "
+                               "libqt6sql6-sqlite)."));
+    }
+    db.setDatabaseName(path);
+    // Wait a little for a lock held by another program, never long enough to freeze a window.
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=250"));
+    const bool opened = db.open();
+    try {
+        if (!opened)
+            fail(db.lastError(), "open");
+        QSqlQuery setup(db);
+        if (path != u":memory:") {
+            // WAL lets a reader (the GUI's database panel, another process) look while we write.
+            if (!setup.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
+                fail(setup.lastError(), "open");
+        }
+        if (!setup.exec(QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS records ("
+                " key TEXT PRIMARY KEY NOT NULL,"
+                " value BLOB NOT NULL,"
+                " version INTEGER NOT NULL,"
+                " updated_us INTEGER NOT NULL,"
+                " deleted INTEGER NOT NULL DEFAULT 0)")))
+            fail(setup.lastError(), "open");
+        if (!setup.exec(QStringLiteral("SELECT key, version, deleted FROM records")))
+            fail(setup.lastError(), "open");
+        while (setup.next())
+            m_truth.insert(setup.value(0).toString(),
+                           Truth{setup.value(1).toLongLong(), setup.value(2).toInt() != 0});
+
+        m_load = QSqlQuery(db);
+        m_upsert = QSqlQuery(db);
+        m_delete = QSqlQuery(db);
+        if (!m_load.prepare(QStringLiteral(
+                "SELECT value, version FROM records WHERE key = ? AND deleted = 0")))
+            fail(m_load.lastError(), "open");
+        if (!m_upsert.prepare(QStringLiteral(
+                "INSERT INTO records (key, value, version, updated_us, deleted)"
+                " VALUES (?, ?, 1, ?, 0)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+                " version = records.version + 1, updated_us = excluded.updated_us, deleted = 0"
+                " RETURNING version")))
+            fail(m_upsert.lastError(), "open");
+        if (!m_delete.prepare(QStringLiteral(
+                "UPDATE records SET value = x'', version = version + 1, updated_us = ?,"
+                " deleted = 1 WHERE key = ? AND deleted = 0 RETURNING version")))
+            fail(m_delete.lastError(), "open");
+    } catch (...) {
+        m_load = QSqlQuery();
+        m_upsert = QSqlQuery();
+        m_delete = QSqlQuery();
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(m_connection);
+        throw;
+    }
+}
+
+SqlDatabase::~SqlDatabase()
+{
+    m_load = QSqlQuery();
+        m_upsert = QSqlQuery();
+        m_delete = QSqlQuery();
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QString SqlDatabase::describe() const
+{
+    if (m_path == u":memory:")
+        return tr("SQLite in memory");
+    return tr("SQLite at %1").arg(QFileInfo(m_path).absoluteFilePath());
+}
+
+void SqlDatabase::fail(const QSqlError &error, const char *what) const
+{
+    const auto kind = kindOf(error);
+    const QString where = m_path == u":memory:" ? tr("the in-memory database")
+                                                 : QFileInfo(m_path).absoluteFilePath();
+    const QString reason = error.databaseText().isEmpty() ? error.text() : error.databaseText();
+    switch (kind) {
+    case DatabaseError::Kind::Locked:
+        throw DatabaseError(kind, tr("The database %1 is locked by another program; close it or "
+                                     "choose another file.").arg(where));
+    case DatabaseError::Kind::ReadOnly:
+        throw DatabaseError(kind, tr("The database %1 cannot be written (%2); choose a file in a "
+                                     "folder you can write to.").arg(where, reason));
+    default:
+        if (qstrcmp(what, "open") == 0) {
+            throw DatabaseError(DatabaseError::Kind::Open,
+                                tr("Cannot open the database %1: %2. Choose a file in a folder "
+                                   "you can write to, or use :memory:.").arg(where, reason));
+        }
+        throw DatabaseError(kind, tr("The database %1 failed to %2: %3")
+                                      .arg(where, QLatin1String(what), reason));
+    }
+}
+
+void SqlDatabase::exec(QSqlQuery &query, const char *what)
+{
+    if (!query.exec())
+        fail(query.lastError(), what);
+}
+
+std::optional<Record> SqlDatabase::load(const QString &key)
+{
+    m_load.bindValue(0, key);
+    exec(m_load, "read");
+    std::optional<Record> result;
+    if (m_load.next())
+        result = Record{m_load.value(0).toByteArray(), m_load.value(1).toLongLong()};
+    m_load.finish();
+    return result;
+}
+
+qint64 SqlDatabase::applyRow(const RowWrite &row, TimeUs at)
+{
+    if (row.value) {
+        m_upsert.bindValue(0, row.key);
+        m_upsert.bindValue(1, *row.value);
+        m_upsert.bindValue(2, at);
+        exec(m_upsert, "write");
+        const qint64 version = m_upsert.next() ? m_upsert.value(0).toLongLong() : 0;
+        m_upsert.finish();
+        return version;
+    }
+    m_delete.bindValue(0, at);
+    m_delete.bindValue(1, row.key);
+    exec(m_delete, "delete");
+    const qint64 newVersion = m_delete.next() ? m_delete.value(0).toLongLong() : version(row.key);
+    m_delete.finish();
+    return newVersion;
+}
+
+qint64 SqlDatabase::store(const QString &key, const QByteArray &value, TimeUs at)
+{
+    return writeBatch({RowWrite{key, value}}, at).constFirst();
+}
+
+qint64 SqlDatabase::remove(const QString &key, TimeUs at)
+{
+    return writeBatch({RowWrite{key, std::nullopt}}, at).constFirst();
+}
+
+QList<qint64> SqlDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    if (!db.transaction())
+        fail(db.lastError(), "begin a transaction");
+    QList<qint64> versions;
+    versions.reserve(rows.size());
+    try {
+        for (const RowWrite &row : rows)
+            versions.append(applyRow(row, at));
+    } catch (...) {
+        m_upsert.finish();
+        m_delete.finish();
+        db.rollback();
+        throw;
+    }
+    if (!db.commit()) {
+        const QSqlError error = db.lastError();
+        db.rollback();
+        fail(error, "commit");
+    }
+    // Only now is it true: the mirror never holds a version that was rolled back.
+    for (qsizetype i = 0; i < rows.size(); ++i)
+        m_truth.insert(rows[i].key, Truth{versions[i], !rows[i].value.has_value()});
+    return versions;
+}
+
+qint64 SqlDatabase::version(const QString &key) const
+{
+    return m_truth.value(key).version;
+}
+
+bool SqlDatabase::exists(const QString &key) const
+{
+    const auto it = m_truth.constFind(key);
+    return it != m_truth.cend() && !it->deleted;
+}
+
+QList<RowInfo> SqlDatabase::rows()
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.setForwardOnly(true);
+    if (!query.exec(QStringLiteral(
+            "SELECT key, value, version, updated_us, deleted FROM records ORDER BY key")))
+        fail(query.lastError(), "list its rows");
+    QList<RowInfo> result;
+    while (query.next()) {
+        result.append(RowInfo{query.value(0).toString(), query.value(1).toByteArray(),
+                              query.value(2).toLongLong(), query.value(3).toLongLong(),
+                              query.value(4).toInt() != 0});
+    }
+    return result;
+}
+
+void SqlDatabase::clear()
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    if (!query.exec(QStringLiteral("DELETE FROM records")))
+        fail(query.lastError(), "clear");
+    m_truth.clear();
+}
+
+} // namespace cachelab

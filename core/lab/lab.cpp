@@ -1,0 +1,297 @@
+#include "lab.h"
+
+#include "../database/sqldatabase.h"
+#include "../patterns/around.h"
+#include "../patterns/cacheaside.h"
+#include "../patterns/circuitbreaker.h"
+#include "../patterns/multilevel.h"
+#include "../patterns/refreshahead.h"
+#include "../patterns/writebehind.h"
+#include "../patterns/writethrough.h"
+#include "../store/memorystore.h"
+
+#include <QAtomicInt>
+#include <QCoreApplication>
+
+namespace cachelab {
+
+namespace {
+
+QString tr(const char *text, int n = -1)
+{
+    return QCoreApplication::translate("Lab", text, nullptr, n);
+}
+
+QString newOrigin()
+{
+    static QAtomicInt labs;
+    return QStringLiteral("%1-%2")
+        .arg(QCoreApplication::applicationPid())
+        .arg(labs.fetchAndAddRelaxed(1));
+}
+
+} // namespace
+
+Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Database> db)
+    : m_config(std::move(config))
+    , m_scheduler(std::make_unique<Scheduler>())
+    , m_trace(m_config.traceCapacity)
+    , m_metrics(m_config.clients)
+    , m_random(m_config.seed)
+    , m_store(store ? std::move(store) : std::make_unique<MemoryStore>(m_scheduler->clock()))
+    , m_db(db ? std::move(db) : std::make_unique<SqlDatabase>())
+    , m_cacheProxy(ProxyEnv{*m_scheduler, m_trace, m_metrics, m_config.latencies}, *m_store)
+    , m_dbProxy(ProxyEnv{*m_scheduler, m_trace, m_metrics, m_config.latencies}, *m_db)
+    , m_env{*m_scheduler,          m_cacheProxy, m_dbProxy,
+            m_metrics,             m_trace,      m_config.options,
+            m_config.latencies,    m_random,     m_config.clients,
+            m_config.namespaceTag, newOrigin()}
+{
+    m_config.clients = std::clamp(m_config.clients, 1, 26);
+    m_trace.setEnabled(m_config.tracing);
+    for (int client = 0; client < m_config.clients; ++client) {
+        auto instance = std::make_unique<Instance>();
+        instance->pattern = makePattern(client, instance->lifetime);
+        m_instances.push_back(std::move(instance));
+    }
+    for (auto &instance : m_instances)
+        instance->pattern->start();
+}
+
+Lab::~Lab()
+{
+    // Coroutine frames go first, while everything they refer to still exists.
+    m_scheduler.reset();
+}
+
+std::unique_ptr<Pattern> Lab::makePattern(int client, const Lifetime &lifetime)
+{
+    switch (m_config.pattern) {
+    case PatternKind::CacheAside: return std::make_unique<CacheAside>(m_env, client, lifetime);
+    case PatternKind::WriteThrough: return std::make_unique<WriteThrough>(m_env, client, lifetime);
+    case PatternKind::WriteBehind: return std::make_unique<WriteBehind>(m_env, client, lifetime);
+    case PatternKind::RefreshAhead: return std::make_unique<RefreshAhead>(m_env, client, lifetime);
+    case PatternKind::Around: return std::make_unique<Around>(m_env, client, lifetime);
+    case PatternKind::MultiLevel: return std::make_unique<MultiLevel>(m_env, client, lifetime);
+    case PatternKind::CircuitBreaker:
+        return std::make_unique<CircuitBreaker>(m_env, client, lifetime);
+    }
+    Q_UNREACHABLE();
+}
+
+void Lab::setOperationListener(std::function<void(const Operation &)> listener)
+{
+    m_listener = std::move(listener);
+}
+
+const std::optional<Operation> &Lab::lastOperation(int client) const
+{
+    return m_instances[std::size_t(client)]->lastOperation;
+}
+
+const std::optional<Operation> &Lab::lastRead(int client) const
+{
+    return m_instances[std::size_t(client)]->lastRead;
+}
+
+Task<Operation> Lab::perform(Operation::Kind kind, int client, QString key, QByteArray value)
+{
+    Instance &instance = *m_instances[std::size_t(client)];
+    Operation op;
+    op.id = ++m_nextOperation;
+    op.kind = kind;
+    op.client = client;
+    op.key = key;
+    op.value = value;
+    op.startedAt = now();
+    m_running.insert(op.id);
+    if (kind == Operation::Kind::Read)
+        m_metrics.add(Counter::Reads, client);
+    else if (kind != Operation::Kind::Invalidate)
+        m_metrics.add(Counter::Writes, client);
+
+    const Caller c{&instance.lifetime, instance.lifetime.epoch(), op.id, Participant::app(client)};
+    Pattern &pattern = *instance.pattern;
+    try {
+        switch (kind) {
+        case Operation::Kind::Read: op.result = co_await pattern.read(c, key); break;
+        case Operation::Kind::Write: co_await pattern.write(c, key, value); break;
+        case Operation::Kind::Delete: co_await pattern.remove(c, key); break;
+        case Operation::Kind::Invalidate: co_await pattern.invalidate(c, key); break;
+        }
+        op.ok = true;
+    } catch (const InstanceCrashed &) {
+        op.crashed = true;
+        op.error = tr("the instance crashed before the operation finished");
+    } catch (const Error &e) {
+        op.error = e.message();
+    }
+    finish(op);
+    co_return op;
+}
+
+void Lab::finish(Operation &op)
+{
+    m_running.remove(op.id);
+    op.finishedAt = now();
+    if (op.crashed)
+        return; // nobody is left to see the outcome
+    const TimeUs took = op.finishedAt - op.startedAt;
+    if (op.kind == Operation::Kind::Read && op.ok) {
+        const QString truthKey = op.key;
+        op.truthVersion = m_db->version(truthKey);
+        if (op.result.found)
+            op.stale = op.result.version >= 0 && op.result.version < op.truthVersion;
+        else
+            op.stale = m_db->exists(truthKey);
+        if (op.stale)
+            m_metrics.add(Counter::StaleReads, op.client);
+    }
+    if (op.kind == Operation::Kind::Read)
+        m_metrics.readLatency().record(took);
+    else if (op.kind != Operation::Kind::Invalidate)
+        m_metrics.writeLatency().record(took);
+
+    if (m_trace.enabled()) {
+        TraceEvent e;
+        e.opId = op.id;
+        e.time = now();
+        e.from = e.to = Participant::app(op.client);
+        e.kind = EventKind::Return;
+        e.verb = op.ok ? (op.kind == Operation::Kind::Read ? Verb::Result : Verb::Ok) : Verb::Result;
+        e.key = op.key;
+        e.value = op.result.value;
+        e.version = op.result.version;
+        e.number = took;
+        if (!op.ok) {
+            e.flags |= Failure;
+            e.text = op.error;
+        } else if (op.kind == Operation::Kind::Read && !op.result.found) {
+            e.flags |= Negative;
+        }
+        if (op.stale) {
+            e.flags |= Stale;
+            e.text = op.result.found
+                         ? tr("stale: got v%1, the database has v%2")
+                               .arg(op.result.version)
+                               .arg(op.truthVersion)
+                         : tr("stale: got nothing, the database has v%1").arg(op.truthVersion);
+        }
+        m_trace.record(std::move(e));
+    }
+
+    Instance &instance = *m_instances[std::size_t(op.client)];
+    instance.lastOperation = op;
+    if (op.kind == Operation::Kind::Read)
+        instance.lastRead = op;
+    if (m_listener)
+        m_listener(op);
+}
+
+Task<void> Lab::detached(Task<Operation> op)
+{
+    co_await std::move(op);
+}
+
+quint64 Lab::start(Operation::Kind kind, int client, const QString &key, const QByteArray &value)
+{
+    const quint64 id = m_nextOperation + 1; // perform() takes this id synchronously
+    m_scheduler->spawn(detached(perform(kind, client, key, value)));
+    return id;
+}
+
+void Lab::runUntilDone(quint64 id)
+{
+    m_scheduler->runWhile([&] { return isRunning(id); });
+}
+
+void Lab::stateNote(Participant over, const QString &text, quint8 flags)
+{
+    if (!m_trace.enabled())
+        return;
+    TraceEvent e;
+    e.time = now();
+    e.from = e.to = over;
+    e.kind = EventKind::Note;
+    e.verb = Verb::Text;
+    e.flags = flags;
+    e.text = text;
+    m_trace.record(std::move(e));
+}
+
+void Lab::setCacheFailing(bool failing)
+{
+    if (failing == m_cacheProxy.failing())
+        return;
+    m_cacheProxy.setFailing(failing);
+    stateNote(Participant::cache(), failing ? tr("the cache is down") : tr("the cache is back"),
+              failing ? quint8(Failure) : quint8(NoFlags));
+}
+
+void Lab::setDatabaseFailing(bool failing)
+{
+    if (failing == m_dbProxy.failing())
+        return;
+    m_dbProxy.setFailing(failing);
+    stateNote(Participant::db(), failing ? tr("the database is down") : tr("the database is back"),
+              failing ? quint8(Failure) : quint8(NoFlags));
+}
+
+void Lab::crash(int client)
+{
+    Instance &instance = *m_instances[std::size_t(client)];
+    const int lost = instance.pattern->crash();
+    if (lost > 0)
+        m_metrics.add(Counter::LostWrites, client, lost);
+    instance.lifetime.endEpoch();
+    instance.retired.push_back(std::move(instance.pattern));
+    instance.lastOperation.reset();
+    instance.lastRead.reset();
+    stateNote(Participant::app(client), tr("crashed and restarted: in-process state is gone"),
+              Failure);
+    instance.pattern = makePattern(client, instance.lifetime);
+    instance.pattern->start();
+}
+
+void Lab::databasePut(const QString &key, const QByteArray &value)
+{
+    const qint64 version = m_db->store(key, value, now());
+    stateNote(Participant::db(),
+              tr("another system wrote %1 = %2 (v%3)").arg(key, displayValue(value)).arg(version));
+}
+
+void Lab::databaseDelete(const QString &key)
+{
+    m_db->remove(key, now());
+    stateNote(Participant::db(), tr("another system deleted %1").arg(key));
+}
+
+void Lab::databaseSeed(int rows)
+{
+    QList<RowWrite> batch;
+    batch.reserve(rows);
+    for (int i = 1; i <= rows; ++i)
+        batch.append(RowWrite{QStringLiteral("item:%1").arg(i), QStringLiteral("item %1").arg(i).toUtf8()});
+    m_db->writeBatch(batch, now());
+    stateNote(Participant::db(), tr("seeded %n row(s): item:1 …", rows));
+}
+
+bool Lab::busy() const
+{
+    if (!m_running.isEmpty())
+        return true;
+    for (const auto &instance : m_instances) {
+        if (instance->pattern->busy())
+            return true;
+    }
+    return false;
+}
+
+bool Lab::settle(TimeUs limit)
+{
+    const TimeUs deadline = now() + limit;
+    m_scheduler->runWhile([&] { return busy() && m_scheduler->nextEventTime() <= deadline; });
+    return !busy();
+}
+
+} // namespace cachelab

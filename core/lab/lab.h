@@ -1,0 +1,142 @@
+#pragma once
+
+#include "caller.h"
+#include "proxies.h"
+
+#include "../patterns/pattern.h"
+
+#include <QSet>
+
+#include <memory>
+#include <vector>
+
+namespace cachelab {
+
+/// How a lab is set up: the pattern and its options, the number of application instances,
+/// the modelled latencies, the random seed (TTL jitter) and tracing.
+struct LabConfig
+{
+    PatternKind pattern = PatternKind::CacheAside;
+    PatternOptions options;
+    int clients = 1;
+    Latencies latencies;
+    quint64 seed = 1;
+    qsizetype traceCapacity = 20000;
+    bool tracing = true;
+    /// Put in the names of this lab's queues and channels in the shared cache, so labs that
+    /// share one cache do not read each other's write-behind queues.
+    QString namespaceTag;
+};
+
+/// An application operation and, once it has finished, its outcome.
+struct Operation
+{
+    enum class Kind { Read, Write, Delete, Invalidate };
+    quint64 id = 0;
+    Kind kind = Kind::Read;
+    int client = 0;
+    QString key;
+    QByteArray value;       ///< what a write wrote
+    TimeUs startedAt = 0;
+    TimeUs finishedAt = -1; ///< -1 while running
+    bool ok = false;
+    bool crashed = false;   ///< its instance died before it finished
+    QString error;          ///< why it failed, for people
+    ReadResult result;      ///< what a read returned
+    bool stale = false;     ///< a read that returned an older version than the database held
+    qint64 truthVersion = 0; ///< the database's version when a read returned
+};
+
+/// A running lab: one virtual-time scheduler, the shared cache and database behind their
+/// instrumented proxies, and N application instances each running the chosen pattern. It is
+/// the one object the CLI, the scenario runner, the GUI and the benchmarks drive.
+class Lab
+{
+public:
+    /// Uses `store` and `db` if given; otherwise the embedded store and SQLite in memory.
+    explicit Lab(LabConfig config, std::unique_ptr<CacheStore> store = {},
+                 std::unique_ptr<Database> db = {});
+    ~Lab();
+    Lab(const Lab &) = delete;
+    Lab &operator=(const Lab &) = delete;
+
+    const LabConfig &config() const { return m_config; }
+    Scheduler &scheduler() { return *m_scheduler; }
+    TimeUs now() const { return m_scheduler->now(); }
+    TraceLog &trace() { return m_trace; }
+    Metrics &metrics() { return m_metrics; }
+    const Metrics &metrics() const { return m_metrics; }
+    CacheStore &store() { return *m_store; }
+    Database &database() { return *m_db; }
+    int clients() const { return int(m_instances.size()); }
+    Pattern &pattern(int client) { return *m_instances[std::size_t(client)]->pattern; }
+    const Pattern &pattern(int client) const { return *m_instances[std::size_t(client)]->pattern; }
+
+    // --- the application's operations --------------------------------------------------
+    /// Awaitable forms, for drivers that are coroutines themselves (benchmarks, workloads).
+    Task<Operation> perform(Operation::Kind kind, int client, QString key, QByteArray value = {});
+    /// Starts an operation and returns its id at once; isRunning(id) tells when it is over.
+    quint64 start(Operation::Kind kind, int client, const QString &key, const QByteArray &value = {});
+    bool isRunning(quint64 id) const { return m_running.contains(id); }
+    int inFlight() const { return int(m_running.size()); }
+    /// The last operation of `client` that finished, and the last read that finished.
+    const std::optional<Operation> &lastOperation(int client) const;
+    const std::optional<Operation> &lastRead(int client) const;
+    /// Called for every operation that finishes (the UI's adapter listens here).
+    void setOperationListener(std::function<void(const Operation &)> listener);
+
+    // --- the world around the application ------------------------------------------------
+    void setCacheFailing(bool failing);
+    void setDatabaseFailing(bool failing);
+    bool cacheFailing() const { return m_cacheProxy.failing(); }
+    bool databaseFailing() const { return m_dbProxy.failing(); }
+    /// The instance dies and restarts at once: in-process state is lost, work in flight is
+    /// abandoned; acknowledged writes that die with it are counted as lost.
+    void crash(int client);
+    /// Another system changes the database: no latency, counted in no metric.
+    void databasePut(const QString &key, const QByteArray &value);
+    void databaseDelete(const QString &key);
+    void databaseSeed(int rows);
+
+    // --- time ---------------------------------------------------------------------------
+    /// True while operations are in flight or background work is pending.
+    bool busy() const;
+    /// Lets time pass until nothing is busy; false if that did not happen within `limit`.
+    bool settle(TimeUs limit = 24 * 3600 * kSecond);
+    /// Lets `d` of virtual time pass, running everything due.
+    void advance(TimeUs d) { m_scheduler->runUntil(now() + d); }
+    /// Runs until operation `id` is over (or nothing is left to run).
+    void runUntilDone(quint64 id);
+
+private:
+    struct Instance
+    {
+        Lifetime lifetime;
+        std::unique_ptr<Pattern> pattern;
+        std::vector<std::unique_ptr<Pattern>> retired; // crashed; their coroutines may unwind
+        std::optional<Operation> lastOperation;
+        std::optional<Operation> lastRead;
+    };
+
+    std::unique_ptr<Pattern> makePattern(int client, const Lifetime &lifetime);
+    Task<void> detached(Task<Operation> op);
+    void finish(Operation &op);
+    void stateNote(Participant over, const QString &text, quint8 flags = NoFlags);
+
+    LabConfig m_config;
+    std::unique_ptr<Scheduler> m_scheduler;
+    TraceLog m_trace;
+    Metrics m_metrics;
+    Random m_random;
+    std::unique_ptr<CacheStore> m_store;
+    std::unique_ptr<Database> m_db;
+    CacheProxy m_cacheProxy;
+    DatabaseProxy m_dbProxy;
+    PatternEnv m_env;
+    std::vector<std::unique_ptr<Instance>> m_instances;
+    QSet<quint64> m_running;
+    quint64 m_nextOperation = 0;
+    std::function<void(const Operation &)> m_listener;
+};
+
+} // namespace cachelab

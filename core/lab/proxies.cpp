@@ -1,0 +1,416 @@
+#include "proxies.h"
+
+#include <QCoreApplication>
+
+namespace cachelab {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Proxies", text);
+}
+
+TimeUs firstHalf(TimeUs latency)
+{
+    return latency / 2;
+}
+
+void record(TraceLog &trace, const Caller &c, TimeUs now, TimeUs duration, Participant from,
+            Participant to, EventKind kind, Verb verb, const QString &key, TraceEvent details = {})
+{
+    details.opId = c.opId;
+    details.time = now;
+    details.duration = duration;
+    details.from = from;
+    details.to = to;
+    details.kind = kind;
+    details.verb = verb;
+    details.key = key;
+    if (c.from.role == Role::Queue || c.from.role == Role::Refresher)
+        details.flags |= Background;
+    trace.record(std::move(details));
+}
+
+} // namespace
+
+// --- CacheProxy ----------------------------------------------------------------------------
+
+CacheProxy::CacheProxy(ProxyEnv env, CacheStore &store)
+    : m_env(env)
+    , m_store(&store)
+{
+}
+
+TimeUs CacheProxy::sendCall(const Caller &c, Verb verb, const QString &key,
+                            const QByteArray &value, qint64 version, qint64 number)
+{
+    const TimeUs half = firstHalf(m_env.latencies.cache);
+    if (m_env.trace.enabled()) {
+        TraceEvent details;
+        details.value = value;
+        details.version = version;
+        details.number = number;
+        record(m_env.trace, c, m_env.scheduler.now(), half, c.from, Participant::cache(),
+               EventKind::Call, verb, key, std::move(details));
+    }
+    return half;
+}
+
+void CacheProxy::sendReply(const Caller &c, Verb verb, const QString &key, TimeUs duration,
+                           const TraceEvent &details)
+{
+    if (m_env.trace.enabled()) {
+        record(m_env.trace, c, m_env.scheduler.now(), duration, Participant::cache(), c.from,
+               EventKind::Return, verb, key, details);
+    }
+}
+
+std::optional<CacheError> CacheProxy::attempt(const std::function<void()> &op)
+{
+    if (m_failing)
+        return CacheError(CacheError::Kind::Unavailable, tr("the cache is down"));
+    try {
+        op();
+    } catch (const CacheError &e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
+void CacheProxy::replyFailure(const Caller &c, const QString &key, TimeUs duration,
+                              const CacheError &e)
+{
+    m_env.metrics.add(Counter::Errors, c.from.client);
+    TraceEvent details;
+    details.flags = Failure;
+    details.text = e.message();
+    sendReply(c, Verb::Failed, key, duration, details);
+}
+
+Task<std::optional<CachedRecord>> CacheProxy::get(Caller c, QString key)
+{
+    const TimeUs half = sendCall(c, Verb::Get, key);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    std::optional<CachedRecord> result;
+    const auto error = attempt([&] { result = m_store->get(key); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error) {
+        replyFailure(c, key, rest, *error);
+    } else if (result) {
+        TraceEvent details;
+        details.value = result->value;
+        details.version = result->version;
+        details.flags = result->absent ? Negative : NoFlags;
+        sendReply(c, Verb::Hit, key, rest, details);
+    } else {
+        sendReply(c, Verb::Miss, key, rest);
+    }
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return result;
+}
+
+Task<std::optional<std::pair<CachedRecord, TimeUs>>> CacheProxy::getWithTtl(Caller c, QString key)
+{
+    const TimeUs half = sendCall(c, Verb::GetWithTtl, key);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    std::optional<std::pair<CachedRecord, TimeUs>> result;
+    const auto error = attempt([&] { result = m_store->getWithTtl(key); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error) {
+        replyFailure(c, key, rest, *error);
+    } else if (result) {
+        TraceEvent details;
+        details.value = result->first.value;
+        details.version = result->first.version;
+        details.number = result->second;
+        details.flags = result->first.absent ? Negative : NoFlags;
+        sendReply(c, Verb::Hit, key, rest, details);
+    } else {
+        sendReply(c, Verb::Miss, key, rest);
+    }
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return result;
+}
+
+Task<void> CacheProxy::set(Caller c, QString key, CachedRecord record, TimeUs ttl)
+{
+    const TimeUs half = sendCall(c, Verb::Set, key, record.value, record.version, ttl);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    const auto error = attempt([&] { m_store->set(key, record, ttl); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error)
+        replyFailure(c, key, rest, *error);
+    else
+        sendReply(c, Verb::Ok, key, rest);
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+}
+
+Task<bool> CacheProxy::remove(Caller c, QString key)
+{
+    const TimeUs half = sendCall(c, Verb::Del, key);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    bool removed = false;
+    const auto error = attempt([&] { removed = m_store->remove(key); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error)
+        replyFailure(c, key, rest, *error);
+    else
+        sendReply(c, Verb::Ok, key, rest);
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return removed;
+}
+
+Task<void> CacheProxy::publish(Caller c, QString channel, QString key, QByteArray message)
+{
+    const TimeUs half = sendCall(c, Verb::Publish, key);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    const auto error = attempt([&] { m_store->publish(channel, message); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error)
+        replyFailure(c, key, rest, *error);
+    else
+        sendReply(c, Verb::Ok, key, rest);
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+}
+
+Task<void> CacheProxy::listPush(Caller c, QString list, QString key, QByteArray item)
+{
+    const TimeUs half = sendCall(c, Verb::ListPush, key);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    const auto error = attempt([&] { m_store->listPush(list, item); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error)
+        replyFailure(c, key, rest, *error);
+    else
+        sendReply(c, Verb::Ok, key, rest);
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+}
+
+Task<QList<QByteArray>> CacheProxy::listRange(Caller c, QString list)
+{
+    const TimeUs half = sendCall(c, Verb::ListRead, QString());
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    QList<QByteArray> items;
+    const auto error = attempt([&] { items = m_store->listRange(list); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error) {
+        replyFailure(c, QString(), rest, *error);
+    } else {
+        TraceEvent details;
+        details.number = items.size();
+        sendReply(c, Verb::Ok, QString(), rest, details);
+    }
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return items;
+}
+
+Task<void> CacheProxy::listDropFront(Caller c, QString list, int n)
+{
+    const TimeUs half = sendCall(c, Verb::ListAck, QString(), {}, 0, n);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    const auto error = attempt([&] { m_store->listDropFront(list, n); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error)
+        replyFailure(c, QString(), rest, *error);
+    else
+        sendReply(c, Verb::Ok, QString(), rest);
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+}
+
+// --- DatabaseProxy -------------------------------------------------------------------------
+
+DatabaseProxy::DatabaseProxy(ProxyEnv env, Database &db)
+    : m_env(env)
+    , m_db(db)
+{
+}
+
+namespace {
+
+// The database half of a call: trace, latency, fault, the same shape for every statement.
+struct DbCall
+{
+    ProxyEnv &env;
+    const Caller &c;
+    TimeUs latency;
+
+    TimeUs send(Verb verb, const QString &key, TraceEvent details = {}) const
+    {
+        const TimeUs half = firstHalf(latency);
+        if (env.trace.enabled()) {
+            record(env.trace, c, env.scheduler.now(), half, c.from, Participant::db(),
+                   EventKind::Call, verb, key, std::move(details));
+        }
+        return half;
+    }
+    void reply(Verb verb, const QString &key, TraceEvent details = {}) const
+    {
+        if (env.trace.enabled()) {
+            record(env.trace, c, env.scheduler.now(), latency - firstHalf(latency),
+                   Participant::db(), c.from, EventKind::Return, verb, key, std::move(details));
+        }
+    }
+    std::optional<DatabaseError> fail(const QString &key, const DatabaseError &e) const
+    {
+        env.metrics.add(Counter::Errors, c.from.client);
+        TraceEvent details;
+        details.flags = Failure;
+        details.text = e.message();
+        reply(Verb::Failed, key, details);
+        return e;
+    }
+};
+
+DatabaseError databaseDown()
+{
+    return DatabaseError(DatabaseError::Kind::Unavailable, tr("the database is down"));
+}
+
+} // namespace
+
+Task<std::optional<Record>> DatabaseProxy::load(Caller c, QString key)
+{
+    const DbCall call{m_env, c, m_env.latencies.dbRead};
+    co_await m_env.scheduler.sleep(call.send(Verb::Select, key));
+    c.checkAlive();
+    m_env.metrics.add(Counter::DbReads, c.from.client);
+    std::optional<Record> result;
+    std::optional<DatabaseError> error;
+    try {
+        if (m_failing)
+            throw databaseDown();
+        result = m_db.load(key);
+        TraceEvent details;
+        if (result) {
+            details.value = result->value;
+            details.version = result->version;
+        }
+        call.reply(result ? Verb::Row : Verb::NoRow, key, details);
+    } catch (const DatabaseError &e) {
+        error = call.fail(key, e);
+    }
+    co_await m_env.scheduler.sleep(m_env.latencies.dbRead - firstHalf(m_env.latencies.dbRead));
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return result;
+}
+
+Task<qint64> DatabaseProxy::store(Caller c, QString key, QByteArray value)
+{
+    const DbCall call{m_env, c, m_env.latencies.dbWrite};
+    TraceEvent sent;
+    sent.value = value;
+    co_await m_env.scheduler.sleep(call.send(Verb::Upsert, key, sent));
+    c.checkAlive();
+    qint64 version = 0;
+    std::optional<DatabaseError> error;
+    try {
+        if (m_failing)
+            throw databaseDown();
+        version = m_db.store(key, value, m_env.scheduler.now());
+        m_env.metrics.add(Counter::DbWrites, c.from.client);
+        TraceEvent details;
+        details.version = version;
+        call.reply(Verb::Committed, key, details);
+    } catch (const DatabaseError &e) {
+        error = call.fail(key, e);
+    }
+    co_await m_env.scheduler.sleep(m_env.latencies.dbWrite - firstHalf(m_env.latencies.dbWrite));
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return version;
+}
+
+Task<qint64> DatabaseProxy::remove(Caller c, QString key)
+{
+    const DbCall call{m_env, c, m_env.latencies.dbWrite};
+    co_await m_env.scheduler.sleep(call.send(Verb::Delete, key));
+    c.checkAlive();
+    qint64 version = 0;
+    std::optional<DatabaseError> error;
+    try {
+        if (m_failing)
+            throw databaseDown();
+        version = m_db.remove(key, m_env.scheduler.now());
+        m_env.metrics.add(Counter::DbWrites, c.from.client);
+        TraceEvent details;
+        details.version = version;
+        call.reply(Verb::Committed, key, details);
+    } catch (const DatabaseError &e) {
+        error = call.fail(key, e);
+    }
+    co_await m_env.scheduler.sleep(m_env.latencies.dbWrite - firstHalf(m_env.latencies.dbWrite));
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return version;
+}
+
+Task<QList<qint64>> DatabaseProxy::writeBatch(Caller c, QList<RowWrite> rows,
+                                              std::function<void()> onCommitted)
+{
+    const DbCall call{m_env, c, m_env.latencies.dbWrite};
+    TraceEvent sent;
+    sent.number = rows.size();
+    const QString key = rows.size() == 1 ? rows.constFirst().key : QString();
+    co_await m_env.scheduler.sleep(call.send(Verb::Batch, key, sent));
+    c.checkAlive();
+    QList<qint64> versions;
+    std::optional<DatabaseError> error;
+    try {
+        if (m_failing)
+            throw databaseDown();
+        versions = m_db.writeBatch(rows, m_env.scheduler.now());
+        m_env.metrics.add(Counter::DbWrites, c.from.client, rows.size());
+        if (onCommitted)
+            onCommitted();
+        TraceEvent details;
+        details.number = rows.size();
+        details.version = versions.isEmpty() ? 0 : versions.constLast();
+        call.reply(Verb::Committed, key, details);
+    } catch (const DatabaseError &e) {
+        error = call.fail(key, e);
+    }
+    co_await m_env.scheduler.sleep(m_env.latencies.dbWrite - firstHalf(m_env.latencies.dbWrite));
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return versions;
+}
+
+} // namespace cachelab

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "caller.h"
+
+#include "../database/database.h"
+#include "../metrics/metrics.h"
+#include "../patterns/options.h"
+#include "../store/cachestore.h"
+#include "../time/scheduler.h"
+#include "../trace/tracelog.h"
+
+#include <functional>
+
+namespace cachelab {
+
+/// What every proxy needs: the clock, the trace, the counters, the latencies.
+struct ProxyEnv
+{
+    Scheduler &scheduler;
+    TraceLog &trace;
+    Metrics &metrics;
+    const Latencies &latencies;
+};
+
+/// The shared cache as the patterns call it. Each call is drawn as a message, charged its
+/// modelled latency (it takes effect half-way, its reply arrives at the end), and fails while
+/// the cache is marked down. So every arrow on the diagram is a call that really happened.
+class CacheProxy
+{
+public:
+    CacheProxy(ProxyEnv env, CacheStore &store);
+
+    CacheStore &store() { return *m_store; }
+    void setStore(CacheStore &store) { m_store = &store; }
+    bool failing() const { return m_failing; }
+    void setFailing(bool failing) { m_failing = failing; }
+
+    Task<std::optional<CachedRecord>> get(Caller c, QString key);
+    Task<std::optional<std::pair<CachedRecord, TimeUs>>> getWithTtl(Caller c, QString key);
+    Task<void> set(Caller c, QString key, CachedRecord record, TimeUs ttl);
+    Task<bool> remove(Caller c, QString key);
+    Task<void> publish(Caller c, QString channel, QString key, QByteArray message);
+    Task<void> listPush(Caller c, QString list, QString key, QByteArray item);
+    Task<QList<QByteArray>> listRange(Caller c, QString list);
+    Task<void> listDropFront(Caller c, QString list, int n);
+
+private:
+    TimeUs sendCall(const Caller &c, Verb verb, const QString &key, const QByteArray &value = {},
+                    qint64 version = 0, qint64 number = 0);
+    void sendReply(const Caller &c, Verb verb, const QString &key, TimeUs duration,
+                   const TraceEvent &details = {});
+    std::optional<CacheError> attempt(const std::function<void()> &op);
+    void replyFailure(const Caller &c, const QString &key, TimeUs duration, const CacheError &e);
+
+    ProxyEnv m_env;
+    CacheStore *m_store;
+    bool m_failing = false;
+};
+
+/// The database as the patterns call it; the same idea as CacheProxy.
+class DatabaseProxy
+{
+public:
+    DatabaseProxy(ProxyEnv env, Database &db);
+
+    Database &database() { return m_db; }
+    bool failing() const { return m_failing; }
+    void setFailing(bool failing) { m_failing = failing; }
+
+    Task<std::optional<Record>> load(Caller c, QString key);
+    Task<qint64> store(Caller c, QString key, QByteArray value);
+    Task<qint64> remove(Caller c, QString key);
+    /// One transaction. `onCommitted` runs at the moment the rows are committed (before the
+    /// reply travels back), so a crash in between can tell what reached the database.
+    Task<QList<qint64>> writeBatch(Caller c, QList<RowWrite> rows,
+                                   std::function<void()> onCommitted = {});
+
+private:
+    ProxyEnv m_env;
+    Database &m_db;
+    bool m_failing = false;
+};
+
+} // namespace cachelab

@@ -1,0 +1,63 @@
+#include "around.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+
+namespace cachelab {
+
+Memoizer::Memoizer(CacheProxy &cache, QString prefix)
+    : m_cache(cache)
+    , m_prefix(std::move(prefix))
+{
+}
+
+QString Memoizer::keyFor(const QString &function, const QJsonArray &args) const
+{
+    const QByteArray canonical = QJsonDocument(args).toJson(QJsonDocument::Compact);
+    const QByteArray hash = QCryptographicHash::hash(canonical, QCryptographicHash::Sha1);
+    return m_prefix + function + u':' + QString::fromLatin1(hash.toHex().left(16));
+}
+
+Task<void> Memoizer::invalidate(Caller c, const QString &function, const QJsonArray &args)
+{
+    co_await m_cache.remove(c, keyFor(function, args));
+}
+
+Around::Around(PatternEnv &env, int client, const Lifetime &lifetime)
+    : CacheAside(env, client, lifetime)
+    , m_memo(env.cache, env.options.prefix)
+{
+}
+
+QString Around::cacheKeyFor(const QString &key) const
+{
+    return m_memo.keyFor(QLatin1String(kFunction), QJsonArray{key});
+}
+
+Task<ReadResult> Around::read(Caller c, QString key)
+{
+    // The wrapped function: what the application would have called without a cache.
+    Memoizer::Function loadRecord = [this, key](Caller inner) -> Task<std::optional<Record>> {
+        Loaded loaded = co_await load(inner, key);
+        co_return loaded.record;
+    };
+    // GCC 12 miscompiles braced lists inside co_await expressions; build the arguments first.
+    QJsonArray args;
+    args.append(key);
+    co_return co_await memoize(c, QString::fromLatin1(kFunction), std::move(args),
+                               std::move(loadRecord));
+}
+
+Task<ReadResult> Around::memoize(Caller c, QString function, QJsonArray args, Memoizer::Function fn)
+{
+    const QString cacheKey = m_memo.keyFor(function, args);
+    const Lookup found = co_await lookup(c, cacheKey);
+    if (found.entry)
+        co_return fromCached(*found.entry);
+    const std::optional<Record> result = co_await fn(c);
+    if (!found.cacheFailed)
+        co_await fill(c, cacheKey, result);
+    co_return fromRecord(result);
+}
+
+} // namespace cachelab

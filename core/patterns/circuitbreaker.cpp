@@ -1,0 +1,147 @@
+#include "circuitbreaker.h"
+
+#include <QCoreApplication>
+
+namespace cachelab {
+
+namespace {
+
+QString tr(const char *text, int n = -1)
+{
+    return QCoreApplication::translate("Patterns", text, nullptr, n);
+}
+
+} // namespace
+
+std::optional<BreakerStatus> CircuitBreaker::breaker() const
+{
+    return BreakerStatus{m_state, m_failures, m_state == BreakerState::Open ? m_trialAt : -1};
+}
+
+void CircuitBreaker::enter(BreakerState state, const QString &why)
+{
+    m_state = state;
+    note(Participant{Role::Breaker, qint8(m_client)},
+         tr("breaker %1: %2").arg(breakerStateName(state), why),
+         state == BreakerState::Open ? quint8(Failure) : quint8(NoFlags));
+}
+
+bool CircuitBreaker::admit(const Caller &c, const QString &key)
+{
+    if (m_state == BreakerState::Closed)
+        return true;
+    if (m_state == BreakerState::HalfOpen && !m_trialInFlight) {
+        m_trialInFlight = true; // this call is the one trial
+        return true;
+    }
+    if (m_env.trace.enabled()) {
+        TraceEvent e;
+        e.opId = c.opId;
+        e.time = m_env.scheduler.now();
+        e.from = Participant::app(m_client);
+        e.to = Participant{Role::Breaker, qint8(m_client)};
+        e.kind = EventKind::Call;
+        e.verb = Verb::Guard;
+        e.key = key;
+        m_env.trace.record(e);
+        std::swap(e.from, e.to);
+        e.kind = EventKind::Return;
+        e.verb = Verb::Rejected;
+        m_env.trace.record(std::move(e));
+    }
+    return false;
+}
+
+void CircuitBreaker::succeeded(const Caller &)
+{
+    m_failures = 0;
+    if (m_state == BreakerState::HalfOpen) {
+        m_trialInFlight = false;
+        m_trialAt = -1;
+        enter(BreakerState::Closed, tr("the trial call succeeded"));
+    }
+}
+
+void CircuitBreaker::failed(const Caller &c)
+{
+    ++m_failures;
+    const bool trialFailed = m_state == BreakerState::HalfOpen;
+    if (!trialFailed && (m_state != BreakerState::Closed || m_failures < m_options.failures))
+        return;
+    m_trialInFlight = false;
+    m_env.metrics.add(Counter::BreakerOpens, m_client);
+    m_trialAt = m_env.scheduler.now() + m_options.openTimeout;
+    enter(BreakerState::Open, trialFailed
+                                  ? tr("the trial call failed")
+                                  : tr("%n consecutive cache failure(s)", m_failures));
+    m_env.scheduler.spawn(halfOpenLater(c.as(Role::Breaker), ++m_openings));
+}
+
+Task<void> CircuitBreaker::halfOpenLater(Caller c, quint64 opening)
+{
+    c.opId = 0;
+    co_await pause(c, m_options.openTimeout);
+    if (m_state == BreakerState::Open && m_openings == opening)
+        enter(BreakerState::HalfOpen, tr("the next call is a trial"));
+}
+
+Task<ReadResult> CircuitBreaker::read(Caller c, QString key)
+{
+    const Caller viaBreaker = c.as(Role::Breaker);
+    if (admit(c, key)) {
+        const Lookup found = co_await lookup(viaBreaker, key);
+        if (found.cacheFailed) {
+            failed(c);
+        } else {
+            succeeded(c);
+            if (found.entry)
+                co_return fromCached(*found.entry);
+        }
+        Loaded loaded = co_await load(c, key);
+        if (loaded.leader && !found.cacheFailed && admit(c, key)) {
+            try {
+                co_await fillOrThrow(viaBreaker, key, loaded.record, m_options.ttl);
+                succeeded(c);
+            } catch (const CacheError &) {
+                failed(c);
+            }
+        }
+        co_return fromRecord(loaded.record);
+    }
+    Loaded loaded = co_await load(c, key);
+    co_return fromRecord(loaded.record);
+}
+
+Task<void> CircuitBreaker::guardedRemove(Caller c, QString key)
+{
+    if (!admit(c, key)) {
+        note(c.from, tr("the cache may still hold the old %1").arg(key), Stale, c.opId);
+        co_return;
+    }
+    try {
+        co_await m_env.cache.remove(c.as(Role::Breaker), key);
+        succeeded(c);
+    } catch (const CacheError &) {
+        failed(c);
+        note(c.from, tr("the cache may still hold the old %1").arg(key), Stale, c.opId);
+    }
+}
+
+Task<void> CircuitBreaker::write(Caller c, QString key, QByteArray value)
+{
+    co_await m_env.db.store(c, key, value);
+    co_await guardedRemove(c, key);
+}
+
+Task<void> CircuitBreaker::remove(Caller c, QString key)
+{
+    co_await m_env.db.remove(c, key);
+    co_await guardedRemove(c, key);
+}
+
+Task<void> CircuitBreaker::invalidate(Caller c, QString key)
+{
+    co_await guardedRemove(c, key);
+}
+
+} // namespace cachelab

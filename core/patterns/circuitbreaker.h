@@ -1,0 +1,40 @@
+#pragma once
+
+#include "cacheaside.h"
+
+namespace cachelab {
+
+/// Cache-aside behind a circuit breaker. After `failures` consecutive cache failures the
+/// breaker opens and reads go straight to the database, sparing a sick cache and the readers'
+/// time. After `open-timeout` it turns half-open and lets one trial call through: success
+/// closes it, failure opens it again. (The source material's breaker can never leave the open
+/// state: it only looks at the clock when a call fails, and while open no call is made.)
+class CircuitBreaker final : public CacheAside
+{
+public:
+    using CacheAside::CacheAside;
+
+    Task<ReadResult> read(Caller c, QString key) override;
+    Task<void> write(Caller c, QString key, QByteArray value) override;
+    Task<void> remove(Caller c, QString key) override;
+    Task<void> invalidate(Caller c, QString key) override;
+
+    std::optional<BreakerStatus> breaker() const override;
+
+private:
+    /// Whether a call to the cache may go out now; if not, draws the refusal.
+    bool admit(const Caller &c, const QString &key);
+    void succeeded(const Caller &c);
+    void failed(const Caller &c);
+    void enter(BreakerState state, const QString &why);
+    Task<void> halfOpenLater(Caller c, quint64 opening);
+    Task<void> guardedRemove(Caller c, QString key);
+
+    BreakerState m_state = BreakerState::Closed;
+    int m_failures = 0;
+    bool m_trialInFlight = false;
+    TimeUs m_trialAt = -1;
+    quint64 m_openings = 0;
+};
+
+} // namespace cachelab

@@ -1,0 +1,227 @@
+#include "multilevel.h"
+
+#include <QCoreApplication>
+
+namespace cachelab {
+
+MultiLevel::MultiLevel(PatternEnv &env, int client, const Lifetime &lifetime)
+    : Pattern(env, client, lifetime)
+{
+}
+
+QString MultiLevel::channel() const
+{
+    return QStringLiteral("invalidate:") + m_env.namespaceTag;
+}
+
+void MultiLevel::start()
+{
+    // The subscription is this instance's own connection to the cache, opened at start-up.
+    m_subscription = m_env.cache.store().subscribe(
+        channel(), [this](const QString &, const QByteArray &message) { onInvalidation(message); });
+}
+
+int MultiLevel::crash()
+{
+    if (m_subscription)
+        m_env.cache.store().unsubscribe(m_subscription);
+    m_subscription = 0;
+    return 0;
+}
+
+void MultiLevel::onInvalidation(const QByteArray &message)
+{
+    // "<origin>\n<client>\n<key>": an instance does not need its own messages.
+    const QList<QByteArray> parts = message.split('\n');
+    if (parts.size() < 3)
+        return;
+    const QString origin = QString::fromUtf8(parts[0]);
+    const int from = parts[1].toInt();
+    const QString key = QString::fromUtf8(message.mid(parts[0].size() + parts[1].size() + 2));
+    if (origin == m_env.origin && from == m_client)
+        return;
+    // The message travels from the cache to this instance: half a cache round trip.
+    const TimeUs travel = m_env.latencies.cache / 2;
+    const Participant l1{Role::L1, qint8(m_client)};
+    if (m_env.trace.enabled()) {
+        TraceEvent e;
+        e.time = m_env.scheduler.now();
+        e.duration = travel;
+        e.from = Participant::cache();
+        e.to = l1;
+        e.kind = EventKind::Async;
+        e.verb = Verb::Invalidation;
+        e.key = key;
+        e.flags = Background;
+        m_env.trace.record(std::move(e));
+    }
+    const Caller c = backgroundCaller(Role::L1);
+    m_env.scheduler.callAt(m_env.scheduler.now() + travel, [this, c, key] {
+        if (c.lifetime->epoch() != c.epoch)
+            return;
+        auto it = m_l1.find(key);
+        if (it != m_l1.end()) {
+            m_lru.erase(it->lru);
+            m_l1.erase(it);
+        }
+    });
+}
+
+void MultiLevel::l1Send(const Caller &c, Verb verb, const QString &key)
+{
+    if (!m_env.trace.enabled())
+        return;
+    TraceEvent e;
+    e.opId = c.opId;
+    e.time = m_env.scheduler.now();
+    e.duration = m_env.latencies.l1 / 2;
+    e.from = c.from;
+    e.to = Participant{Role::L1, qint8(m_client)};
+    e.kind = verb == Verb::L1Get ? EventKind::Call : EventKind::Async;
+    e.verb = verb;
+    e.key = key;
+    m_env.trace.record(std::move(e));
+}
+
+Task<std::optional<ReadResult>> MultiLevel::l1Get(Caller c, QString key)
+{
+    l1Send(c, Verb::L1Get, key);
+    const TimeUs half = m_env.latencies.l1 / 2;
+    co_await pause(c, half);
+    std::optional<ReadResult> result;
+    auto it = m_l1.find(key);
+    if (it != m_l1.end() && it->expiresAt <= m_env.scheduler.now()) {
+        // Expired entries are never served (the source's L1 forgets to check).
+        m_lru.erase(it->lru);
+        m_l1.erase(it);
+        it = m_l1.end();
+    }
+    if (it != m_l1.end()) {
+        m_lru.splice(m_lru.begin(), m_lru, it->lru);
+        result = it->record;
+    }
+    m_env.metrics.add(result ? Counter::L1Hits : Counter::L1Misses, m_client);
+    if (m_env.trace.enabled()) {
+        TraceEvent e;
+        e.opId = c.opId;
+        e.time = m_env.scheduler.now();
+        e.duration = m_env.latencies.l1 - half;
+        e.from = Participant{Role::L1, qint8(m_client)};
+        e.to = c.from;
+        e.kind = EventKind::Return;
+        e.verb = result ? Verb::Hit : Verb::Miss;
+        e.key = key;
+        if (result) {
+            e.value = result->value;
+            e.version = result->version;
+            e.flags = result->found ? NoFlags : Negative;
+        }
+        m_env.trace.record(std::move(e));
+    }
+    co_await pause(c, m_env.latencies.l1 - half);
+    co_return result;
+}
+
+void MultiLevel::l1Put(const Caller &c, const QString &key, const ReadResult &record)
+{
+    l1Send(c, Verb::L1Set, key);
+    const TimeUs expiresAt = m_env.scheduler.now() + m_options.l1Ttl;
+    auto it = m_l1.find(key);
+    if (it != m_l1.end()) {
+        it->record = record;
+        it->expiresAt = expiresAt;
+        m_lru.splice(m_lru.begin(), m_lru, it->lru);
+        return;
+    }
+    if (m_l1.size() >= m_options.l1Capacity) {
+        m_l1.remove(m_lru.back());
+        m_lru.pop_back();
+    }
+    m_lru.push_front(key);
+    m_l1.insert(key, Entry{record, expiresAt, m_lru.begin()});
+}
+
+void MultiLevel::l1Evict(const Caller &c, const QString &key)
+{
+    l1Send(c, Verb::L1Evict, key);
+    auto it = m_l1.find(key);
+    if (it != m_l1.end()) {
+        m_lru.erase(it->lru);
+        m_l1.erase(it);
+    }
+}
+
+QList<L1Item> MultiLevel::l1() const
+{
+    QList<L1Item> items;
+    const TimeUs now = m_env.scheduler.now();
+    for (auto it = m_l1.cbegin(); it != m_l1.cend(); ++it) {
+        if (it->expiresAt > now)
+            items.append(L1Item{it.key(), it->record, it->expiresAt - now});
+    }
+    std::sort(items.begin(), items.end(),
+              [](const L1Item &a, const L1Item &b) { return a.key < b.key; });
+    return items;
+}
+
+Task<ReadResult> MultiLevel::read(Caller c, QString key)
+{
+    if (auto local = co_await l1Get(c, key))
+        co_return *local;
+    const Lookup found = co_await lookup(c, key);
+    if (found.entry) {
+        const ReadResult result = fromCached(*found.entry);
+        l1Put(c, key, result);
+        co_return result;
+    }
+    Loaded loaded = co_await load(c, key);
+    if (loaded.leader && !found.cacheFailed) {
+        try {
+            co_await fillOrThrow(c, key, loaded.record, m_options.effectiveL2Ttl());
+        } catch (const CacheError &) {
+            // Counted and drawn by the proxy; the L1 still gets the row below.
+        }
+    }
+    const ReadResult result = fromRecord(loaded.record);
+    if (result.found || m_options.negativeTtl > 0)
+        l1Put(c, key, result);
+    co_return result;
+}
+
+Task<void> MultiLevel::evictEverywhere(Caller c, QString key)
+{
+    l1Evict(c, key);
+    try {
+        co_await m_env.cache.remove(c, key);
+        if (m_options.invalidate) {
+            const QByteArray message = m_env.origin.toUtf8() + '\n' + QByteArray::number(m_client)
+                                       + '\n' + key.toUtf8();
+            co_await m_env.cache.publish(c, channel(), key, message);
+        }
+    } catch (const CacheError &) {
+        note(c.from,
+             QCoreApplication::translate("Patterns",
+                                         "other instances may still serve the old %1 from L1")
+                 .arg(key),
+             Stale, c.opId);
+    }
+}
+
+Task<void> MultiLevel::write(Caller c, QString key, QByteArray value)
+{
+    co_await m_env.db.store(c, key, value);
+    co_await evictEverywhere(c, key);
+}
+
+Task<void> MultiLevel::remove(Caller c, QString key)
+{
+    co_await m_env.db.remove(c, key);
+    co_await evictEverywhere(c, key);
+}
+
+Task<void> MultiLevel::invalidate(Caller c, QString key)
+{
+    co_await evictEverywhere(c, key);
+}
+
+} // namespace cachelab

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "pattern.h"
+
+#include <QHash>
+
+#include <list>
+
+namespace cachelab {
+
+/// Multi-level: each instance keeps a small L1 in its own memory in front of the shared cache
+/// (L2). L1 hits cost nothing, but an L1 is private: a write must tell every other instance
+/// to drop its copy (here by publish/subscribe through the shared cache), or they go on
+/// serving the old value until their L1 TTL ends.
+class MultiLevel final : public Pattern
+{
+public:
+    MultiLevel(PatternEnv &env, int client, const Lifetime &lifetime);
+
+    void start() override;
+    int crash() override;
+
+    Task<ReadResult> read(Caller c, QString key) override;
+    Task<void> write(Caller c, QString key, QByteArray value) override;
+    Task<void> remove(Caller c, QString key) override;
+    Task<void> invalidate(Caller c, QString key) override;
+
+    QList<L1Item> l1() const override;
+
+private:
+    struct Entry
+    {
+        ReadResult record;
+        TimeUs expiresAt = 0;
+        std::list<QString>::iterator lru;
+    };
+
+    Task<std::optional<ReadResult>> l1Get(Caller c, QString key);
+    void l1Put(const Caller &c, const QString &key, const ReadResult &record);
+    void l1Evict(const Caller &c, const QString &key);
+    void l1Send(const Caller &c, Verb verb, const QString &key);
+    Task<void> evictEverywhere(Caller c, QString key);
+    void onInvalidation(const QByteArray &message);
+    QString channel() const;
+
+    QHash<QString, Entry> m_l1;
+    std::list<QString> m_lru; // front: most recently used
+    int m_subscription = 0;
+};
+
+} // namespace cachelab

@@ -1,0 +1,288 @@
+#include "options.h"
+
+#include "../time/duration.h"
+
+#include <QCoreApplication>
+
+#include <functional>
+
+namespace cachelab {
+
+namespace {
+
+struct PatternNameEntry
+{
+    PatternKind kind;
+    const char16_t *name;
+};
+
+constexpr PatternNameEntry kNames[] = {
+    {PatternKind::CacheAside, u"cache-aside"},     {PatternKind::WriteThrough, u"write-through"},
+    {PatternKind::WriteBehind, u"write-behind"},   {PatternKind::RefreshAhead, u"refresh-ahead"},
+    {PatternKind::Around, u"around"},              {PatternKind::MultiLevel, u"multi-level"},
+    {PatternKind::CircuitBreaker, u"circuit-breaker"},
+};
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("PatternOptions", text);
+}
+
+std::optional<QString> parseBool(const QString &value, bool &out)
+{
+    if (value == u"on") {
+        out = true;
+        return std::nullopt;
+    }
+    if (value == u"off") {
+        out = false;
+        return std::nullopt;
+    }
+    return tr("expected on or off, got \"%1\"").arg(value);
+}
+
+std::optional<QString> parseDurationOption(const QString &value, TimeUs &out)
+{
+    if (const auto d = parseDuration(value)) {
+        out = *d;
+        return std::nullopt;
+    }
+    return tr("\"%1\" is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)")
+        .arg(value);
+}
+
+std::optional<QString> parseCount(const QString &value, int minimum, int &out)
+{
+    bool ok = false;
+    const int n = value.toInt(&ok);
+    if (!ok || n < minimum || !value.front().isDigit())
+        return tr("expected a whole number of at least %1, got \"%2\"").arg(minimum).arg(value);
+    out = n;
+    return std::nullopt;
+}
+
+std::optional<QString> parsePercent(const QString &value, double &out)
+{
+    if (!value.endsWith(u'%'))
+        return tr("expected a percentage such as 10%, got \"%1\"").arg(value);
+    bool ok = false;
+    const double p = value.chopped(1).toDouble(&ok);
+    if (!ok || !(p >= 0 && p <= 100))
+        return tr("expected a percentage from 0% to 100%, got \"%1\"").arg(value);
+    out = p / 100.0;
+    return std::nullopt;
+}
+
+std::optional<QString> parseFraction(const QString &value, double &out)
+{
+    bool ok = false;
+    const double f = value.toDouble(&ok);
+    if (!ok || !(f > 0 && f < 1))
+        return tr("expected a number between 0 and 1 (such as 0.8), got \"%1\"").arg(value);
+    out = f;
+    return std::nullopt;
+}
+
+using Setter = std::function<std::optional<QString>(PatternOptions &, const QString &)>;
+
+struct OptionSpec
+{
+    const char *name;
+    const char *defaultValue;
+    const char *summary;
+    bool common;               // every pattern has it
+    QList<PatternKind> only;   // otherwise, just these
+    bool loadsOnMiss;          // single-flight / negative-ttl: patterns that load on a miss
+    Setter set;
+};
+
+const QList<OptionSpec> &specs()
+{
+    using K = PatternKind;
+    static const QList<OptionSpec> all = {
+        {"ttl", "1h", QT_TRANSLATE_NOOP("PatternOptions", "How long a cached entry lives."),
+         true, {}, false,
+         [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.ttl); }},
+        {"jitter", "0%",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Each TTL is drawn uniformly within ± this share, so keys cached "
+                           "together do not all expire together."),
+         true, {}, false,
+         [](PatternOptions &o, const QString &v) { return parsePercent(v, o.jitter); }},
+        {"single-flight", "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Concurrent misses of one key in one instance share a single load."),
+         false, {}, true,
+         [](PatternOptions &o, const QString &v) { return parseBool(v, o.singleFlight); }},
+        {"negative-ttl", "0s",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "How long a missing row is remembered as missing (0s: not at all)."),
+         false, {}, true,
+         [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.negativeTtl); }},
+        {"batch", "100",
+         QT_TRANSLATE_NOOP("PatternOptions", "A queue this long is flushed at once."), false,
+         {K::WriteBehind}, false,
+         [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.batch); }},
+        {"flush", "30s",
+         QT_TRANSLATE_NOOP("PatternOptions", "Otherwise the queue is flushed this often."), false,
+         {K::WriteBehind}, false,
+         [](PatternOptions &o, const QString &v) {
+             auto error = parseDurationOption(v, o.flush);
+             if (!error && o.flush <= 0) {
+                 o.flush = 30 * kSecond;
+                 return std::optional<QString>(tr("flush must be longer than 0s"));
+             }
+             return error;
+         }},
+        {"coalesce", "off",
+         QT_TRANSLATE_NOOP("PatternOptions", "A newer write of a queued key replaces the older one."),
+         false, {K::WriteBehind}, false,
+         [](PatternOptions &o, const QString &v) { return parseBool(v, o.coalesce); }},
+        {"durable", "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "The queue lives in the shared cache, survives a crash and is "
+                           "replayed on restart."),
+         false, {K::WriteBehind}, false,
+         [](PatternOptions &o, const QString &v) { return parseBool(v, o.durable); }},
+        {"retries", "3",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "A failed flush is retried this many times; then its writes are lost."),
+         false, {K::WriteBehind}, false,
+         [](PatternOptions &o, const QString &v) { return parseCount(v, 0, o.retries); }},
+        {"threshold", "0.8",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Refresh once this share of the TTL has passed."),
+         false, {K::RefreshAhead}, false,
+         [](PatternOptions &o, const QString &v) { return parseFraction(v, o.threshold); }},
+        {"min-access", "1",
+         QT_TRANSLATE_NOOP("PatternOptions", "Only keys read at least this often are refreshed."),
+         false, {K::RefreshAhead}, false,
+         [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.minAccess); }},
+        {"l1-ttl", "5m",
+         QT_TRANSLATE_NOOP("PatternOptions", "How long an entry lives in an instance's own L1."),
+         false, {K::MultiLevel}, false,
+         [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.l1Ttl); }},
+        {"l2-ttl", "1h",
+         QT_TRANSLATE_NOOP("PatternOptions", "How long an entry lives in the shared cache (L2)."),
+         false, {K::MultiLevel}, false,
+         [](PatternOptions &o, const QString &v) {
+             TimeUs t = 0;
+             auto error = parseDurationOption(v, t);
+             if (!error)
+                 o.l2Ttl = t;
+             return error;
+         }},
+        {"l1-capacity", "1000",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Entries an L1 holds before it evicts the least recently used."),
+         false, {K::MultiLevel}, false,
+         [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.l1Capacity); }},
+        {"invalidate", "on",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "A write in one instance evicts the key from every instance's L1."),
+         false, {K::MultiLevel}, false,
+         [](PatternOptions &o, const QString &v) { return parseBool(v, o.invalidate); }},
+        {"failures", "5",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Consecutive cache failures that open the breaker."),
+         false, {K::CircuitBreaker}, false,
+         [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.failures); }},
+        {"open-timeout", "60s",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "How long the breaker stays open before it lets one trial call through."),
+         false, {K::CircuitBreaker}, false,
+         [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.openTimeout); }},
+        {"prefix", "memo:",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Put before the function name and argument hash in each cache key."),
+         false, {K::Around}, false,
+         [](PatternOptions &o, const QString &v) {
+             if (v.contains(u' '))
+                 return std::optional<QString>(tr("a prefix cannot contain spaces"));
+             o.prefix = v;
+             return std::optional<QString>();
+         }},
+    };
+    return all;
+}
+
+bool applies(const OptionSpec &spec, PatternKind kind)
+{
+    // Every pattern here loads on a miss: write-behind and write-through read through the
+    // cache like cache-aside does.
+    return spec.common || spec.loadsOnMiss || spec.only.contains(kind);
+}
+
+} // namespace
+
+QString patternName(PatternKind kind)
+{
+    for (const auto &e : kNames) {
+        if (e.kind == kind)
+            return QString::fromUtf16(e.name);
+    }
+    return {};
+}
+
+std::optional<PatternKind> patternFromName(QStringView name)
+{
+    for (const auto &e : kNames) {
+        if (name == QStringView(e.name))
+            return e.kind;
+    }
+    return std::nullopt;
+}
+
+QList<OptionInfo> optionsOf(PatternKind kind)
+{
+    QList<OptionInfo> result;
+    for (const auto &spec : specs()) {
+        if (applies(spec, kind)) {
+            result.append(OptionInfo{QString::fromLatin1(spec.name),
+                                     QString::fromLatin1(spec.defaultValue),
+                                     QCoreApplication::translate("PatternOptions", spec.summary)});
+        }
+    }
+    return result;
+}
+
+std::optional<QString> applyOption(PatternOptions &options, PatternKind kind, const QString &name,
+                                   const QString &value)
+{
+    for (const auto &spec : specs()) {
+        if (name != QLatin1String(spec.name))
+            continue;
+        if (!applies(spec, kind)) {
+            return tr("the %1 pattern has no option \"%2\"").arg(patternName(kind), name);
+        }
+        PatternOptions changed = options;
+        if (auto error = spec.set(changed, value))
+            return tr("option %1: %2").arg(name, *error);
+        options = changed;
+        return std::nullopt;
+    }
+    QStringList known;
+    for (const auto &info : optionsOf(kind))
+        known.append(info.name);
+    return tr("unknown option \"%1\" (the %2 pattern has: %3)")
+        .arg(name, patternName(kind), known.join(QStringLiteral(", ")));
+}
+
+std::optional<QString> applyLatency(Latencies &latencies, const QString &part, TimeUs value)
+{
+    if (part == u"cache")
+        latencies.cache = value;
+    else if (part == u"l1")
+        latencies.l1 = value;
+    else if (part == u"db")
+        latencies.dbRead = latencies.dbWrite = value;
+    else if (part == u"db-read")
+        latencies.dbRead = value;
+    else if (part == u"db-write")
+        latencies.dbWrite = value;
+    else
+        return tr("unknown latency part \"%1\" (use cache, l1, db, db-read or db-write)").arg(part);
+    return std::nullopt;
+}
+
+} // namespace cachelab

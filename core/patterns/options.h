@@ -1,0 +1,93 @@
+#pragma once
+
+#include "../time/clock.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace cachelab {
+
+enum class PatternKind {
+    CacheAside,
+    WriteThrough,
+    WriteBehind,
+    RefreshAhead,
+    Around,
+    MultiLevel,
+    CircuitBreaker,
+};
+
+inline constexpr PatternKind kAllPatterns[] = {
+    PatternKind::CacheAside,   PatternKind::WriteThrough, PatternKind::WriteBehind,
+    PatternKind::RefreshAhead, PatternKind::Around,       PatternKind::MultiLevel,
+    PatternKind::CircuitBreaker,
+};
+
+/// The scenario name of a pattern: "cache-aside", "write-behind", …
+QString patternName(PatternKind kind);
+std::optional<PatternKind> patternFromName(QStringView name);
+
+/// Every option of every pattern, with the defaults of SCENARIOS.md. Durations are virtual
+/// microseconds; fractions are 0..1.
+struct PatternOptions
+{
+    // common
+    TimeUs ttl = 3600 * kSecond;
+    double jitter = 0.0;
+    bool singleFlight = false;
+    TimeUs negativeTtl = 0;
+    // write-behind
+    int batch = 100;
+    TimeUs flush = 30 * kSecond;
+    bool coalesce = false;
+    bool durable = false;
+    int retries = 3;
+    // refresh-ahead
+    double threshold = 0.8;
+    int minAccess = 1;
+    // multi-level; l2Ttl follows ttl unless set
+    TimeUs l1Ttl = 5 * 60 * kSecond;
+    std::optional<TimeUs> l2Ttl;
+    int l1Capacity = 1000;
+    bool invalidate = true;
+    // circuit-breaker
+    int failures = 5;
+    TimeUs openTimeout = 60 * kSecond;
+    // around
+    QString prefix = QStringLiteral("memo:");
+
+    TimeUs effectiveL2Ttl() const { return l2Ttl.value_or(ttl); }
+};
+
+/// Describes one option for people and for validation.
+struct OptionInfo
+{
+    QString name;         ///< "ttl", "single-flight", …
+    QString defaultValue; ///< as written in a scenario: "1h", "off", "0.8"
+    QString summary;      ///< one translated line
+};
+
+/// The options `kind` accepts, in the order SCENARIOS.md lists them.
+QList<OptionInfo> optionsOf(PatternKind kind);
+
+/// Sets option `name` to `value` (scenario syntax). Returns a message for people when the
+/// pattern has no such option or the value is malformed, and leaves `options` unchanged.
+std::optional<QString> applyOption(PatternOptions &options, PatternKind kind, const QString &name,
+                                   const QString &value);
+
+/// Modelled round-trip times of one call to each participant.
+struct Latencies
+{
+    TimeUs cache = kMillisecond;
+    TimeUs l1 = 0;
+    TimeUs dbRead = 50 * kMillisecond;
+    TimeUs dbWrite = 50 * kMillisecond;
+};
+
+/// Sets a latency by scenario part name (cache, l1, db, db-read, db-write).
+std::optional<QString> applyLatency(Latencies &latencies, const QString &part, TimeUs value);
+
+} // namespace cachelab

@@ -1,0 +1,157 @@
+#include "pattern.h"
+
+#include <cmath>
+
+namespace cachelab {
+
+QString breakerStateName(BreakerState s)
+{
+    switch (s) {
+    case BreakerState::Closed: return QStringLiteral("closed");
+    case BreakerState::Open: return QStringLiteral("open");
+    case BreakerState::HalfOpen: return QStringLiteral("half-open");
+    }
+    return {};
+}
+
+Pattern::Pattern(PatternEnv &env, int client, const Lifetime &lifetime)
+    : m_env(env)
+    , m_options(env.options)
+    , m_client(client)
+    , m_lifetime(lifetime)
+    , m_epoch(lifetime.epoch())
+    , m_flights(env.scheduler)
+{
+}
+
+Pattern::~Pattern() = default;
+
+Caller Pattern::backgroundCaller(Role role) const
+{
+    return Caller{&m_lifetime, m_epoch, 0, Participant{role, qint8(m_client)}};
+}
+
+Task<void> Pattern::pause(Caller c, TimeUs d)
+{
+    co_await m_env.scheduler.sleep(d);
+    c.checkAlive();
+}
+
+void Pattern::note(Participant over, const QString &text, quint8 flags, quint64 opId)
+{
+    if (!m_env.trace.enabled())
+        return;
+    TraceEvent e;
+    e.opId = opId;
+    e.time = m_env.scheduler.now();
+    e.from = e.to = over;
+    e.kind = EventKind::Note;
+    e.verb = Verb::Text;
+    e.flags = flags;
+    e.text = text;
+    m_env.trace.record(std::move(e));
+}
+
+TimeUs Pattern::jittered(TimeUs ttl)
+{
+    if (m_options.jitter <= 0 || ttl <= 0)
+        return ttl;
+    const double factor = 1.0 + m_options.jitter * (2.0 * m_env.random.uniform() - 1.0);
+    return std::max<TimeUs>(1, TimeUs(std::llround(double(ttl) * factor)));
+}
+
+ReadResult Pattern::fromCached(const CachedRecord &r)
+{
+    if (r.absent)
+        return ReadResult{false, {}, r.version};
+    return ReadResult{true, r.value, r.version};
+}
+
+ReadResult Pattern::fromRecord(const std::optional<Record> &r)
+{
+    if (!r)
+        return ReadResult{};
+    return ReadResult{true, r->value, r->version};
+}
+
+Task<Pattern::Lookup> Pattern::lookup(Caller c, QString cacheKey)
+{
+    Lookup result;
+    try {
+        result.entry = co_await m_env.cache.get(c, cacheKey);
+        m_env.metrics.add(result.entry ? Counter::CacheHits : Counter::CacheMisses, m_client);
+    } catch (const CacheError &) {
+        result.cacheFailed = true;
+    }
+    co_return result;
+}
+
+Task<Pattern::Loaded> Pattern::load(Caller c, QString key)
+{
+    if (!m_options.singleFlight) {
+        std::optional<Record> record = co_await m_env.db.load(c, key);
+        co_return Loaded{std::move(record), true};
+    }
+
+    if (auto flight = m_flights.find(key)) {
+        auto record = co_await SingleFlight<std::optional<Record>>::Join{flight};
+        c.checkAlive();
+        co_return Loaded{std::move(record), false};
+    }
+    auto flight = m_flights.start(key);
+    std::optional<Record> record;
+    try {
+        record = co_await m_env.db.load(c, key);
+    } catch (...) {
+        m_flights.fail(key, flight, std::current_exception());
+        throw;
+    }
+    m_flights.finish(key, flight, record);
+    co_return Loaded{std::move(record), true};
+}
+
+Task<void> Pattern::fillOrThrow(Caller c, QString cacheKey, std::optional<Record> record,
+                                TimeUs ttl)
+{
+    if (record) {
+        CachedRecord entry{record->value, record->version, false};
+        co_await m_env.cache.set(c, cacheKey, std::move(entry), jittered(ttl));
+    } else if (m_options.negativeTtl > 0) {
+        CachedRecord noSuchRow{{}, 0, true};
+        co_await m_env.cache.set(c, cacheKey, std::move(noSuchRow), jittered(m_options.negativeTtl));
+    }
+}
+
+Task<void> Pattern::fill(Caller c, QString cacheKey, std::optional<Record> record)
+{
+    try {
+        co_await fillOrThrow(c, cacheKey, std::move(record), m_options.ttl);
+    } catch (const CacheError &) {
+        // Drawn in red by the proxy and counted in `errors`; the reader has its value.
+    }
+}
+
+Task<ReadResult> Pattern::readThrough(Caller c, QString key, QString cacheKey)
+{
+    const Lookup found = co_await lookup(c, cacheKey);
+    if (found.entry)
+        co_return fromCached(*found.entry);
+    Loaded loaded = co_await load(c, key);
+    // A cache that just failed is not asked again for this read: it is most likely down.
+    if (loaded.leader && !found.cacheFailed)
+        co_await fill(c, cacheKey, loaded.record);
+    co_return fromRecord(loaded.record);
+}
+
+Task<ReadResult> Pattern::read(Caller c, QString key)
+{
+    const QString cacheKey = cacheKeyFor(key);
+    co_return co_await readThrough(c, key, cacheKey);
+}
+
+Task<void> Pattern::invalidate(Caller c, QString key)
+{
+    co_await m_env.cache.remove(c, cacheKeyFor(key));
+}
+
+} // namespace cachelab

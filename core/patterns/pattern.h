@@ -1,0 +1,155 @@
+#pragma once
+
+#include "options.h"
+#include "singleflight.h"
+
+#include "../lab/caller.h"
+#include "../lab/proxies.h"
+#include "../time/random.h"
+
+#include <QList>
+
+namespace cachelab {
+
+/// Everything a pattern instance may use. Shared by all instances of a lab.
+struct PatternEnv
+{
+    Scheduler &scheduler;
+    CacheProxy &cache;
+    DatabaseProxy &db;
+    Metrics &metrics;
+    TraceLog &trace;
+    const PatternOptions &options;
+    const Latencies &latencies;
+    Random &random;
+    int clients = 1;
+    QString namespaceTag; ///< distinguishes this lab's queues and channels in a shared cache
+    QString origin;       ///< unique per lab (process), so an instance ignores its own messages
+};
+
+/// What a read gave the application.
+struct ReadResult
+{
+    bool found = false;
+    QByteArray value;
+    qint64 version = 0; ///< the database version the value came from (-1: not yet committed)
+};
+
+/// A write waiting in a write-behind queue.
+struct QueuedWrite
+{
+    QString key;
+    std::optional<QByteArray> value; ///< none: a delete
+    TimeUs enqueuedAt = 0;
+    bool inFlight = false;           ///< part of the batch being written right now
+    int merged = 1;                  ///< acknowledged writes it stands for (coalescing)
+};
+
+/// A key waiting for, or getting, a background refresh.
+struct RefreshItem
+{
+    QString key;
+    TimeUs queuedAt = 0;
+    bool running = false;
+};
+
+/// An entry of an instance's own L1 cache (multi-level).
+struct L1Item
+{
+    QString key;
+    ReadResult record;
+    TimeUs ttl = 0;
+};
+
+enum class BreakerState { Closed, Open, HalfOpen };
+QString breakerStateName(BreakerState s); ///< "closed", "open", "half-open"
+
+/// Breaker facts for display and checks.
+struct BreakerStatus
+{
+    BreakerState state = BreakerState::Closed;
+    int consecutiveFailures = 0;
+    TimeUs trialAt = -1; ///< when the open breaker lets its trial call through (-1: not open)
+};
+
+/// One caching pattern running in one application instance. Subclasses read like the
+/// pseudocode of their pattern; the shared steps (look up, load on a miss, fill the cache)
+/// live here. An instance that crashes is replaced by a fresh Pattern object; the old one is
+/// kept alive until its cancelled coroutines have unwound.
+class Pattern
+{
+public:
+    Pattern(PatternEnv &env, int client, const Lifetime &lifetime);
+    virtual ~Pattern();
+    Pattern(const Pattern &) = delete;
+    Pattern &operator=(const Pattern &) = delete;
+
+    /// Starts background work (flush timers, subscriptions, queue replay). Called once.
+    virtual void start() {}
+    /// The process died: returns how many acknowledged writes died with it, and lets go of
+    /// shared resources (subscriptions). The object is not used for new work afterwards.
+    virtual int crash() { return 0; }
+
+    virtual Task<ReadResult> read(Caller c, QString key);
+    virtual Task<void> write(Caller c, QString key, QByteArray value) = 0;
+    virtual Task<void> remove(Caller c, QString key) = 0;
+    virtual Task<void> invalidate(Caller c, QString key);
+
+    /// Where `key` lives in the shared cache (the around pattern memoizes under a hash).
+    virtual QString cacheKeyFor(const QString &key) const { return key; }
+    /// True while background work is pending (queued writes, refreshes in flight).
+    virtual bool busy() const { return false; }
+
+    virtual QList<QueuedWrite> writeQueue() const { return {}; }
+    virtual TimeUs nextFlushAt() const { return -1; }
+    virtual QList<RefreshItem> refreshQueue() const { return {}; }
+    virtual QList<L1Item> l1() const { return {}; }
+    virtual std::optional<BreakerStatus> breaker() const { return std::nullopt; }
+
+    int client() const { return m_client; }
+
+protected:
+    /// A caller drawn from this instance's `role` lifeline, for background work.
+    Caller backgroundCaller(Role role) const;
+    /// Lets `d` pass; throws InstanceCrashed if the instance died meanwhile.
+    Task<void> pause(Caller c, TimeUs d);
+
+    /// Cache-aside's read: look in the cache; on a miss load from the database and fill the
+    /// cache. A failing cache is skipped (the read goes to the database).
+    Task<ReadResult> readThrough(Caller c, QString key, QString cacheKey);
+
+    /// The cache lookup step of readThrough: the entry, or nullopt on a miss or a failure.
+    struct Lookup
+    {
+        std::optional<CachedRecord> entry;
+        bool cacheFailed = false;
+    };
+    Task<Lookup> lookup(Caller c, QString cacheKey);
+    /// Loads `key` from the database, through single-flight when it is on. `leader` tells
+    /// whether this call did the load (and should fill the cache) or joined another's.
+    struct Loaded
+    {
+        std::optional<Record> record;
+        bool leader = true;
+    };
+    Task<Loaded> load(Caller c, QString key);
+    /// Puts a loaded row (or, with negative-ttl, its absence) in the shared cache. A cache
+    /// failure here is not the reader's problem: it is counted and drawn, and swallowed.
+    Task<void> fill(Caller c, QString cacheKey, std::optional<Record> record);
+    /// The same, with an explicit TTL for found rows, letting a cache failure through.
+    Task<void> fillOrThrow(Caller c, QString cacheKey, std::optional<Record> record, TimeUs ttl);
+
+    TimeUs jittered(TimeUs ttl);
+    static ReadResult fromCached(const CachedRecord &r);
+    static ReadResult fromRecord(const std::optional<Record> &r);
+    void note(Participant over, const QString &text, quint8 flags = NoFlags, quint64 opId = 0);
+
+    PatternEnv &m_env;
+    const PatternOptions &m_options;
+    const int m_client;
+    const Lifetime &m_lifetime;
+    const quint64 m_epoch;
+    SingleFlight<std::optional<Record>> m_flights;
+};
+
+} // namespace cachelab

@@ -1,0 +1,234 @@
+#include "writebehind.h"
+
+#include <QCoreApplication>
+#include <QDataStream>
+#include <QIODevice>
+
+namespace cachelab {
+
+namespace {
+
+QString tr(const char *text, int n = -1)
+{
+    return QCoreApplication::translate("Patterns", text, nullptr, n);
+}
+
+// A failed flush is retried after 1 s, 2 s, 4 s … (never longer than the flush interval).
+TimeUs backoff(int attempt, TimeUs flushInterval)
+{
+    const TimeUs delay = kSecond << std::min(attempt - 1, 20);
+    return std::min(delay, std::max(flushInterval, kSecond));
+}
+
+} // namespace
+
+WriteBehind::WriteBehind(PatternEnv &env, int client, const Lifetime &lifetime)
+    : Pattern(env, client, lifetime)
+{
+}
+
+QString WriteBehind::listName() const
+{
+    return QStringLiteral("write-queue:%1%2").arg(m_env.namespaceTag, QChar(u'A' + m_client));
+}
+
+QByteArray WriteBehind::encode(const QueuedWrite &w)
+{
+    QByteArray bytes;
+    QDataStream out(&bytes, QIODevice::WriteOnly);
+    out.setVersion(QDataStream::Qt_6_4);
+    out << quint8(1) << w.key << bool(w.value) << w.value.value_or(QByteArray()) << w.enqueuedAt;
+    return bytes;
+}
+
+std::optional<QueuedWrite> WriteBehind::decode(const QByteArray &bytes)
+{
+    QDataStream in(bytes);
+    in.setVersion(QDataStream::Qt_6_4);
+    quint8 format = 0;
+    QueuedWrite w;
+    bool hasValue = false;
+    QByteArray value;
+    in >> format >> w.key >> hasValue >> value >> w.enqueuedAt;
+    if (in.status() != QDataStream::Ok || format != 1)
+        return std::nullopt;
+    if (hasValue)
+        w.value = value;
+    return w;
+}
+
+void WriteBehind::start()
+{
+    m_env.scheduler.spawn(tick(backgroundCaller(Role::Queue)));
+    if (m_options.durable)
+        m_env.scheduler.spawn(replay(backgroundCaller(Role::Queue)));
+}
+
+int WriteBehind::crash()
+{
+    if (m_options.durable)
+        return 0; // every acknowledged write is in the shared cache's list
+    int lost = 0;
+    for (std::size_t i = m_inFlightCommitted ? std::size_t(m_inFlight) : 0; i < m_queue.size(); ++i)
+        lost += m_queue[i].merged;
+    if (lost > 0) {
+        note(Participant{Role::Queue, qint8(m_client)},
+             tr("crash: %n acknowledged write(s) lost with the queue", lost), Lost);
+    }
+    return std::max(0, lost);
+}
+
+QList<QueuedWrite> WriteBehind::writeQueue() const
+{
+    return QList<QueuedWrite>(m_queue.begin(), m_queue.end());
+}
+
+Task<void> WriteBehind::write(Caller c, QString key, QByteArray value)
+{
+    CachedRecord entry{value, CachedRecord::kPending, false};
+    co_await m_env.cache.set(c, key, std::move(entry), jittered(m_options.ttl));
+    co_await enqueue(c, key, value);
+}
+
+Task<void> WriteBehind::remove(Caller c, QString key)
+{
+    co_await m_env.cache.remove(c, key);
+    co_await enqueue(c, key, std::nullopt);
+}
+
+Task<void> WriteBehind::enqueue(Caller c, QString key, std::optional<QByteArray> value)
+{
+    QueuedWrite w{key, value, m_env.scheduler.now(), false, 1};
+    if (m_options.durable)
+        co_await m_env.cache.listPush(c, listName(), key, encode(w));
+
+    if (m_env.trace.enabled()) {
+        TraceEvent e;
+        e.opId = c.opId;
+        e.time = m_env.scheduler.now();
+        e.from = c.from;
+        e.to = Participant{Role::Queue, qint8(m_client)};
+        e.kind = EventKind::Async;
+        e.verb = Verb::Enqueue;
+        e.key = key;
+        e.value = value.value_or(QByteArray());
+        e.number = qint64(m_queue.size()) + 1;
+        m_env.trace.record(std::move(e));
+    }
+
+    bool coalesced = false;
+    if (m_options.coalesce) {
+        for (auto it = m_queue.rbegin(); it != m_queue.rend() && !it->inFlight; ++it) {
+            if (it->key == key) {
+                it->value = value;
+                ++it->merged;
+                coalesced = true;
+                break;
+            }
+        }
+    }
+    if (!coalesced)
+        m_queue.push_back(std::move(w));
+    if (int(m_queue.size()) - m_inFlight >= m_options.batch)
+        flushSoon();
+}
+
+void WriteBehind::flushSoon()
+{
+    if (!m_flushing)
+        m_env.scheduler.spawn(flushAll(backgroundCaller(Role::Queue)));
+}
+
+Task<void> WriteBehind::tick(Caller c)
+{
+    for (;;) {
+        m_nextFlushAt = m_env.scheduler.now() + m_options.flush;
+        co_await pause(c, m_options.flush);
+        if (!m_queue.empty())
+            flushSoon();
+    }
+}
+
+Task<void> WriteBehind::replay(Caller c)
+{
+    QList<QByteArray> items;
+    try {
+        items = co_await m_env.cache.listRange(c, listName());
+    } catch (const CacheError &) {
+        note(c.from, tr("cannot read the durable queue: the cache is down"), Failure);
+        co_return;
+    }
+    std::deque<QueuedWrite> replayed;
+    for (const QByteArray &bytes : std::as_const(items)) {
+        if (auto w = decode(bytes))
+            replayed.push_back(std::move(*w));
+    }
+    if (replayed.empty())
+        co_return;
+    note(c.from, tr("restart: %n write(s) replayed from the durable queue", int(replayed.size())));
+    // Replayed writes go first: they are older than anything written since the restart.
+    m_queue.insert(m_queue.begin() + m_inFlight, replayed.begin(), replayed.end());
+    flushSoon();
+}
+
+Task<void> WriteBehind::flushAll(Caller c)
+{
+    if (m_flushing)
+        co_return;
+    m_flushing = true;
+    try {
+        while (!m_queue.empty())
+            co_await flushBatch(c);
+    } catch (...) {
+        m_flushing = false;
+        throw;
+    }
+    m_flushing = false;
+}
+
+Task<void> WriteBehind::flushBatch(Caller c)
+{
+    m_inFlight = std::min(int(m_queue.size()), m_options.batch);
+    m_inFlightCommitted = false;
+    QList<RowWrite> rows;
+    rows.reserve(m_inFlight);
+    for (int i = 0; i < m_inFlight; ++i) {
+        m_queue[std::size_t(i)].inFlight = true;
+        rows.append(RowWrite{m_queue[std::size_t(i)].key, m_queue[std::size_t(i)].value});
+    }
+    const int n = m_inFlight;
+    int writes = 0; // acknowledged writes in this batch, and items of the durable list
+    for (int i = 0; i < n; ++i)
+        writes += m_queue[std::size_t(i)].merged;
+    for (int attempt = 0;; ++attempt) {
+        bool failed = false;
+        try {
+            std::function<void()> committed = [this] { m_inFlightCommitted = true; };
+            co_await m_env.db.writeBatch(c, rows, std::move(committed));
+        } catch (const DatabaseError &) {
+            failed = true;
+        }
+        if (!failed)
+            break;
+        if (attempt >= m_options.retries) {
+            m_env.metrics.add(Counter::LostWrites, m_client, writes);
+            note(c.from, tr("gave up after %n retries: writes lost", m_options.retries),
+                 Lost | Failure);
+            break;
+        }
+        co_await pause(c, backoff(attempt + 1, m_options.flush));
+    }
+    m_queue.erase(m_queue.begin(), m_queue.begin() + n);
+    m_inFlight = 0;
+    m_inFlightCommitted = false;
+    if (m_options.durable) {
+        try {
+            co_await m_env.cache.listDropFront(c, listName(), writes);
+        } catch (const CacheError &) {
+            // The entries stay in the list and are written again after a restart: a durable
+            // queue delivers at least once, not exactly once.
+        }
+    }
+}
+
+} // namespace cachelab

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "pattern.h"
+
+#include <deque>
+
+namespace cachelab {
+
+/// Write-behind (write-back): a write goes to the cache and into this instance's queue and is
+/// acknowledged at once; the queue is written to the database later, in batches. Fast writes,
+/// fewer database round trips — and writes that die with the process unless the queue is
+/// durable (kept in the shared cache and replayed on restart).
+class WriteBehind final : public Pattern
+{
+public:
+    WriteBehind(PatternEnv &env, int client, const Lifetime &lifetime);
+
+    void start() override;
+    int crash() override;
+
+    Task<void> write(Caller c, QString key, QByteArray value) override;
+    Task<void> remove(Caller c, QString key) override;
+
+    bool busy() const override { return !m_queue.empty(); }
+    QList<QueuedWrite> writeQueue() const override;
+    TimeUs nextFlushAt() const override { return m_nextFlushAt; }
+
+    /// Durable queue entries as stored in the shared cache's list.
+    static QByteArray encode(const QueuedWrite &w);
+    static std::optional<QueuedWrite> decode(const QByteArray &bytes);
+
+private:
+    Task<void> enqueue(Caller c, QString key, std::optional<QByteArray> value);
+    Task<void> tick(Caller c);
+    Task<void> replay(Caller c);
+    Task<void> flushAll(Caller c);
+    Task<void> flushBatch(Caller c);
+    void flushSoon();
+    QString listName() const;
+
+    std::deque<QueuedWrite> m_queue; // front: oldest; the first m_inFlight are being written
+    int m_inFlight = 0;
+    bool m_inFlightCommitted = false;
+    bool m_flushing = false;
+    TimeUs m_nextFlushAt = -1;
+};
+
+} // namespace cachelab

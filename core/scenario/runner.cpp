@@ -1,0 +1,269 @@
+#include "runner.h"
+
+#include "../time/duration.h"
+
+#include <QCoreApplication>
+
+namespace cachelab::scenario {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("ScenarioRunner", text);
+}
+
+QString quoted(const QByteArray &value)
+{
+    return u'"' + QString::fromUtf8(value) + u'"';
+}
+
+QString describeCached(const std::optional<CachedRecord> &entry)
+{
+    if (!entry)
+        return tr("missing");
+    if (entry->absent)
+        return tr("a cached \"no such row\"");
+    return quoted(entry->value);
+}
+
+// What an `expect … = VALUE` / `missing` line compares: found-ness and bytes.
+std::optional<QString> compareValue(const Expectation &x, bool found, const QByteArray &value,
+                                    const QString &actual)
+{
+    if (x.missing ? !found : (found && value == x.value))
+        return std::nullopt;
+    return actual;
+}
+
+} // namespace
+
+Runner::Runner(Scenario scenario, std::unique_ptr<CacheStore> store, std::unique_ptr<Database> db,
+               LabConfig base)
+    : m_scenario(std::move(scenario))
+{
+    base.pattern = m_scenario.pattern;
+    base.options = m_scenario.options;
+    base.clients = m_scenario.clients;
+    base.latencies = m_scenario.latencies;
+    base.seed = m_scenario.seed;
+    m_lab = std::make_unique<Lab>(base, std::move(store), std::move(db));
+}
+
+const Command *Runner::current() const
+{
+    return m_next > 0 ? &m_scenario.commands[m_next - 1] : nullptr;
+}
+
+bool Runner::waiting() const
+{
+    if (!m_fatal.isEmpty())
+        return false;
+    if (m_waitingFor)
+        return m_lab->isRunning(m_waitingFor);
+    if (m_waitUntil >= 0)
+        return m_lab->now() < m_waitUntil;
+    if (m_settling)
+        return m_lab->busy();
+    return false;
+}
+
+void Runner::finishCurrent()
+{
+    if (m_waitingFor) {
+        m_lab->runUntilDone(m_waitingFor);
+    } else if (m_waitUntil >= 0) {
+        m_lab->scheduler().runUntil(m_waitUntil);
+    } else if (m_settling && !m_lab->settle()) {
+        m_fatal = tr("settle: background work did not finish within a day of virtual time");
+    }
+    m_waitingFor = 0;
+    m_waitUntil = -1;
+    m_settling = false;
+}
+
+void Runner::beginNext()
+{
+    if (finished())
+        return;
+    const Command &command = m_scenario.commands[m_next++];
+    m_waitingFor = 0;
+    m_waitUntil = -1;
+    m_settling = false;
+    try {
+        execute(command);
+    } catch (const Error &e) {
+        m_fatal = QStringLiteral("%1:%2: %3").arg(m_scenario.fileName).arg(command.line).arg(e.message());
+    }
+}
+
+void Runner::execute(const Command &command)
+{
+    using T = Command::Type;
+    using K = Operation::Kind;
+    Lab &lab = *m_lab;
+    const int client = command.client;
+    switch (command.type) {
+    case T::Read: m_waitingFor = lab.start(K::Read, client, command.key); break;
+    case T::Write: m_waitingFor = lab.start(K::Write, client, command.key, command.value); break;
+    case T::Delete: m_waitingFor = lab.start(K::Delete, client, command.key); break;
+    case T::Invalidate: m_waitingFor = lab.start(K::Invalidate, client, command.key); break;
+    case T::SpawnRead: lab.start(K::Read, client, command.key); break;
+    case T::SpawnWrite: lab.start(K::Write, client, command.key, command.value); break;
+    case T::Burst:
+        for (int i = 0; i < command.count; ++i)
+            lab.start(K::Read, client, command.key);
+        break;
+    case T::Wait: m_waitUntil = lab.now() + command.duration; break;
+    case T::Settle: m_settling = true; break;
+    case T::DbPut: lab.databasePut(command.key, command.value); break;
+    case T::DbDelete: lab.databaseDelete(command.key); break;
+    case T::DbSeed: lab.databaseSeed(command.count); break;
+    case T::FailCache: lab.setCacheFailing(true); break;
+    case T::FailDb: lab.setDatabaseFailing(true); break;
+    case T::RecoverCache: lab.setCacheFailing(false); break;
+    case T::RecoverDb: lab.setDatabaseFailing(false); break;
+    case T::Crash: lab.crash(client); break;
+    case T::Expect: {
+        const auto failure = check(command);
+        if (failure)
+            m_failures.append(*failure);
+        else
+            ++m_passed;
+        if (m_expectationListener)
+            m_expectationListener(command, failure);
+        break;
+    }
+    }
+}
+
+std::optional<Failure> Runner::check(const Command &command)
+{
+    using S = Expectation::Subject;
+    const Expectation &x = command.expect;
+    Lab &lab = *m_lab;
+    const Pattern &pattern = lab.pattern(command.client);
+    std::optional<QString> actual; // set when the expectation does not hold
+
+    switch (x.subject) {
+    case S::Result: {
+        const auto &read = lab.lastRead(command.client);
+        if (!read) {
+            actual = tr("no completed read");
+        } else if (!read->ok) {
+            actual = tr("an error (%1)").arg(read->error);
+        } else {
+            actual = compareValue(x, read->result.found, read->result.value,
+                                  read->result.found ? quoted(read->result.value) : tr("missing"));
+        }
+        break;
+    }
+    case S::Error:
+    case S::Ok: {
+        const auto &op = lab.lastOperation(command.client);
+        if (!op)
+            actual = tr("no completed operation");
+        else if (op->ok != (x.subject == S::Ok))
+            actual = op->ok ? tr("ok") : tr("error (%1)").arg(op->error);
+        break;
+    }
+    case S::Cache: {
+        const auto entry = lab.store().get(pattern.cacheKeyFor(x.key));
+        actual = compareValue(x, entry && !entry->absent, entry ? entry->value : QByteArray(),
+                              describeCached(entry));
+        if (actual && x.missing && !entry)
+            actual.reset();
+        break;
+    }
+    case S::L1: {
+        if (lab.config().pattern != PatternKind::MultiLevel) {
+            actual = tr("no L1 (the pattern is %1)").arg(patternName(lab.config().pattern));
+            break;
+        }
+        std::optional<L1Item> item;
+        for (const L1Item &i : pattern.l1()) {
+            if (i.key == x.key)
+                item = i;
+        }
+        const bool found = item && item->record.found;
+        actual = compareValue(x, found, found ? item->record.value : QByteArray(),
+                              !item ? tr("missing")
+                                    : found ? quoted(item->record.value)
+                                            : tr("a cached \"no such row\""));
+        break;
+    }
+    case S::Db: {
+        const auto record = lab.database().load(x.key);
+        actual = compareValue(x, record.has_value(), record ? record->value : QByteArray(),
+                              record ? quoted(record->value) : tr("missing"));
+        break;
+    }
+    case S::DbVersion: {
+        const qint64 version = lab.database().version(x.key);
+        if (version != x.number)
+            actual = tr("version %1").arg(version);
+        break;
+    }
+    case S::Ttl: {
+        const auto ttl = lab.store().ttl(pattern.cacheKeyFor(x.key));
+        if (!ttl)
+            actual = tr("missing");
+        else if (*ttl < 0)
+            actual = tr("no expiry");
+        else if (!compare(*ttl, x.op, x.number))
+            actual = formatDuration(*ttl);
+        break;
+    }
+    case S::Queue: {
+        const auto queued = pattern.writeQueue().size();
+        if (queued != x.number)
+            actual = tr("%1 entries").arg(queued);
+        break;
+    }
+    case S::Breaker: {
+        const auto status = pattern.breaker();
+        if (!status)
+            actual = tr("no breaker (the pattern is %1)").arg(patternName(lab.config().pattern));
+        else if (breakerStateName(status->state) != x.name)
+            actual = breakerStateName(status->state);
+        break;
+    }
+    case S::Metric: {
+        const auto counter = counterFromName(x.name);
+        const qint64 value = counter ? lab.metrics().total(*counter) : 0;
+        if (!counter || !compare(value, x.op, x.number))
+            actual = QString::number(value);
+        break;
+    }
+    }
+    if (!actual)
+        return std::nullopt;
+    QString text = command.text;
+    const qsizetype at = text.indexOf(QLatin1String("expect "));
+    if (at >= 0)
+        text = text.mid(at + 7).trimmed();
+    return Failure{command.line, text, *actual};
+}
+
+RunResult Runner::run()
+{
+    while (!finished() && m_fatal.isEmpty()) {
+        beginNext();
+        finishCurrent();
+    }
+    return result();
+}
+
+RunResult Runner::result() const
+{
+    RunResult r;
+    r.passed = m_passed;
+    r.failures = m_failures;
+    r.fatal = m_fatal;
+    r.virtualTime = m_lab->now();
+    for (int i = 0; i < kCounterCount; ++i)
+        r.metrics.insert(counterName(Counter(i)), m_lab->metrics().total(Counter(i)));
+    return r;
+}
+
+} // namespace cachelab::scenario

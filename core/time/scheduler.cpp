@@ -1,0 +1,200 @@
+#include "scheduler.h"
+
+#include <QDebug>
+
+#include <algorithm>
+
+namespace cachelab {
+
+// The frame that owns a spawned task. Roots form an intrusive list so that a scheduler that is
+// destroyed mid-run can free every coroutine still suspended in it (children are owned by the
+// Task objects inside their parents' frames, so destroying the root frees the whole chain).
+struct Scheduler::Root
+{
+    struct promise_type
+    {
+        Scheduler *scheduler = nullptr;
+        promise_type *prev = nullptr;
+        promise_type *next = nullptr;
+
+        Root get_return_object() noexcept
+        {
+            return Root{std::coroutine_handle<promise_type>::from_promise(*this)};
+        }
+        std::suspend_always initial_suspend() const noexcept { return {}; }
+        struct Final
+        {
+            bool await_ready() const noexcept { return false; }
+            void await_suspend(std::coroutine_handle<promise_type> h) const noexcept
+            {
+                h.promise().unlink();
+                h.destroy();
+            }
+            void await_resume() const noexcept {}
+        };
+        Final final_suspend() const noexcept { return {}; }
+        void return_void() const noexcept {}
+        void unhandled_exception() const noexcept { std::terminate(); }
+
+        void unlink() noexcept
+        {
+            if (prev)
+                prev->next = next;
+            else
+                scheduler->m_roots = next;
+            if (next)
+                next->prev = prev;
+        }
+    };
+    std::coroutine_handle<promise_type> handle;
+};
+
+namespace {
+
+Scheduler::Root runRoot(Task<void> task, Scheduler *scheduler,
+                        const std::function<void(std::exception_ptr)> *onError)
+{
+    try {
+        co_await std::move(task);
+    } catch (...) {
+        (*onError)(std::current_exception());
+    }
+    (void)scheduler;
+}
+
+} // namespace
+
+Scheduler::Scheduler()
+    : m_errorHandler([](std::exception_ptr e) {
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception &ex) {
+            qWarning("cachelab: a background task failed: %s", ex.what());
+        } catch (...) {
+            qWarning("cachelab: a background task failed");
+        }
+    })
+{
+}
+
+Scheduler::~Scheduler()
+{
+    m_heap.clear();
+    while (m_roots) {
+        auto *p = static_cast<Root::promise_type *>(m_roots);
+        p->unlink();
+        std::coroutine_handle<Root::promise_type>::from_promise(*p).destroy();
+    }
+}
+
+void Scheduler::setErrorHandler(std::function<void(std::exception_ptr)> handler)
+{
+    m_errorHandler = std::move(handler);
+}
+
+void Scheduler::spawn(Task<void> task)
+{
+    Root root = runRoot(std::move(task), this, &m_errorHandler);
+    auto &p = root.handle.promise();
+    p.scheduler = this;
+    p.next = static_cast<Root::promise_type *>(m_roots);
+    if (p.next)
+        p.next->prev = &p;
+    m_roots = &p;
+    root.handle.resume();
+}
+
+void Scheduler::push(Event e)
+{
+    m_heap.push_back(e);
+    std::push_heap(m_heap.begin(), m_heap.end(), Later{});
+}
+
+void Scheduler::resumeAt(TimeUs at, std::coroutine_handle<> h)
+{
+    push(Event{std::max(at, now()), m_seq++, h, 0});
+}
+
+Scheduler::TimerId Scheduler::callAt(TimeUs at, std::function<void()> fn)
+{
+    std::uint32_t slot;
+    if (!m_freeSlots.empty()) {
+        slot = m_freeSlots.back();
+        m_freeSlots.pop_back();
+    } else {
+        slot = static_cast<std::uint32_t>(m_callbacks.size());
+        m_callbacks.emplace_back();
+        m_callbackIds.push_back(0);
+    }
+    const TimerId id = ++m_seq;
+    m_callbacks[slot] = std::move(fn);
+    m_callbackIds[slot] = id;
+    push(Event{std::max(at, now()), id, {}, slot});
+    return id;
+}
+
+void Scheduler::cancel(TimerId id)
+{
+    // The heap entry stays; it finds its slot reassigned or empty and does nothing.
+    for (std::uint32_t slot = 0; slot < m_callbackIds.size(); ++slot) {
+        if (m_callbackIds[slot] == id && m_callbacks[slot]) {
+            m_callbacks[slot] = nullptr;
+            m_callbackIds[slot] = 0;
+            m_freeSlots.push_back(slot);
+            return;
+        }
+    }
+}
+
+void Scheduler::runEvent(const Event &e)
+{
+    m_clock.advanceTo(e.time);
+    ++m_eventsRun;
+    if (e.handle) {
+        e.handle.resume();
+        return;
+    }
+    if (m_callbackIds[e.slot] != e.seq || !m_callbacks[e.slot])
+        return; // cancelled
+    auto fn = std::move(m_callbacks[e.slot]);
+    m_callbacks[e.slot] = nullptr;
+    m_callbackIds[e.slot] = 0;
+    m_freeSlots.push_back(e.slot);
+    fn();
+}
+
+bool Scheduler::step()
+{
+    if (m_heap.empty())
+        return false;
+    std::pop_heap(m_heap.begin(), m_heap.end(), Later{});
+    const Event e = m_heap.back();
+    m_heap.pop_back();
+    runEvent(e);
+    return true;
+}
+
+void Scheduler::runUntil(TimeUs t)
+{
+    while (!m_heap.empty() && m_heap.front().time <= t)
+        step();
+    if (t > now())
+        m_clock.advanceTo(t);
+}
+
+bool Scheduler::runWhile(const std::function<bool()> &keepGoing, std::uint64_t maxEvents)
+{
+    for (std::uint64_t n = 0; !m_heap.empty() && keepGoing(); ++n) {
+        if (n >= maxEvents)
+            return false;
+        step();
+    }
+    return true;
+}
+
+TimeUs Scheduler::nextEventTime() const
+{
+    return m_heap.empty() ? -1 : m_heap.front().time;
+}
+
+} // namespace cachelab

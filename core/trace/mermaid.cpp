@@ -1,0 +1,75 @@
+#include "mermaid.h"
+
+#include <QMap>
+
+namespace cachelab {
+
+namespace {
+
+QString mermaidId(Participant p)
+{
+    QString id = participantName(p, 2);
+    id.remove(u' ');
+    return id;
+}
+
+// Mermaid reads ';' as a statement end and '#' as an entity start; newlines end a message.
+QString escaped(QString text)
+{
+    text.replace(u'#', QStringLiteral("#35;"));
+    text.replace(u';', QStringLiteral("#59;"));
+    text.replace(u'\n', u' ');
+    return text;
+}
+
+int order(Participant p)
+{
+    return int(p.role) * 64 + p.client + 1;
+}
+
+} // namespace
+
+QString toMermaid(const QList<TraceEvent> &events, int clients)
+{
+    QMap<int, Participant> used;
+    for (const TraceEvent &e : events) {
+        used.insert(order(e.from), e.from);
+        used.insert(order(e.to), e.to);
+    }
+    QString out = QStringLiteral("sequenceDiagram\n");
+    for (const Participant &p : std::as_const(used)) {
+        const QString id = mermaidId(p);
+        const QString name = participantName(p, clients);
+        out += id == name ? QStringLiteral("    participant %1\n").arg(id)
+                          : QStringLiteral("    participant %1 as %2\n").arg(id, name);
+    }
+    int number = 0;
+    bool inBackground = false;
+    for (const TraceEvent &e : events) {
+        const QString from = mermaidId(e.from);
+        const QString to = mermaidId(e.to);
+        if (e.kind == EventKind::Note) {
+            out += QStringLiteral("    Note over %1: %2\n").arg(from, escaped(describe(e, 40)));
+            continue;
+        }
+        const bool background = e.flags & Background;
+        if (background && !inBackground && e.kind == EventKind::Call) {
+            out += QStringLiteral("    Note over %1,%2: in the background\n").arg(from, to);
+        }
+        inBackground = background;
+        const bool red = e.flags & (Stale | Lost);
+        if (red)
+            out += QStringLiteral("    rect rgb(255, 200, 200)\n");
+        const char *arrow = e.kind == EventKind::Return ? "-->>" : e.kind == EventKind::Async ? "-)" : "->>";
+        QString label = QStringLiteral("%1. %2").arg(++number).arg(describe(e, 40));
+        if (!e.text.isEmpty() && e.verb != Verb::Text && e.verb != Verb::Failed
+            && !(e.verb == Verb::Result && (e.flags & Failure)))
+            label += QStringLiteral(" (%1)").arg(e.text);
+        out += QStringLiteral("    %1%2%3: %4\n").arg(from, QLatin1String(arrow), to, escaped(label));
+        if (red)
+            out += QStringLiteral("    end\n");
+    }
+    return out;
+}
+
+} // namespace cachelab
