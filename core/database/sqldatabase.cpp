@@ -83,6 +83,10 @@ SqlDatabase::SqlDatabase(const QString &path)
         m_load = QSqlQuery(db);
         m_upsert = QSqlQuery(db);
         m_delete = QSqlQuery(db);
+        // Forward-only results skip Qt's row cache: a point query then costs what SQLite costs.
+        m_load.setForwardOnly(true);
+        m_upsert.setForwardOnly(true);
+        m_delete.setForwardOnly(true);
         if (!m_load.prepare(QStringLiteral(
                 "SELECT value, version FROM records WHERE key = ? AND deleted = 0")))
             fail(m_load.lastError(), "open");

@@ -84,12 +84,12 @@ void Lab::setOperationListener(std::function<void(const Operation &)> listener)
     m_listener = std::move(listener);
 }
 
-const std::optional<Operation> &Lab::lastOperation(int client) const
+const std::optional<Lab::Outcome> &Lab::lastOperation(int client) const
 {
     return m_instances[std::size_t(client)]->lastOperation;
 }
 
-const std::optional<Operation> &Lab::lastRead(int client) const
+const std::optional<Lab::Outcome> &Lab::lastRead(int client) const
 {
     return m_instances[std::size_t(client)]->lastRead;
 }
@@ -101,10 +101,10 @@ Task<Operation> Lab::perform(Operation::Kind kind, int client, QString key, QByt
     op.id = ++m_nextOperation;
     op.kind = kind;
     op.client = client;
-    op.key = key;
-    op.value = value;
+    op.key = std::move(key);
+    op.value = std::move(value);
     op.startedAt = now();
-    m_running.insert(op.id);
+    ++m_inFlight;
     if (kind == Operation::Kind::Read)
         m_metrics.add(Counter::Reads, client);
     else if (kind != Operation::Kind::Invalidate)
@@ -114,10 +114,10 @@ Task<Operation> Lab::perform(Operation::Kind kind, int client, QString key, QByt
     Pattern &pattern = *instance.pattern;
     try {
         switch (kind) {
-        case Operation::Kind::Read: op.result = co_await pattern.read(c, key); break;
-        case Operation::Kind::Write: co_await pattern.write(c, key, value); break;
-        case Operation::Kind::Delete: co_await pattern.remove(c, key); break;
-        case Operation::Kind::Invalidate: co_await pattern.invalidate(c, key); break;
+        case Operation::Kind::Read: op.result = co_await pattern.read(c, op.key); break;
+        case Operation::Kind::Write: co_await pattern.write(c, op.key, op.value); break;
+        case Operation::Kind::Delete: co_await pattern.remove(c, op.key); break;
+        case Operation::Kind::Invalidate: co_await pattern.invalidate(c, op.key); break;
         }
         op.ok = true;
     } catch (const InstanceCrashed &) {
@@ -127,23 +127,23 @@ Task<Operation> Lab::perform(Operation::Kind kind, int client, QString key, QByt
         op.error = e.message();
     }
     finish(op);
-    co_return op;
+    co_return std::move(op);
 }
 
 void Lab::finish(Operation &op)
 {
+    --m_inFlight;
     m_running.remove(op.id);
     op.finishedAt = now();
     if (op.crashed)
         return; // nobody is left to see the outcome
     const TimeUs took = op.finishedAt - op.startedAt;
     if (op.kind == Operation::Kind::Read && op.ok) {
-        const QString truthKey = op.key;
-        op.truthVersion = m_db->version(truthKey);
+        op.truthVersion = m_db->version(op.key);
         if (op.result.found)
             op.stale = op.result.version >= 0 && op.result.version < op.truthVersion;
         else
-            op.stale = m_db->exists(truthKey);
+            op.stale = m_db->exists(op.key);
         if (op.stale)
             m_metrics.add(Counter::StaleReads, op.client);
     }
@@ -181,9 +181,14 @@ void Lab::finish(Operation &op)
     }
 
     Instance &instance = *m_instances[std::size_t(op.client)];
-    instance.lastOperation = op;
-    if (op.kind == Operation::Kind::Read)
-        instance.lastRead = op;
+    if (!instance.lastOperation)
+        instance.lastOperation.emplace();
+    instance.lastOperation->ok = op.ok;
+    instance.lastOperation->error = op.error;
+    if (op.kind == Operation::Kind::Read) {
+        instance.lastOperation->result = op.result;
+        instance.lastRead = instance.lastOperation;
+    }
     if (m_listener)
         m_listener(op);
 }
@@ -196,6 +201,7 @@ Task<void> Lab::detached(Task<Operation> op)
 quint64 Lab::start(Operation::Kind kind, int client, const QString &key, const QByteArray &value)
 {
     const quint64 id = m_nextOperation + 1; // perform() takes this id synchronously
+    m_running.insert(id);
     m_scheduler->spawn(detached(perform(kind, client, key, value)));
     return id;
 }
@@ -278,7 +284,7 @@ void Lab::databaseSeed(int rows)
 
 bool Lab::busy() const
 {
-    if (!m_running.isEmpty())
+    if (m_inFlight > 0)
         return true;
     for (const auto &instance : m_instances) {
         if (instance->pattern->busy())

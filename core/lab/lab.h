@@ -78,10 +78,17 @@ public:
     /// Starts an operation and returns its id at once; isRunning(id) tells when it is over.
     quint64 start(Operation::Kind kind, int client, const QString &key, const QByteArray &value = {});
     bool isRunning(quint64 id) const { return m_running.contains(id); }
-    int inFlight() const { return int(m_running.size()); }
-    /// The last operation of `client` that finished, and the last read that finished.
-    const std::optional<Operation> &lastOperation(int client) const;
-    const std::optional<Operation> &lastRead(int client) const;
+    int inFlight() const { return m_inFlight; }
+    /// What `expect ok|error` and `expect result` look at: the outcome of a client's last
+    /// finished operation, and of its last finished read.
+    struct Outcome
+    {
+        bool ok = false;
+        QString error;
+        ReadResult result;
+    };
+    const std::optional<Outcome> &lastOperation(int client) const;
+    const std::optional<Outcome> &lastRead(int client) const;
     /// Called for every operation that finishes (the UI's adapter listens here).
     void setOperationListener(std::function<void(const Operation &)> listener);
 
@@ -114,8 +121,8 @@ private:
         Lifetime lifetime;
         std::unique_ptr<Pattern> pattern;
         std::vector<std::unique_ptr<Pattern>> retired; // crashed; their coroutines may unwind
-        std::optional<Operation> lastOperation;
-        std::optional<Operation> lastRead;
+        std::optional<Outcome> lastOperation;
+        std::optional<Outcome> lastRead;
     };
 
     std::unique_ptr<Pattern> makePattern(int client, const Lifetime &lifetime);
@@ -134,7 +141,8 @@ private:
     DatabaseProxy m_dbProxy;
     PatternEnv m_env;
     std::vector<std::unique_ptr<Instance>> m_instances;
-    QSet<quint64> m_running;
+    QSet<quint64> m_running; // operations begun with start(), until they finish
+    int m_inFlight = 0;      // every operation, however begun
     quint64 m_nextOperation = 0;
     std::function<void(const Operation &)> m_listener;
 };

@@ -66,7 +66,8 @@ void CacheProxy::sendReply(const Caller &c, Verb verb, const QString &key, TimeU
     }
 }
 
-std::optional<CacheError> CacheProxy::attempt(const std::function<void()> &op)
+template<typename Op>
+std::optional<CacheError> CacheProxy::attempt(Op &&op)
 {
     if (m_failing)
         return CacheError(CacheError::Kind::Unavailable, tr("the cache is down"));
@@ -88,7 +89,7 @@ void CacheProxy::replyFailure(const Caller &c, const QString &key, TimeUs durati
     sendReply(c, Verb::Failed, key, duration, details);
 }
 
-Task<std::optional<CachedRecord>> CacheProxy::get(Caller c, QString key)
+Task<std::optional<CachedRecord>> CacheProxy::get(Caller c, const QString &key)
 {
     const TimeUs half = sendCall(c, Verb::Get, key);
     co_await m_env.scheduler.sleep(half);
@@ -301,7 +302,7 @@ DatabaseError databaseDown()
 
 } // namespace
 
-Task<std::optional<Record>> DatabaseProxy::load(Caller c, QString key)
+Task<std::optional<Record>> DatabaseProxy::load(Caller c, const QString &key)
 {
     const DbCall call{m_env, c, m_env.latencies.dbRead};
     co_await m_env.scheduler.sleep(call.send(Verb::Select, key));

@@ -35,7 +35,7 @@ public:
     bool failing() const { return m_failing; }
     void setFailing(bool failing) { m_failing = failing; }
 
-    Task<std::optional<CachedRecord>> get(Caller c, QString key);
+    Task<std::optional<CachedRecord>> get(Caller c, const QString &key);
     Task<std::optional<std::pair<CachedRecord, TimeUs>>> getWithTtl(Caller c, QString key);
     Task<void> set(Caller c, QString key, CachedRecord record, TimeUs ttl);
     Task<bool> remove(Caller c, QString key);
@@ -49,7 +49,8 @@ private:
                     qint64 version = 0, qint64 number = 0);
     void sendReply(const Caller &c, Verb verb, const QString &key, TimeUs duration,
                    const TraceEvent &details = {});
-    std::optional<CacheError> attempt(const std::function<void()> &op);
+    template<typename Op>
+    std::optional<CacheError> attempt(Op &&op);
     void replyFailure(const Caller &c, const QString &key, TimeUs duration, const CacheError &e);
 
     ProxyEnv m_env;
@@ -67,7 +68,7 @@ public:
     bool failing() const { return m_failing; }
     void setFailing(bool failing) { m_failing = failing; }
 
-    Task<std::optional<Record>> load(Caller c, QString key);
+    Task<std::optional<Record>> load(Caller c, const QString &key);
     Task<qint64> store(Caller c, QString key, QByteArray value);
     Task<qint64> remove(Caller c, QString key);
     /// One transaction. `onCommitted` runs at the moment the rows are committed (before the

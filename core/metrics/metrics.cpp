@@ -31,15 +31,20 @@ std::optional<Counter> counterFromName(QStringView name)
 void LatencyHistogram::record(TimeUs us)
 {
     us = std::max<TimeUs>(0, us);
+    ++m_count;
+    m_sum += us;
+    if (us == m_lastValue) {
+        ++*m_lastSlot;
+        return;
+    }
     if (m_counts.size() >= kMaxDistinct && !m_counts.contains(us)) {
         TimeUs unit = 1;
         while (us / unit >= 1000)
             unit *= 10;
         us = us / unit * unit;
     }
-    ++m_counts[us];
-    ++m_count;
-    m_sum += us;
+    m_lastSlot = &++m_counts[us];
+    m_lastValue = us;
 }
 
 TimeUs LatencyHistogram::percentile(double p) const
@@ -59,13 +64,15 @@ TimeUs LatencyHistogram::percentile(double p) const
 void LatencyHistogram::clear()
 {
     m_counts.clear();
+    m_lastValue = -1;
+    m_lastSlot = nullptr;
     m_count = 0;
     m_sum = 0;
 }
 
 Metrics::Metrics(int clients)
 {
-    m_perClient.resize(std::max(1, clients));
+    m_perClient.resize(std::size_t(std::max(1, clients)));
     clear();
 }
 

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <map>
+#include <vector>
 #include <optional>
 
 namespace cachelab {
@@ -43,6 +44,9 @@ public:
 
 private:
     std::map<TimeUs, quint64> m_counts;
+    // Most samples repeat the previous value (every hit costs the same): remember its slot.
+    TimeUs m_lastValue = -1;
+    quint64 *m_lastSlot = nullptr;
     quint64 m_count = 0;
     qint64 m_sum = 0;
 };
@@ -71,7 +75,7 @@ public:
     void clear();
 
 private:
-    QList<std::array<qint64, kCounterCount>> m_perClient;
+    std::vector<std::array<qint64, kCounterCount>> m_perClient;
     LatencyHistogram m_readLatency;
     LatencyHistogram m_writeLatency;
 };

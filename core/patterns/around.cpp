@@ -34,7 +34,7 @@ QString Around::cacheKeyFor(const QString &key) const
     return m_memo.keyFor(QLatin1String(kFunction), QJsonArray{key});
 }
 
-Task<ReadResult> Around::read(Caller c, QString key)
+Task<ReadResult> Around::read(Caller c, const QString &key)
 {
     // The wrapped function: what the application would have called without a cache.
     Memoizer::Function loadRecord = [this, key](Caller inner) -> Task<std::optional<Record>> {

@@ -42,7 +42,7 @@ public:
 
     Around(PatternEnv &env, int client, const Lifetime &lifetime);
 
-    Task<ReadResult> read(Caller c, QString key) override;
+    Task<ReadResult> read(Caller c, const QString &key) override;
     QString cacheKeyFor(const QString &key) const override;
 
     /// The cached result of function(args), or the function's result, which is then cached

@@ -85,7 +85,7 @@ Task<void> CircuitBreaker::halfOpenLater(Caller c, quint64 opening)
         enter(BreakerState::HalfOpen, tr("the next call is a trial"));
 }
 
-Task<ReadResult> CircuitBreaker::read(Caller c, QString key)
+Task<ReadResult> CircuitBreaker::read(Caller c, const QString &key)
 {
     const Caller viaBreaker = c.as(Role::Breaker);
     if (admit(c, key)) {

@@ -14,7 +14,7 @@ class CircuitBreaker final : public CacheAside
 public:
     using CacheAside::CacheAside;
 
-    Task<ReadResult> read(Caller c, QString key) override;
+    Task<ReadResult> read(Caller c, const QString &key) override;
     Task<void> write(Caller c, QString key, QByteArray value) override;
     Task<void> remove(Caller c, QString key) override;
     Task<void> invalidate(Caller c, QString key) override;

@@ -164,9 +164,10 @@ QList<L1Item> MultiLevel::l1() const
     return items;
 }
 
-Task<ReadResult> MultiLevel::read(Caller c, QString key)
+Task<ReadResult> MultiLevel::read(Caller c, const QString &key)
 {
-    if (auto local = co_await l1Get(c, key))
+    const std::optional<ReadResult> local = co_await l1Get(c, key);
+    if (local)
         co_return *local;
     const Lookup found = co_await lookup(c, key);
     if (found.entry) {

@@ -90,7 +90,7 @@ public:
     /// shared resources (subscriptions). The object is not used for new work afterwards.
     virtual int crash() { return 0; }
 
-    virtual Task<ReadResult> read(Caller c, QString key);
+    virtual Task<ReadResult> read(Caller c, const QString &key);
     virtual Task<void> write(Caller c, QString key, QByteArray value) = 0;
     virtual Task<void> remove(Caller c, QString key) = 0;
     virtual Task<void> invalidate(Caller c, QString key);

@@ -9,7 +9,7 @@ QList<RefreshItem> RefreshAhead::refreshQueue() const
     return QList<RefreshItem>(m_queue.begin(), m_queue.end());
 }
 
-Task<ReadResult> RefreshAhead::read(Caller c, QString key)
+Task<ReadResult> RefreshAhead::read(Caller c, const QString &key)
 {
     const int reads = ++m_reads[key];
     std::optional<std::pair<CachedRecord, TimeUs>> hit;

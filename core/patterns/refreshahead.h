@@ -16,7 +16,7 @@ class RefreshAhead final : public CacheAside
 public:
     using CacheAside::CacheAside;
 
-    Task<ReadResult> read(Caller c, QString key) override;
+    Task<ReadResult> read(Caller c, const QString &key) override;
 
     bool busy() const override { return !m_queue.empty(); }
     QList<RefreshItem> refreshQueue() const override;

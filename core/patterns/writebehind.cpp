@@ -152,12 +152,15 @@ Task<void> WriteBehind::tick(Caller c)
 Task<void> WriteBehind::replay(Caller c)
 {
     QList<QByteArray> items;
+    ++m_backgroundCalls;
     try {
         items = co_await m_env.cache.listRange(c, listName());
     } catch (const CacheError &) {
+        --m_backgroundCalls;
         note(c.from, tr("cannot read the durable queue: the cache is down"), Failure);
         co_return;
     }
+    --m_backgroundCalls;
     std::deque<QueuedWrite> replayed;
     for (const QByteArray &bytes : std::as_const(items)) {
         if (auto w = decode(bytes))
@@ -222,9 +225,12 @@ Task<void> WriteBehind::flushBatch(Caller c)
     m_inFlight = 0;
     m_inFlightCommitted = false;
     if (m_options.durable) {
+        ++m_backgroundCalls;
         try {
             co_await m_env.cache.listDropFront(c, listName(), writes);
+            --m_backgroundCalls;
         } catch (const CacheError &) {
+            --m_backgroundCalls;
             // The entries stay in the list and are written again after a restart: a durable
             // queue delivers at least once, not exactly once.
         }

@@ -21,7 +21,7 @@ public:
     Task<void> write(Caller c, QString key, QByteArray value) override;
     Task<void> remove(Caller c, QString key) override;
 
-    bool busy() const override { return !m_queue.empty(); }
+    bool busy() const override { return !m_queue.empty() || m_backgroundCalls > 0; }
     QList<QueuedWrite> writeQueue() const override;
     TimeUs nextFlushAt() const override { return m_nextFlushAt; }
 
@@ -42,6 +42,7 @@ private:
     int m_inFlight = 0;
     bool m_inFlightCommitted = false;
     bool m_flushing = false;
+    int m_backgroundCalls = 0; // replay and list trims in flight: work settle must wait for
     TimeUs m_nextFlushAt = -1;
 };
 

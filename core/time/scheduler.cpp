@@ -1,5 +1,7 @@
 #include "scheduler.h"
 
+#include "../errors.h"
+
 #include <QDebug>
 
 #include <algorithm>
@@ -56,6 +58,8 @@ Scheduler::Root runRoot(Task<void> task, Scheduler *scheduler,
 {
     try {
         co_await std::move(task);
+    } catch (const InstanceCrashed &) {
+        // Work of an instance that crashed: it just stops, as it would with its process.
     } catch (...) {
         (*onError)(std::current_exception());
     }

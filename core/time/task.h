@@ -41,6 +41,10 @@ struct PromiseBase
 /// GCC 12 (Debian 12's compiler) destroys a braced aggregate temporary twice when it is passed
 /// by value to a coroutine inside a co_await expression (`co_await f(Entry{a, b})`): always
 /// build such arguments as named locals first. tst_scheduler keeps a test of the safe form.
+///
+/// A Task may take references (`const QString &key`) when every caller awaits it at once, in
+/// the frame that owns the referenced object: the hot paths do, to save reference counting.
+/// Anything spawned (Scheduler::spawn) takes its arguments by value.
 template<typename T = void>
 class [[nodiscard]] Task
 {
