@@ -80,7 +80,13 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption redis(QStringLiteral("redis"),
                                    tr("Use the Redis server at URL as the shared cache."),
                                    QStringLiteral("URL"));
-    parser.addOptions({json, mermaid, trace, db, redis});
+    const QCommandLineOption prefix(QStringLiteral("prefix"),
+                                    tr("Keep every Redis key under PREFIX (default cachelab:)."),
+                                    QStringLiteral("PREFIX"), QStringLiteral("cachelab:"));
+    const QCommandLineOption keep(QStringLiteral("keep-cache"),
+                                  tr("Do not clear the keys under the prefix before the run "
+                                     "(to share a Redis with another running lab)."));
+    parser.addOptions({json, mermaid, trace, db, redis, prefix, keep});
 
     if (!parser.parse(arguments)) {
         err << tr("cachelab-cli run: %1\n").arg(parser.errorText());
@@ -96,8 +102,9 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                    .arg(files.size());
         return InvalidInput;
     }
-    if (parser.isSet(redis)) {
-        err << tr("cachelab-cli run: --redis: this build of Cache Lab has no Redis backend yet\n");
+    if (parser.isSet(prefix) && parser.value(prefix).isEmpty()) {
+        err << tr("cachelab-cli run: --prefix must not be empty: it keeps Cache Lab's keys apart "
+                  "from everybody else's\n");
         return InvalidInput;
     }
 
@@ -118,6 +125,8 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
 
     LabConfig base;
+    base.store.url = parser.value(redis);
+    base.store.prefix = parser.value(prefix);
     const bool wantTrace = parser.isSet(mermaid) || parser.isSet(trace);
     base.tracing = wantTrace;
     base.traceCapacity = wantTrace ? 2'000'000 : 1;
@@ -125,6 +134,10 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     try {
         runner = std::make_unique<scenario::Runner>(std::move(scenario), nullptr,
                                                     std::move(database), base);
+        // A run starts from an empty cache, so that it gives the same result every time; on
+        // Redis this removes only keys under the prefix (SCAN + UNLINK).
+        if (!parser.isSet(keep))
+            runner->lab().store().clear();
     } catch (const Error &e) {
         err << tr("cachelab-cli run: %1\n").arg(e.message());
         return InvalidInput;

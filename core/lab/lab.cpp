@@ -8,10 +8,10 @@
 #include "../patterns/refreshahead.h"
 #include "../patterns/writebehind.h"
 #include "../patterns/writethrough.h"
-#include "../store/memorystore.h"
 
 #include <QAtomicInt>
 #include <QCoreApplication>
+#include <QThread>
 
 namespace cachelab {
 
@@ -38,8 +38,8 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
     , m_trace(m_config.traceCapacity)
     , m_metrics(m_config.clients)
     , m_random(m_config.seed)
-    , m_store(store ? std::move(store) : std::make_unique<MemoryStore>(m_scheduler->clock()))
-    , m_db(db ? std::move(db) : std::make_unique<SqlDatabase>())
+    , m_store(store ? std::move(store) : openCacheStore(m_config.store, m_scheduler->clock()))
+    , m_db(db ? std::move(db) : std::make_unique<SqlDatabase>(m_config.databasePath))
     , m_cacheProxy(ProxyEnv{*m_scheduler, m_trace, m_metrics, m_config.latencies}, *m_store)
     , m_dbProxy(ProxyEnv{*m_scheduler, m_trace, m_metrics, m_config.latencies}, *m_db)
     , m_env{*m_scheduler,          m_cacheProxy, m_dbProxy,
@@ -56,6 +56,19 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
     }
     for (auto &instance : m_instances)
         instance->pattern->start();
+    if (m_store->realTime() && m_config.paced) {
+        m_wallClock.start();
+        m_scheduler->setPacer([this](TimeUs t) {
+            // Real time: wait until the wall clock reaches t, listening for messages.
+            for (;;) {
+                m_store->pump();
+                const TimeUs ahead = t - m_wallClock.nsecsElapsed() / 1000;
+                if (ahead <= 0)
+                    return;
+                QThread::usleep(static_cast<unsigned long>(std::min<TimeUs>(ahead, 1000)));
+            }
+        });
+    }
 }
 
 Lab::~Lab()

@@ -4,7 +4,9 @@
 #include "proxies.h"
 
 #include "../patterns/pattern.h"
+#include "../store/storefactory.h"
 
+#include <QElapsedTimer>
 #include <QSet>
 
 #include <memory>
@@ -26,6 +28,13 @@ struct LabConfig
     /// Put in the names of this lab's queues and channels in the shared cache, so labs that
     /// share one cache do not read each other's write-behind queues.
     QString namespaceTag;
+    /// The shared cache (embedded unless a Redis URL is given) and the database file
+    /// (":memory:" by default), used when the Lab is not handed a store or database.
+    StoreLocation store;
+    QString databasePath = QStringLiteral(":memory:");
+    /// With a store that keeps real time, hold virtual time back to the wall clock (1x) while
+    /// the lab runs by itself. The GUI drives time from its own frames and turns this off.
+    bool paced = true;
 };
 
 /// An application operation and, once it has finished, its outcome.
@@ -53,7 +62,8 @@ struct Operation
 class Lab
 {
 public:
-    /// Uses `store` and `db` if given; otherwise the embedded store and SQLite in memory.
+    /// Uses `store` and `db` if given; otherwise opens config.store and config.databasePath.
+    /// Throws CacheError or DatabaseError when they cannot be opened.
     explicit Lab(LabConfig config, std::unique_ptr<CacheStore> store = {},
                  std::unique_ptr<Database> db = {});
     ~Lab();
@@ -114,6 +124,11 @@ public:
     void advance(TimeUs d) { m_scheduler->runUntil(now() + d); }
     /// Runs until operation `id` is over (or nothing is left to run).
     void runUntilDone(quint64 id);
+    /// True when the shared cache keeps real time (Redis): speed is then fixed at 1x.
+    bool realTime() const { return m_store->realTime(); }
+    /// Delivers invalidation messages that arrived from the cache (call it every frame when
+    /// driving time yourself).
+    void pump() { m_store->pump(); }
 
 private:
     struct Instance
@@ -141,6 +156,7 @@ private:
     DatabaseProxy m_dbProxy;
     PatternEnv m_env;
     std::vector<std::unique_ptr<Instance>> m_instances;
+    QElapsedTimer m_wallClock; // real-time stores: virtual time never runs ahead of it
     QSet<quint64> m_running; // operations begun with start(), until they finish
     int m_inFlight = 0;      // every operation, however begun
     quint64 m_nextOperation = 0;

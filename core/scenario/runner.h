@@ -8,6 +8,9 @@
 
 namespace cachelab::scenario {
 
+/// How far a TTL read from a real server may be from the expected one (see Runner::check).
+inline constexpr TimeUs kRealTimeTolerance = 50 * kMillisecond;
+
 /// An expectation that did not hold.
 struct Failure
 {

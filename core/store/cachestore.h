@@ -45,6 +45,11 @@ public:
 
     /// A short description for people: "embedded store", "Redis at 127.0.0.1:6379".
     virtual QString describe() const = 0;
+    /// True when the store keeps real time (a server's own TTLs): the lab then paces virtual
+    /// time to the wall clock.
+    virtual bool realTime() const { return false; }
+    /// Delivers messages that arrived for subscribers; called often by whoever drives time.
+    virtual void pump() {}
 
     virtual std::optional<CachedRecord> get(const QString &key) = 0;
     /// The entry and its remaining TTL in one round trip (-1: no expiry).

@@ -171,6 +171,8 @@ bool Scheduler::step()
 {
     if (m_heap.empty())
         return false;
+    if (m_pacer)
+        m_pacer(m_heap.front().time); // may schedule work of its own (messages that arrived)
     std::pop_heap(m_heap.begin(), m_heap.end(), Later{});
     const Event e = m_heap.back();
     m_heap.pop_back();
@@ -182,6 +184,11 @@ void Scheduler::runUntil(TimeUs t)
 {
     while (!m_heap.empty() && m_heap.front().time <= t)
         step();
+    if (m_pacer && t > now()) {
+        m_pacer(t);
+        while (!m_heap.empty() && m_heap.front().time <= t) // delivered while waiting
+            step();
+    }
     if (t > now())
         m_clock.advanceTo(t);
 }

@@ -65,6 +65,10 @@ public:
     std::size_t pendingEvents() const { return m_heap.size(); }
     std::uint64_t eventsRun() const { return m_eventsRun; }
 
+    /// Called with an event's time before it runs (and with the target of runUntil), to hold
+    /// virtual time back to the wall clock when a real server keeps real time.
+    void setPacer(std::function<void(TimeUs)> pacer) { m_pacer = std::move(pacer); }
+
     /// Where exceptions that escape spawned coroutines go (default: qWarning).
     void setErrorHandler(std::function<void(std::exception_ptr)> handler);
 
@@ -97,6 +101,7 @@ private:
     std::vector<std::uint64_t> m_callbackIds;
     std::vector<std::uint32_t> m_freeSlots;
     std::function<void(std::exception_ptr)> m_errorHandler;
+    std::function<void(TimeUs)> m_pacer;
     void *m_roots = nullptr; // intrusive list of running spawned coroutines (Root frames)
 };
 

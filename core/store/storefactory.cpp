@@ -1,0 +1,25 @@
+#include "storefactory.h"
+
+#include "memorystore.h"
+#include "redisstore.h"
+
+#include "../errors.h"
+
+
+namespace cachelab {
+
+std::unique_ptr<CacheStore> openCacheStore(const StoreLocation &location, const Clock &clock)
+{
+    if (location.embedded())
+        return std::make_unique<MemoryStore>(clock);
+    const auto parsed = parseRedisUrl(location.url, qEnvironmentVariable("CACHELAB_REDIS_PASSWORD"));
+    if (const auto *error = std::get_if<QString>(&parsed))
+        throw CacheError(CacheError::Kind::Unavailable, *error);
+    RedisStore::Options options;
+    options.prefix = location.prefix;
+    options.connectTimeoutMs = location.connectTimeoutMs;
+    options.commandTimeoutMs = location.commandTimeoutMs;
+    return std::make_unique<RedisStore>(std::get<RedisUrl>(parsed), options);
+}
+
+} // namespace cachelab

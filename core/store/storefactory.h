@@ -1,0 +1,25 @@
+#pragma once
+
+#include "cachestore.h"
+
+#include <memory>
+
+namespace cachelab {
+
+/// Where the shared cache lives, as a person writes it: empty for the embedded store, or
+/// `redis://[[user]:password@]host[:port][/db]`, or `unix:///path/to/redis.sock`.
+struct StoreLocation
+{
+    QString url;
+    QString prefix = QStringLiteral("cachelab:"); ///< every Redis key lives under it
+    int connectTimeoutMs = 1000;
+    int commandTimeoutMs = 500;
+
+    bool embedded() const { return url.isEmpty(); }
+};
+
+/// Opens the cache at `location`: the embedded MemoryStore on `clock`, or a RedisStore that
+/// has connected once. Throws CacheError with a message that says what to do.
+std::unique_ptr<CacheStore> openCacheStore(const StoreLocation &location, const Clock &clock);
+
+} // namespace cachelab
