@@ -1,5 +1,6 @@
 #include "lab.h"
 
+#include "../database/memorydatabase.h"
 #include "../database/sqldatabase.h"
 #include "../patterns/around.h"
 #include "../patterns/cacheaside.h"
@@ -39,7 +40,9 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
     , m_metrics(m_config.clients)
     , m_random(m_config.seed)
     , m_store(store ? std::move(store) : openCacheStore(m_config.store, m_scheduler->clock()))
-    , m_db(db ? std::move(db) : std::make_unique<SqlDatabase>(m_config.databasePath))
+    , m_db(db                                        ? std::move(db)
+           : m_config.databasePath == kHashTableDatabase ? std::unique_ptr<Database>(std::make_unique<MemoryDatabase>())
+                                                         : std::make_unique<SqlDatabase>(m_config.databasePath))
     , m_cacheProxy(ProxyEnv{*m_scheduler, m_trace, m_metrics, m_config.latencies}, *m_store)
     , m_dbProxy(ProxyEnv{*m_scheduler, m_trace, m_metrics, m_config.latencies}, *m_db)
     , m_env{*m_scheduler,          m_cacheProxy, m_dbProxy,

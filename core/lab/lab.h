@@ -16,6 +16,9 @@ namespace cachelab {
 
 /// How a lab is set up: the pattern and its options, the number of application instances,
 /// the modelled latencies, the random seed (TTL jitter) and tracing.
+/// LabConfig::databasePath for the hash-table database of simulations.
+inline const QString kHashTableDatabase = QStringLiteral("table:");
+
 struct LabConfig
 {
     PatternKind pattern = PatternKind::CacheAside;
@@ -28,8 +31,9 @@ struct LabConfig
     /// Put in the names of this lab's queues and channels in the shared cache, so labs that
     /// share one cache do not read each other's write-behind queues.
     QString namespaceTag;
-    /// The shared cache (embedded unless a Redis URL is given) and the database file
-    /// (":memory:" by default), used when the Lab is not handed a store or database.
+    /// The shared cache (embedded unless a Redis URL is given) and the database: an SQLite
+    /// file, ":memory:" (SQLite in memory, the default) or kHashTableDatabase (MemoryDatabase,
+    /// for bulk simulations), used when the Lab is not handed a store or database.
     StoreLocation store;
     QString databasePath = QStringLiteral(":memory:");
     /// With a store that keeps real time, hold virtual time back to the wall clock (1x) while

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "framepool.h"
+
 #include <coroutine>
 #include <exception>
 #include <optional>
@@ -30,6 +32,9 @@ struct PromiseBase
     std::suspend_always initial_suspend() const noexcept { return {}; }
     FinalAwaiter final_suspend() const noexcept { return {}; }
     void unhandled_exception() noexcept { error = std::current_exception(); }
+
+    static void *operator new(std::size_t size) { return allocateFrame(size); }
+    static void operator delete(void *frame, std::size_t size) noexcept { freeFrame(frame, size); }
 };
 
 } // namespace detail

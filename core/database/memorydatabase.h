@@ -1,0 +1,31 @@
+#pragma once
+
+#include "database.h"
+
+#include <QHash>
+
+namespace cachelab {
+
+/// A database held in a hash table, with the same versions and tombstones as SqlDatabase.
+/// Simulations and comparisons use it: what they measure happens in virtual time, where the
+/// database costs its modelled latency whatever it is made of, and a hash table lets a
+/// comparison of a million operations finish in about a second. Scenarios and the GUI use
+/// real SQLite.
+class MemoryDatabase final : public Database
+{
+public:
+    QString describe() const override;
+    std::optional<Record> load(const QString &key) override;
+    qint64 store(const QString &key, const QByteArray &value, TimeUs at) override;
+    qint64 remove(const QString &key, TimeUs at) override;
+    QList<qint64> writeBatch(const QList<RowWrite> &rows, TimeUs at) override;
+    qint64 version(const QString &key) const override;
+    bool exists(const QString &key) const override;
+    QList<RowInfo> rows() override;
+    void clear() override { m_rows.clear(); }
+
+private:
+    QHash<QString, RowInfo> m_rows;
+};
+
+} // namespace cachelab

@@ -1,0 +1,203 @@
+#include "workload.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+
+#include <cmath>
+
+namespace cachelab {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Workload", text);
+}
+
+} // namespace
+
+std::variant<KeyDistribution, QString> KeyDistribution::parse(const QString &text)
+{
+    KeyDistribution d;
+    const QStringList parts = text.split(u':');
+    const QString usage = tr("write uniform, zipf:S (such as zipf:0.99) or hot:X:Y (X%% of the "
+                             "keys get Y%% of the requests, such as hot:10:90)");
+    bool ok = true;
+    if (parts.size() == 1 && parts[0] == u"uniform") {
+        d.kind = Kind::Uniform;
+    } else if (parts.size() == 2 && parts[0] == u"zipf") {
+        d.kind = Kind::Zipf;
+        d.exponent = parts[1].toDouble(&ok);
+        if (!ok || !(d.exponent > 0 && d.exponent <= 10))
+            return tr("\"%1\": the Zipf exponent must be a number above 0 (such as 0.99)").arg(text);
+    } else if (parts.size() == 3 && parts[0] == u"hot") {
+        bool ok2 = true;
+        d.kind = Kind::HotSet;
+        d.hotKeys = parts[1].toDouble(&ok) / 100.0;
+        d.hotRequests = parts[2].toDouble(&ok2) / 100.0;
+        if (!ok || !ok2 || !(d.hotKeys > 0 && d.hotKeys < 1) || !(d.hotRequests >= 0 && d.hotRequests <= 1))
+            return tr("\"%1\": hot:X:Y needs 0 < X < 100 and 0 <= Y <= 100").arg(text);
+    } else {
+        return tr("\"%1\" is not a key distribution: %2").arg(text, usage);
+    }
+    return d;
+}
+
+QString KeyDistribution::toString() const
+{
+    switch (kind) {
+    case Kind::Uniform: return QStringLiteral("uniform");
+    case Kind::Zipf: return QStringLiteral("zipf:%1").arg(exponent);
+    case Kind::HotSet: return QStringLiteral("hot:%1:%2").arg(hotKeys * 100).arg(hotRequests * 100);
+    }
+    return {};
+}
+
+KeyChooser::KeyChooser(const KeyDistribution &distribution, int keys)
+    : m_distribution(distribution)
+    , m_keys(std::max(1, keys))
+    , m_hot(std::clamp(int(std::lround(distribution.hotKeys * m_keys)), 1, m_keys))
+{
+    if (distribution.kind == KeyDistribution::Kind::Zipf)
+        m_zipf.emplace(m_keys, distribution.exponent);
+}
+
+int KeyChooser::operator()(Random &random) const
+{
+    switch (m_distribution.kind) {
+    case KeyDistribution::Kind::Uniform: return int(random.below(quint64(m_keys)));
+    case KeyDistribution::Kind::Zipf: return (*m_zipf)(random);
+    case KeyDistribution::Kind::HotSet:
+        if (m_hot >= m_keys || random.uniform() < m_distribution.hotRequests)
+            return int(random.below(quint64(m_hot)));
+        return m_hot + int(random.below(quint64(m_keys - m_hot)));
+    }
+    return 0;
+}
+
+QJsonObject WorkloadSpec::toJson() const
+{
+    return QJsonObject{{QStringLiteral("requests"), requests},
+                       {QStringLiteral("keys"), keys},
+                       {QStringLiteral("dist"), distribution.toString()},
+                       {QStringLiteral("write_ratio"), writeRatio},
+                       {QStringLiteral("clients"), clients},
+                       {QStringLiteral("rate"), rate},
+                       {QStringLiteral("seed"), QString::number(seed)},
+                       {QStringLiteral("crash_halfway"), crashHalfway}};
+}
+
+QJsonObject SimulationResult::toJson() const
+{
+    QJsonObject counters;
+    for (auto it = metrics.cbegin(); it != metrics.cend(); ++it)
+        counters.insert(it.key(), it.value());
+    auto percentiles = [](TimeUs p50, TimeUs p95, TimeUs p99) {
+        return QJsonObject{{QStringLiteral("p50"), p50}, {QStringLiteral("p95"), p95},
+                           {QStringLiteral("p99"), p99}};
+    };
+    return QJsonObject{
+        {QStringLiteral("pattern"), patternName(pattern)},
+        {QStringLiteral("requests"), requests},
+        {QStringLiteral("metrics"), counters},
+        {QStringLiteral("hit_ratio"), hitRatio},
+        {QStringLiteral("latency_us"),
+         QJsonObject{{QStringLiteral("read"), percentiles(readP50, readP95, readP99)},
+                     {QStringLiteral("write"), percentiles(writeP50, writeP95, writeP99)}}},
+        {QStringLiteral("virtual_time_us"), virtualTime},
+        {QStringLiteral("wall_seconds"), wallSeconds},
+        {QStringLiteral("ops_per_second"), opsPerSecond},
+    };
+}
+
+WorkloadDriver::WorkloadDriver(Lab &lab, WorkloadSpec workload)
+    : m_lab(lab)
+    , m_spec(std::move(workload))
+    , m_keys(m_spec.distribution, m_spec.keys)
+    , m_random(m_spec.seed)
+{
+    m_keyNames.reserve(std::size_t(std::max(1, m_spec.keys)));
+    for (int i = 1; i <= std::max(1, m_spec.keys); ++i)
+        m_keyNames.push_back(QStringLiteral("item:%1").arg(i));
+}
+
+void WorkloadDriver::start()
+{
+    m_running = true;
+    m_lab.scheduler().spawn(run());
+}
+
+Task<void> WorkloadDriver::run()
+{
+    const int clients = std::min(m_spec.clients, m_lab.clients());
+    const qint64 crashAt = m_spec.crashHalfway ? m_spec.requests / 2 : -1;
+    for (; m_issued < m_spec.requests && !m_stopped; ++m_issued) {
+        if (m_issued == crashAt) {
+            for (int c = 0; c < m_lab.clients(); ++c)
+                m_lab.crash(c);
+        }
+        // Poisson arrivals: exponential gaps with mean 1/rate.
+        const double gap = -std::log(1.0 - m_random.uniform()) / m_spec.rate;
+        co_await m_lab.scheduler().sleep(TimeUs(std::llround(gap * double(kSecond))));
+        const int client = clients > 1 ? int(m_random.below(quint64(clients))) : 0;
+        const QString &key = m_keyNames[std::size_t(m_keys(m_random))];
+        if (m_random.uniform() < m_spec.writeRatio) {
+            const QByteArray value = "v" + QByteArray::number(m_issued);
+            m_lab.start(Operation::Kind::Write, client, key, value);
+        } else {
+            m_lab.start(Operation::Kind::Read, client, key);
+        }
+    }
+    m_running = false;
+}
+
+SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
+                          const WorkloadSpec &workload, LabConfig base, const Progress &progress)
+{
+    base.pattern = pattern;
+    base.options = options;
+    base.clients = workload.clients;
+    base.tracing = false;
+    base.traceCapacity = 1;
+    base.seed = workload.seed;
+    QElapsedTimer wall;
+    wall.start();
+    Lab lab(base);
+    lab.databaseSeed(workload.keys);
+    WorkloadDriver driver(lab, workload);
+    driver.start();
+
+    SimulationResult result;
+    result.pattern = pattern;
+    qint64 nextReport = 0;
+    const qint64 reportEvery = std::max<qint64>(1, workload.requests / 100);
+    lab.scheduler().runWhile([&] {
+        if (progress && driver.issued() >= nextReport) {
+            nextReport = driver.issued() + reportEvery;
+            if (!progress(double(driver.issued()) / double(std::max<qint64>(1, workload.requests)))) {
+                driver.stop();
+                result.cancelled = true;
+                return false;
+            }
+        }
+        return driver.running() || lab.busy();
+    });
+
+    const Metrics &m = lab.metrics();
+    result.requests = driver.issued();
+    for (int i = 0; i < kCounterCount; ++i)
+        result.metrics.insert(counterName(Counter(i)), m.total(Counter(i)));
+    result.hitRatio = m.hitRatio();
+    result.readP50 = m.readLatency().percentile(50);
+    result.readP95 = m.readLatency().percentile(95);
+    result.readP99 = m.readLatency().percentile(99);
+    result.writeP50 = m.writeLatency().percentile(50);
+    result.writeP95 = m.writeLatency().percentile(95);
+    result.writeP99 = m.writeLatency().percentile(99);
+    result.virtualTime = lab.now();
+    result.wallSeconds = double(wall.nsecsElapsed()) / 1e9;
+    result.opsPerSecond = result.wallSeconds > 0 ? double(result.requests) / result.wallSeconds : 0;
+    return result;
+}
+
+} // namespace cachelab
