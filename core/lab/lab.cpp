@@ -222,6 +222,11 @@ quint64 Lab::start(Operation::Kind kind, int client, const QString &key, const Q
     return id;
 }
 
+void Lab::launch(Operation::Kind kind, int client, const QString &key, const QByteArray &value)
+{
+    m_scheduler->spawn(detached(perform(kind, client, key, value)));
+}
+
 void Lab::runUntilDone(quint64 id)
 {
     m_scheduler->runWhile([&] { return isRunning(id); });

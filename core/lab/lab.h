@@ -92,6 +92,8 @@ public:
     /// Starts an operation and returns its id at once; isRunning(id) tells when it is over.
     quint64 start(Operation::Kind kind, int client, const QString &key, const QByteArray &value = {});
     bool isRunning(quint64 id) const { return m_running.contains(id); }
+    /// Starts an operation nobody will ask about by id (workloads): cheaper than start().
+    void launch(Operation::Kind kind, int client, const QString &key, const QByteArray &value = {});
     int inFlight() const { return m_inFlight; }
     /// What `expect ok|error` and `expect result` look at: the outcome of a client's last
     /// finished operation, and of its last finished read.

@@ -41,6 +41,8 @@ public:
     TimeUs max() const { return m_counts.empty() ? 0 : m_counts.rbegin()->first; }
     double mean() const { return m_count ? double(m_sum) / double(m_count) : 0.0; }
     void clear();
+    /// Samples per distinct value, for windows (the difference of two snapshots).
+    const std::map<TimeUs, quint64> &counts() const { return m_counts; }
 
 private:
     std::map<TimeUs, quint64> m_counts;

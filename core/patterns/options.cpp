@@ -268,6 +268,46 @@ std::optional<QString> applyOption(PatternOptions &options, PatternKind kind, co
         .arg(name, patternName(kind), known.join(QStringLiteral(", ")));
 }
 
+QString optionValue(const PatternOptions &o, const QString &name)
+{
+    auto onOff = [](bool b) { return b ? QStringLiteral("on") : QStringLiteral("off"); };
+    auto percent = [](double f) -> QString { return QString::number(f * 100.0, 'g', 6) + u'%'; };
+    if (name == u"ttl") return formatDuration(o.ttl);
+    if (name == u"jitter") return percent(o.jitter);
+    if (name == u"single-flight") return onOff(o.singleFlight);
+    if (name == u"negative-ttl") return formatDuration(o.negativeTtl);
+    if (name == u"batch") return QString::number(o.batch);
+    if (name == u"flush") return formatDuration(o.flush);
+    if (name == u"coalesce") return onOff(o.coalesce);
+    if (name == u"durable") return onOff(o.durable);
+    if (name == u"retries") return QString::number(o.retries);
+    if (name == u"threshold") return QString::number(o.threshold, 'g', 6);
+    if (name == u"min-access") return QString::number(o.minAccess);
+    if (name == u"l1-ttl") return formatDuration(o.l1Ttl);
+    if (name == u"l2-ttl") return formatDuration(o.effectiveL2Ttl());
+    if (name == u"l1-capacity") return QString::number(o.l1Capacity);
+    if (name == u"invalidate") return onOff(o.invalidate);
+    if (name == u"failures") return QString::number(o.failures);
+    if (name == u"open-timeout") return formatDuration(o.openTimeout);
+    if (name == u"prefix") return o.prefix;
+    return {};
+}
+
+QStringList changedOptions(const PatternOptions &options, PatternKind kind)
+{
+    const PatternOptions defaults;
+    QStringList out;
+    for (const OptionInfo &info : optionsOf(kind)) {
+        const QString value = optionValue(options, info.name);
+        // l2-ttl follows ttl unless it was set on its own.
+        const bool changed = info.name == u"l2-ttl" ? options.l2Ttl.has_value()
+                                                    : value != optionValue(defaults, info.name);
+        if (changed)
+            out << info.name + u'=' + value;
+    }
+    return out;
+}
+
 std::optional<QString> applyLatency(Latencies &latencies, const QString &part, TimeUs value)
 {
     if (part == u"cache")

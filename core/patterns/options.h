@@ -78,6 +78,12 @@ QList<OptionInfo> optionsOf(PatternKind kind);
 std::optional<QString> applyOption(PatternOptions &options, PatternKind kind, const QString &name,
                                    const QString &value);
 
+/// The value of option `name` in scenario syntax ("30s", "on", "0.8"); empty if unknown.
+QString optionValue(const PatternOptions &options, const QString &name);
+/// `name=value` for every option of `kind` whose value differs from the default, in
+/// optionsOf() order: what a `pattern` line needs to recreate `options`.
+QStringList changedOptions(const PatternOptions &options, PatternKind kind);
+
 /// Modelled round-trip times of one call to each participant.
 struct Latencies
 {

@@ -457,7 +457,20 @@ bool Parser::parseOperation(QStringView word, Cursor &cursor, Command &command)
                            tr("spawn write needs a key and a value: spawn write KEY VALUE")) &&
                    takeValue(cursor, command.value, tr("spawn write needs a value after the key"));
         }
-        return fail(tr("spawn starts a read or a write: spawn read KEY or spawn write KEY VALUE"));
+        // Extension: deletes and invalidations that do not wait (recorded sessions use them).
+        if (what == u"delete") {
+            command.type = T::SpawnDelete;
+            return takeKey(cursor, command.key, tr("spawn delete needs a key: spawn delete KEY")) &&
+                   expectEnd(cursor, QStringLiteral("spawn delete KEY"));
+        }
+        if (what == u"invalidate") {
+            command.type = T::SpawnInvalidate;
+            return takeKey(cursor, command.key,
+                           tr("spawn invalidate needs a key: spawn invalidate KEY")) &&
+                   expectEnd(cursor, QStringLiteral("spawn invalidate KEY"));
+        }
+        return fail(tr("spawn starts an operation without waiting: spawn read KEY, spawn write "
+                       "KEY VALUE, spawn delete KEY or spawn invalidate KEY"));
     }
     if (word == u"burst") {
         command.type = T::Burst;

@@ -94,6 +94,23 @@ void Runner::finishCurrent()
     m_settling = false;
 }
 
+void Runner::advanceTowards(TimeUs t)
+{
+    if (m_waitUntil >= 0) {
+        m_lab->scheduler().runUntil(std::min(t, m_waitUntil));
+    } else {
+        m_lab->scheduler().runWhile(
+            [&] { return waiting() && m_lab->scheduler().nextEventTime() <= t; });
+        if (waiting())
+            m_lab->scheduler().runUntil(t);
+    }
+    if (!waiting()) {
+        m_waitingFor = 0;
+        m_waitUntil = -1;
+        m_settling = false;
+    }
+}
+
 void Runner::beginNext()
 {
     if (finished())
@@ -122,6 +139,8 @@ void Runner::execute(const Command &command)
     case T::Invalidate: m_waitingFor = lab.start(K::Invalidate, client, command.key); break;
     case T::SpawnRead: lab.start(K::Read, client, command.key); break;
     case T::SpawnWrite: lab.start(K::Write, client, command.key, command.value); break;
+    case T::SpawnDelete: lab.start(K::Delete, client, command.key); break;
+    case T::SpawnInvalidate: lab.start(K::Invalidate, client, command.key); break;
     case T::Burst:
         for (int i = 0; i < command.count; ++i)
             lab.start(K::Read, client, command.key);

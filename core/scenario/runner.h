@@ -51,6 +51,8 @@ public:
     bool waiting() const;
     /// Lets virtual time pass until the current command is done.
     void finishCurrent();
+    /// Lets virtual time pass until the current command is done or time `t` is reached.
+    void advanceTowards(TimeUs t);
 
     /// Runs every remaining command.
     RunResult run();

@@ -52,6 +52,8 @@ struct Command
         Invalidate, // invalidate KEY
         SpawnRead,  // spawn read KEY
         SpawnWrite, // spawn write KEY VALUE
+        SpawnDelete,     // spawn delete KEY (extension)
+        SpawnInvalidate, // spawn invalidate KEY (extension)
         Burst,      // burst N read KEY
         Wait,       // wait DURATION
         Settle,     // settle
