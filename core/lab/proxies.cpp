@@ -99,14 +99,14 @@ Task<std::optional<CachedRecord>> CacheProxy::get(Caller c, const QString &key)
     const TimeUs rest = m_env.latencies.cache - half;
     if (error) {
         replyFailure(c, key, rest, *error);
-    } else if (result) {
+    } else if (m_env.trace.enabled()) {
         TraceEvent details;
-        details.value = result->value;
-        details.version = result->version;
-        details.flags = result->absent ? Negative : NoFlags;
-        sendReply(c, Verb::Hit, key, rest, details);
-    } else {
-        sendReply(c, Verb::Miss, key, rest);
+        if (result) {
+            details.value = result->value;
+            details.version = result->version;
+            details.flags = result->absent ? Negative : NoFlags;
+        }
+        sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest, details);
     }
     co_await m_env.scheduler.sleep(rest);
     c.checkAlive();
@@ -125,15 +125,15 @@ Task<std::optional<std::pair<CachedRecord, TimeUs>>> CacheProxy::getWithTtl(Call
     const TimeUs rest = m_env.latencies.cache - half;
     if (error) {
         replyFailure(c, key, rest, *error);
-    } else if (result) {
+    } else if (m_env.trace.enabled()) {
         TraceEvent details;
-        details.value = result->first.value;
-        details.version = result->first.version;
-        details.number = result->second;
-        details.flags = result->first.absent ? Negative : NoFlags;
-        sendReply(c, Verb::Hit, key, rest, details);
-    } else {
-        sendReply(c, Verb::Miss, key, rest);
+        if (result) {
+            details.value = result->first.value;
+            details.version = result->first.version;
+            details.number = result->second;
+            details.flags = result->first.absent ? Negative : NoFlags;
+        }
+        sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest, details);
     }
     co_await m_env.scheduler.sleep(rest);
     c.checkAlive();

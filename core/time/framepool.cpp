@@ -38,7 +38,10 @@ struct Pools
     }
 };
 
-thread_local Pools t_pools;
+// initial-exec: the library is built position-independent (Qt requires it), and the default
+// TLS model would then call __tls_get_addr on every frame. Fine for programs that link it;
+// a plug-in that dlopen()s it late would need the default model back.
+thread_local Pools t_pools __attribute__((tls_model("initial-exec")));
 
 } // namespace
 
