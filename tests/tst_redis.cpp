@@ -122,6 +122,8 @@ private slots:
         QTest::newRow("db not a number") << u"redis://h/x"_qs << u"database"_qs;
         QTest::newRow("empty socket") << u"unix://"_qs << u"socket"_qs;
         QTest::newRow("spaces") << u" redis://h"_qs << u"not a valid"_qs;
+        QTest::newRow("unknown parameter") << u"redis://h?speed=9"_qs << u"unknown parameter"_qs;
+        QTest::newRow("bad timeout") << u"redis://h?command_timeout=-3"_qs << u"milliseconds"_qs;
     }
     void badUrls()
     {
@@ -130,6 +132,15 @@ private slots:
         const auto parsed = parseRedisUrl(url);
         QVERIFY(std::holds_alternative<QString>(parsed));
         QVERIFY2(std::get<QString>(parsed).contains(says), qPrintable(std::get<QString>(parsed)));
+    }
+
+    void timeoutsInTheUrl()
+    {
+        const auto parsed = parseRedisUrl(u"redis://h:7/1?connect_timeout=250&command_timeout=80"_qs);
+        const RedisUrl r = std::get<RedisUrl>(parsed);
+        QCOMPARE(r.connectTimeoutMs, 250);
+        QCOMPARE(r.commandTimeoutMs, 80);
+        QCOMPARE(r.database, 1);
     }
 
     void passwordFromEnvironment()
@@ -237,8 +248,7 @@ private slots:
         START_REDIS_OR_SKIP(server);
         SimClock clock;
         StoreLocation location;
-        location.url = server.url();
-        location.commandTimeoutMs = 300;
+        location.url = server.url() + u"?command_timeout=300";
         auto store = openCacheStore(location, clock);
         store->set(u"k"_qs, CachedRecord{"v", 1, false}, 0);
 

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QUrl>
+#include <QUrlQuery>
 
 namespace cachelab {
 
@@ -49,6 +50,17 @@ std::variant<RedisUrl, QString> parseRedisUrl(const QString &text,
         }
     } else {
         return tr("\"%1\" is not a Redis URL (the scheme must be redis:// or unix://)").arg(text);
+    }
+    const QUrlQuery query(url);
+    for (const auto &[name, value] : query.queryItems()) {
+        bool ok = false;
+        const int ms = value.toInt(&ok);
+        if (name != u"connect_timeout" && name != u"command_timeout")
+            return tr("\"%1\": unknown parameter \"%2\" (use connect_timeout or command_timeout, "
+                      "in milliseconds)").arg(text, name);
+        if (!ok || ms < 1 || ms > 600000)
+            return tr("\"%1\": %2 must be a number of milliseconds from 1 to 600000").arg(text, name);
+        (name == u"connect_timeout" ? r.connectTimeoutMs : r.commandTimeoutMs) = ms;
     }
     r.user = url.userName(QUrl::FullyDecoded);
     r.password = url.password(QUrl::FullyDecoded);

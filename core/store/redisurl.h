@@ -8,7 +8,8 @@
 namespace cachelab {
 
 /// A parsed Redis location: `redis://[[user]:password@]host[:port][/db]` or
-/// `unix:///path/to/redis.sock`.
+/// `unix:///path/to/redis.sock`, either optionally followed by
+/// `?connect_timeout=MS&command_timeout=MS`.
 struct RedisUrl
 {
     QString host = QStringLiteral("127.0.0.1");
@@ -17,6 +18,8 @@ struct RedisUrl
     QString user;
     QString password;
     int database = 0;
+    int connectTimeoutMs = -1; ///< from `?connect_timeout=MS`; -1: not given
+    int commandTimeoutMs = -1; ///< from `?command_timeout=MS`; -1: not given
 
     /// "127.0.0.1:6379" or the socket path: what messages name. Never shows the password.
     QString where() const;

@@ -17,9 +17,10 @@ std::unique_ptr<CacheStore> openCacheStore(const StoreLocation &location, const 
         throw CacheError(CacheError::Kind::Unavailable, *error);
     RedisStore::Options options;
     options.prefix = location.prefix;
-    options.connectTimeoutMs = location.connectTimeoutMs;
-    options.commandTimeoutMs = location.commandTimeoutMs;
-    return std::make_unique<RedisStore>(std::get<RedisUrl>(parsed), options);
+    const RedisUrl url = std::get<RedisUrl>(parsed);
+    options.connectTimeoutMs = url.connectTimeoutMs > 0 ? url.connectTimeoutMs : location.connectTimeoutMs;
+    options.commandTimeoutMs = url.commandTimeoutMs > 0 ? url.commandTimeoutMs : location.commandTimeoutMs;
+    return std::make_unique<RedisStore>(url, options);
 }
 
 } // namespace cachelab
