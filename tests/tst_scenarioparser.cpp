@@ -717,8 +717,8 @@ void TestScenarioParser::errors_data()
     row("delete without key", p + u"delete"_s, 2, {u"delete needs a key"_s});
     row("delete two keys", p + u"delete a b"_s, 2, {u"unexpected \"b\""_s});
     row("invalidate without key", p + u"invalidate"_s, 2, {u"invalidate needs a key"_s});
-    row("spawn alone", p + u"spawn"_s, 2, {u"spawn read KEY or spawn write KEY VALUE"_s});
-    row("spawn delete", p + u"spawn delete k"_s, 2, {u"spawn read KEY"_s});
+    row("spawn alone", p + u"spawn"_s, 2, {u"spawn read KEY, spawn write KEY VALUE"_s});
+    row("spawn copy", p + u"spawn copy k"_s, 2, {u"spawn delete KEY or spawn invalidate KEY"_s});
     row("spawn read without key", p + u"spawn read"_s, 2, {u"spawn read needs a key"_s});
     row("spawn read extra", p + u"spawn read k v"_s, 2, {u"unexpected \"v\""_s});
     row("spawn write without value", p + u"spawn write k"_s, 2,

@@ -134,24 +134,24 @@ QString SqlDatabase::describe() const
 void SqlDatabase::fail(const QSqlError &error, const char *what) const
 {
     const auto kind = kindOf(error);
-    const QString where = m_path == u":memory:" ? tr("the in-memory database")
-                                                 : QFileInfo(m_path).absoluteFilePath();
+    const QString where = m_path == u":memory:"
+                              ? tr("the in-memory database")
+                              : tr("the database %1").arg(QFileInfo(m_path).absoluteFilePath());
     const QString reason = error.databaseText().isEmpty() ? error.text() : error.databaseText();
     switch (kind) {
     case DatabaseError::Kind::Locked:
-        throw DatabaseError(kind, tr("The database %1 is locked by another program; close it or "
-                                     "choose another file.").arg(where));
+        throw DatabaseError(kind, tr("Cannot write to %1: it is locked by another program; close "
+                                     "it or choose another file.").arg(where));
     case DatabaseError::Kind::ReadOnly:
-        throw DatabaseError(kind, tr("The database %1 cannot be written (%2); choose a file in a "
-                                     "folder you can write to.").arg(where, reason));
+        throw DatabaseError(kind, tr("Cannot write to %1 (%2); choose a file in a folder you can "
+                                     "write to.").arg(where, reason));
     default:
         if (qstrcmp(what, "open") == 0) {
             throw DatabaseError(DatabaseError::Kind::Open,
-                                tr("Cannot open the database %1: %2. Choose a file in a folder "
-                                   "you can write to, or use :memory:.").arg(where, reason));
+                                tr("Cannot open %1: %2. Choose a file in a folder you can write "
+                                   "to, or use :memory:.").arg(where, reason));
         }
-        throw DatabaseError(kind, tr("The database %1 failed to %2: %3")
-                                      .arg(where, QLatin1String(what), reason));
+        throw DatabaseError(kind, tr("Could not %1 in %2: %3").arg(tr(what), where, reason));
     }
 }
 
@@ -164,7 +164,7 @@ void SqlDatabase::exec(QSqlQuery &query, const char *what)
 std::optional<Record> SqlDatabase::load(const QString &key)
 {
     m_load.bindValue(0, key);
-    exec(m_load, "read");
+    exec(m_load, QT_TRANSLATE_NOOP("SqlDatabase", "read a row"));
     std::optional<Record> result;
     if (m_load.next())
         result = Record{m_load.value(0).toByteArray(), m_load.value(1).toLongLong()};
@@ -176,16 +176,17 @@ qint64 SqlDatabase::applyRow(const RowWrite &row, TimeUs at)
 {
     if (row.value) {
         m_upsert.bindValue(0, row.key);
-        m_upsert.bindValue(1, *row.value);
+        // A null QByteArray would bind as SQL NULL; an empty value is a value.
+        m_upsert.bindValue(1, row.value->isNull() ? QByteArray("") : *row.value);
         m_upsert.bindValue(2, at);
-        exec(m_upsert, "write");
+        exec(m_upsert, QT_TRANSLATE_NOOP("SqlDatabase", "write a row"));
         const qint64 version = m_upsert.next() ? m_upsert.value(0).toLongLong() : 0;
         m_upsert.finish();
         return version;
     }
     m_delete.bindValue(0, at);
     m_delete.bindValue(1, row.key);
-    exec(m_delete, "delete");
+    exec(m_delete, QT_TRANSLATE_NOOP("SqlDatabase", "delete a row"));
     const qint64 newVersion = m_delete.next() ? m_delete.value(0).toLongLong() : version(row.key);
     m_delete.finish();
     return newVersion;
@@ -205,7 +206,7 @@ QList<qint64> SqlDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     if (!db.transaction())
-        fail(db.lastError(), "begin a transaction");
+        fail(db.lastError(), QT_TRANSLATE_NOOP("SqlDatabase", "begin a transaction"));
     QList<qint64> versions;
     versions.reserve(rows.size());
     try {
@@ -220,7 +221,7 @@ QList<qint64> SqlDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
     if (!db.commit()) {
         const QSqlError error = db.lastError();
         db.rollback();
-        fail(error, "commit");
+        fail(error, QT_TRANSLATE_NOOP("SqlDatabase", "commit"));
     }
     // Only now is it true: the mirror never holds a version that was rolled back.
     for (qsizetype i = 0; i < rows.size(); ++i)
@@ -245,7 +246,7 @@ QList<RowInfo> SqlDatabase::rows()
     query.setForwardOnly(true);
     if (!query.exec(QStringLiteral(
             "SELECT key, value, version, updated_us, deleted FROM records ORDER BY key")))
-        fail(query.lastError(), "list its rows");
+        fail(query.lastError(), QT_TRANSLATE_NOOP("SqlDatabase", "list the rows"));
     QList<RowInfo> result;
     while (query.next()) {
         result.append(RowInfo{query.value(0).toString(), query.value(1).toByteArray(),
@@ -259,7 +260,7 @@ void SqlDatabase::clear()
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     if (!query.exec(QStringLiteral("DELETE FROM records")))
-        fail(query.lastError(), "clear");
+        fail(query.lastError(), QT_TRANSLATE_NOOP("SqlDatabase", "remove every row"));
     m_truth.clear();
 }
 

@@ -156,8 +156,10 @@ void Lab::finish(Operation &op)
     const TimeUs took = op.finishedAt - op.startedAt;
     if (op.kind == Operation::Kind::Read && op.ok) {
         op.truthVersion = m_db->version(op.key);
-        if (op.result.found)
-            op.stale = op.result.version >= 0 && op.result.version < op.truthVersion;
+        // A value (or a queued delete) carries its version; so does a row read from the
+        // database. Only a cached "no such row" does not: it is stale once the row exists.
+        if (op.result.found || op.result.pending)
+            op.stale = op.result.version < op.truthVersion;
         else
             op.stale = m_db->exists(op.key);
         if (op.stale)

@@ -43,7 +43,7 @@ CacheProxy::CacheProxy(ProxyEnv env, CacheStore &store)
 }
 
 TimeUs CacheProxy::sendCall(const Caller &c, Verb verb, const QString &key,
-                            const QByteArray &value, qint64 version, qint64 number)
+                            const QByteArray &value, qint64 version, qint64 number, quint8 flags)
 {
     const TimeUs half = firstHalf(m_env.latencies.cache);
     if (m_env.trace.enabled()) {
@@ -51,6 +51,7 @@ TimeUs CacheProxy::sendCall(const Caller &c, Verb verb, const QString &key,
         details.value = value;
         details.version = version;
         details.number = number;
+        details.flags = flags;
         record(m_env.trace, c, m_env.scheduler.now(), half, c.from, Participant::cache(),
                EventKind::Call, verb, key, std::move(details));
     }
@@ -104,7 +105,7 @@ Task<std::optional<CachedRecord>> CacheProxy::get(Caller c, const QString &key)
         if (result) {
             details.value = result->value;
             details.version = result->version;
-            details.flags = result->absent ? Negative : NoFlags;
+            details.flags = (result->absent ? Negative : NoFlags) | (result->pending ? Pending : NoFlags);
         }
         sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest, details);
     }
@@ -131,7 +132,8 @@ Task<std::optional<std::pair<CachedRecord, TimeUs>>> CacheProxy::getWithTtl(Call
             details.value = result->first.value;
             details.version = result->first.version;
             details.number = result->second;
-            details.flags = result->first.absent ? Negative : NoFlags;
+            details.flags = (result->first.absent ? Negative : NoFlags)
+                            | (result->first.pending ? Pending : NoFlags);
         }
         sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest, details);
     }
@@ -144,7 +146,8 @@ Task<std::optional<std::pair<CachedRecord, TimeUs>>> CacheProxy::getWithTtl(Call
 
 Task<void> CacheProxy::set(Caller c, QString key, CachedRecord record, TimeUs ttl)
 {
-    const TimeUs half = sendCall(c, Verb::Set, key, record.value, record.version, ttl);
+    const TimeUs half = sendCall(c, Verb::Set, key, record.value, record.version, ttl,
+                                 (record.absent ? Negative : NoFlags) | (record.pending ? Pending : NoFlags));
     co_await m_env.scheduler.sleep(half);
     c.checkAlive();
     const auto error = attempt([&] { m_store->set(key, record, ttl); });
@@ -240,6 +243,23 @@ Task<void> CacheProxy::listDropFront(Caller c, QString list, int n)
     co_await m_env.scheduler.sleep(half);
     c.checkAlive();
     const auto error = attempt([&] { m_store->listDropFront(list, n); });
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error)
+        replyFailure(c, QString(), rest, *error);
+    else
+        sendReply(c, Verb::Ok, QString(), rest);
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+}
+
+Task<void> CacheProxy::listRemove(Caller c, QString list, QList<QByteArray> items)
+{
+    const TimeUs half = sendCall(c, Verb::ListAck, QString(), {}, 0, items.size());
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    const auto error = attempt([&] { m_store->listRemove(list, items); });
     const TimeUs rest = m_env.latencies.cache - half;
     if (error)
         replyFailure(c, QString(), rest, *error);

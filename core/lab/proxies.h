@@ -43,10 +43,11 @@ public:
     Task<void> listPush(Caller c, QString list, QString key, QByteArray item);
     Task<QList<QByteArray>> listRange(Caller c, QString list);
     Task<void> listDropFront(Caller c, QString list, int n);
+    Task<void> listRemove(Caller c, QString list, QList<QByteArray> items);
 
 private:
     TimeUs sendCall(const Caller &c, Verb verb, const QString &key, const QByteArray &value = {},
-                    qint64 version = 0, qint64 number = 0);
+                    qint64 version = 0, qint64 number = 0, quint8 flags = 0);
     void sendReply(const Caller &c, Verb verb, const QString &key, TimeUs duration,
                    const TraceEvent &details = {});
     template<typename Op>

@@ -38,8 +38,8 @@ Task<ReadResult> Around::read(Caller c, const QString &key)
 {
     // The wrapped function: what the application would have called without a cache.
     Memoizer::Function loadRecord = [this, key](Caller inner) -> Task<std::optional<Record>> {
-        Loaded loaded = co_await load(inner, key);
-        co_return loaded.record;
+        std::optional<Record> record = co_await m_env.db.load(inner, key);
+        co_return record;
     };
     // GCC 12 miscompiles braced lists inside co_await expressions; build the arguments first.
     QJsonArray args;
@@ -54,7 +54,30 @@ Task<ReadResult> Around::memoize(Caller c, QString function, QJsonArray args, Me
     const Lookup found = co_await lookup(c, cacheKey);
     if (found.entry)
         co_return fromCached(*found.entry);
-    const std::optional<Record> result = co_await fn(c);
+
+    // With single-flight, concurrent misses of one call share one run of the function, and
+    // only that run fills the cache.
+    std::shared_ptr<SingleFlight<std::optional<Record>>::Flight> flight;
+    if (m_options.singleFlight)
+        flight = m_flights.find(cacheKey);
+    if (flight) {
+        SingleFlight<std::optional<Record>>::Join join{flight};
+        std::optional<Record> shared = co_await join;
+        c.checkAlive();
+        co_return fromRecord(shared);
+    }
+    if (m_options.singleFlight)
+        flight = m_flights.start(cacheKey);
+    std::optional<Record> result;
+    try {
+        result = co_await fn(c);
+    } catch (...) {
+        if (flight)
+            m_flights.fail(cacheKey, flight, std::current_exception());
+        throw;
+    }
+    if (flight)
+        m_flights.finish(cacheKey, flight, result);
     if (!found.cacheFailed)
         co_await fill(c, cacheKey, result);
     co_return fromRecord(result);

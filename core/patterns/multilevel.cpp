@@ -122,10 +122,10 @@ Task<std::optional<ReadResult>> MultiLevel::l1Get(Caller c, QString key)
     co_return result;
 }
 
-void MultiLevel::l1Put(const Caller &c, const QString &key, const ReadResult &record)
+void MultiLevel::l1Put(const Caller &c, const QString &key, const ReadResult &record, TimeUs ttl)
 {
     l1Send(c, Verb::L1Set, key);
-    const TimeUs expiresAt = m_env.scheduler.now() + m_options.l1Ttl;
+    const TimeUs expiresAt = m_env.scheduler.now() + ttl;
     auto it = m_l1.find(key);
     if (it != m_l1.end()) {
         it->record = record;
@@ -164,6 +164,12 @@ QList<L1Item> MultiLevel::l1() const
     return items;
 }
 
+TimeUs MultiLevel::l1Ttl(const ReadResult &result) const
+{
+    // A "no such row" is remembered no longer in L1 than negative-ttl allows in L2.
+    return result.found ? m_options.l1Ttl : std::min(m_options.l1Ttl, m_options.negativeTtl);
+}
+
 Task<ReadResult> MultiLevel::read(Caller c, const QString &key)
 {
     const std::optional<ReadResult> local = co_await l1Get(c, key);
@@ -172,7 +178,7 @@ Task<ReadResult> MultiLevel::read(Caller c, const QString &key)
     const Lookup found = co_await lookup(c, key);
     if (found.entry) {
         const ReadResult result = fromCached(*found.entry);
-        l1Put(c, key, result);
+        l1Put(c, key, result, l1Ttl(result));
         co_return result;
     }
     Loaded loaded = co_await load(c, key);
@@ -185,7 +191,7 @@ Task<ReadResult> MultiLevel::read(Caller c, const QString &key)
     }
     const ReadResult result = fromRecord(loaded.record);
     if (result.found || m_options.negativeTtl > 0)
-        l1Put(c, key, result);
+        l1Put(c, key, result, l1Ttl(result));
     co_return result;
 }
 

@@ -36,8 +36,9 @@ private:
     };
 
     Task<std::optional<ReadResult>> l1Get(Caller c, QString key);
-    void l1Put(const Caller &c, const QString &key, const ReadResult &record);
+    void l1Put(const Caller &c, const QString &key, const ReadResult &record, TimeUs ttl);
     void l1Evict(const Caller &c, const QString &key);
+    TimeUs l1Ttl(const ReadResult &result) const;
     void l1Send(const Caller &c, Verb verb, const QString &key);
     Task<void> evictEverywhere(Caller c, QString key);
     void onInvalidation(const QByteArray &message);

@@ -63,15 +63,15 @@ TimeUs Pattern::jittered(TimeUs ttl)
 ReadResult Pattern::fromCached(const CachedRecord &r)
 {
     if (r.absent)
-        return ReadResult{false, {}, r.version};
-    return ReadResult{true, r.value, r.version};
+        return ReadResult{false, {}, r.version, r.pending};
+    return ReadResult{true, r.value, r.version, r.pending};
 }
 
 ReadResult Pattern::fromRecord(const std::optional<Record> &r)
 {
     if (!r)
         return ReadResult{};
-    return ReadResult{true, r->value, r->version};
+    return ReadResult{true, r->value, r->version, false};
 }
 
 Task<Pattern::Lookup> Pattern::lookup(Caller c, QString cacheKey)

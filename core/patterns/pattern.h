@@ -32,7 +32,8 @@ struct ReadResult
 {
     bool found = false;
     QByteArray value;
-    qint64 version = 0; ///< the database version the value came from (-1: not yet committed)
+    qint64 version = 0;   ///< the database version the value came from (or will get: pending)
+    bool pending = false; ///< written ahead of the database (write-behind), not committed yet
 };
 
 /// A write waiting in a write-behind queue.
@@ -43,6 +44,8 @@ struct QueuedWrite
     TimeUs enqueuedAt = 0;
     bool inFlight = false;           ///< part of the batch being written right now
     int merged = 1;                  ///< acknowledged writes it stands for (coalescing)
+    qint64 version = 0;              ///< the version the write will get when committed
+    QList<QByteArray> listItems;     ///< its items in the durable queue's list
 };
 
 /// A key waiting for, or getting, a background refresh.

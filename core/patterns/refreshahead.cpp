@@ -22,7 +22,9 @@ Task<ReadResult> RefreshAhead::read(Caller c, const QString &key)
     }
     if (hit) {
         const TimeUs left = hit->second;
-        const double window = (1.0 - m_options.threshold) * double(m_options.ttl);
+        // A cached "no such row" lives negative-ttl, not ttl: its window is measured on that.
+        const TimeUs lifetime = hit->first.absent ? m_options.negativeTtl : m_options.ttl;
+        const double window = (1.0 - m_options.threshold) * double(lifetime);
         if (left >= 0 && double(left) < window && reads >= m_options.minAccess)
             schedule(c, key);
         co_return fromCached(hit->first);

@@ -85,23 +85,61 @@ QList<QueuedWrite> WriteBehind::writeQueue() const
 
 Task<void> WriteBehind::write(Caller c, QString key, QByteArray value)
 {
-    CachedRecord entry{value, CachedRecord::kPending, false};
-    co_await m_env.cache.set(c, key, std::move(entry), jittered(m_options.ttl));
-    co_await enqueue(c, key, value);
+    co_await writeAhead(c, key, value);
 }
 
 Task<void> WriteBehind::remove(Caller c, QString key)
 {
-    co_await m_env.cache.remove(c, key);
-    co_await enqueue(c, key, std::nullopt);
+    // A queued delete is written to the cache as a "no such row" marker: a read before the
+    // flush must not load the row again from the database that still has it.
+    co_await writeAhead(c, key, std::nullopt);
 }
 
-Task<void> WriteBehind::enqueue(Caller c, QString key, std::optional<QByteArray> value)
+QueuedWrite *WriteBehind::mergeTarget(const QString &key)
 {
-    QueuedWrite w{key, value, m_env.scheduler.now(), false, 1};
-    if (m_options.durable)
-        co_await m_env.cache.listPush(c, listName(), key, encode(w));
+    if (!m_options.coalesce)
+        return nullptr;
+    for (auto it = m_queue.rbegin(); it != m_queue.rend() && !it->inFlight; ++it) {
+        if (it->key == key)
+            return &*it;
+    }
+    return nullptr;
+}
 
+qint64 WriteBehind::nextVersion(const QString &key) const
+{
+    // The database will give this write the version after the committed one and after every
+    // queued write of the key ahead of it. (Knowing the committed version is the lab's
+    // knowledge of the truth, like the stale-read check; it costs no call.)
+    qint64 version = m_env.db.database().version(key);
+    for (std::size_t i = m_inFlightCommitted ? std::size_t(m_inFlight) : 0; i < m_queue.size(); ++i) {
+        if (m_queue[i].key == key)
+            ++version;
+    }
+    return version + 1;
+}
+
+Task<void> WriteBehind::writeAhead(Caller c, QString key, std::optional<QByteArray> value)
+{
+    QueuedWrite write{key, value, m_env.scheduler.now(), false, 1, 0, {}};
+    const QueuedWrite *target = mergeTarget(key);
+    write.version = target ? target->version : nextVersion(key);
+    CachedRecord entry{value.value_or(QByteArray()), write.version, !value.has_value(), true};
+    co_await m_env.cache.set(c, key, std::move(entry), jittered(m_options.ttl));
+    if (m_options.durable) {
+        const QByteArray item = encode(write);
+        co_await m_env.cache.listPush(c, listName(), key, item);
+        write.listItems.append(item);
+    }
+    // If the flush took the merge target meanwhile, the write is queued on its own; the
+    // version in the cache is then one short of the one it will get, which the stale-read
+    // check errs on the side of calling stale. Rare, and drawn as it is.
+    enqueue(c, std::move(write));
+}
+
+void WriteBehind::enqueue(const Caller &c, QueuedWrite write)
+{
+    write.enqueuedAt = m_env.scheduler.now();
     if (m_env.trace.enabled()) {
         TraceEvent e;
         e.opId = c.opId;
@@ -110,25 +148,21 @@ Task<void> WriteBehind::enqueue(Caller c, QString key, std::optional<QByteArray>
         e.to = Participant{Role::Queue, qint8(m_client)};
         e.kind = EventKind::Async;
         e.verb = Verb::Enqueue;
-        e.key = key;
-        e.value = value.value_or(QByteArray());
+        e.key = write.key;
+        e.value = write.value.value_or(QByteArray());
+        e.version = write.version;
+        e.flags = Pending;
         e.number = qint64(m_queue.size()) + 1;
         m_env.trace.record(std::move(e));
     }
-
-    bool coalesced = false;
-    if (m_options.coalesce) {
-        for (auto it = m_queue.rbegin(); it != m_queue.rend() && !it->inFlight; ++it) {
-            if (it->key == key) {
-                it->value = value;
-                ++it->merged;
-                coalesced = true;
-                break;
-            }
-        }
+    if (QueuedWrite *target = mergeTarget(write.key)) {
+        target->value = write.value;
+        target->version = std::max(target->version, write.version);
+        target->merged += 1;
+        target->listItems += write.listItems;
+    } else {
+        m_queue.push_back(std::move(write));
     }
-    if (!coalesced)
-        m_queue.push_back(std::move(w));
     if (int(m_queue.size()) - m_inFlight >= m_options.batch)
         flushSoon();
 }
@@ -163,8 +197,14 @@ Task<void> WriteBehind::replay(Caller c)
     --m_backgroundCalls;
     std::deque<QueuedWrite> replayed;
     for (const QByteArray &bytes : std::as_const(items)) {
-        if (auto w = decode(bytes))
-            replayed.push_back(std::move(*w));
+        std::optional<QueuedWrite> w = decode(bytes);
+        if (!w)
+            continue;
+        w->listItems = {bytes};
+        w->version = nextVersion(w->key) + qint64(std::count_if(
+                         replayed.begin(), replayed.end(),
+                         [&](const QueuedWrite &r) { return r.key == w->key; }));
+        replayed.push_back(std::move(*w));
     }
     if (replayed.empty())
         co_return;
@@ -200,9 +240,12 @@ Task<void> WriteBehind::flushBatch(Caller c)
         rows.append(RowWrite{m_queue[std::size_t(i)].key, m_queue[std::size_t(i)].value});
     }
     const int n = m_inFlight;
-    int writes = 0; // acknowledged writes in this batch, and items of the durable list
-    for (int i = 0; i < n; ++i)
+    int writes = 0; // acknowledged writes in this batch
+    QList<QByteArray> listItems; // and their items in the durable list
+    for (int i = 0; i < n; ++i) {
         writes += m_queue[std::size_t(i)].merged;
+        listItems += m_queue[std::size_t(i)].listItems;
+    }
     for (int attempt = 0;; ++attempt) {
         bool failed = false;
         try {
@@ -227,7 +270,7 @@ Task<void> WriteBehind::flushBatch(Caller c)
     if (m_options.durable) {
         ++m_backgroundCalls;
         try {
-            co_await m_env.cache.listDropFront(c, listName(), writes);
+            co_await m_env.cache.listRemove(c, listName(), listItems);
             --m_backgroundCalls;
         } catch (const CacheError &) {
             --m_backgroundCalls;

@@ -30,7 +30,10 @@ public:
     static std::optional<QueuedWrite> decode(const QByteArray &bytes);
 
 private:
-    Task<void> enqueue(Caller c, QString key, std::optional<QByteArray> value);
+    Task<void> writeAhead(Caller c, QString key, std::optional<QByteArray> value);
+    void enqueue(const Caller &c, QueuedWrite write);
+    QueuedWrite *mergeTarget(const QString &key);
+    qint64 nextVersion(const QString &key) const;
     Task<void> tick(Caller c);
     Task<void> replay(Caller c);
     Task<void> flushAll(Caller c);

@@ -14,13 +14,16 @@ namespace cachelab {
 /// What a cache entry holds: the value and the database version it was built from.
 struct CachedRecord
 {
-    /// Version of an entry written by the application ahead of the database (write-behind):
-    /// the database has not committed it yet, so it has no version of its own.
+    /// Formerly the version of unflushed entries; they now carry `pending` and the version
+    /// their write will get. Kept for code that still compares against it.
     static constexpr qint64 kPending = -1;
 
     QByteArray value;
     qint64 version = 0;
-    bool absent = false; ///< a cached "no such row" (negative caching)
+    bool absent = false;  ///< a cached "no such row" (negative caching, or a queued delete)
+    /// Written by the application ahead of the database (write-behind): not committed yet;
+    /// `version` is the one the write will get when its queue is flushed.
+    bool pending = false;
 
     friend bool operator==(const CachedRecord &, const CachedRecord &) = default;
 };
@@ -70,6 +73,8 @@ public:
     virtual void listPush(const QString &list, const QByteArray &item) = 0;
     virtual QList<QByteArray> listRange(const QString &list) = 0;
     virtual void listDropFront(const QString &list, int n) = 0;
+    /// Removes the first occurrence of each of `items` (a durable queue's acknowledgement).
+    virtual void listRemove(const QString &list, const QList<QByteArray> &items) = 0;
 
     virtual void publish(const QString &channel, const QByteArray &message) = 0;
     /// Calls `subscriber` for every message published on `channel` (by anyone). Returns an id

@@ -150,6 +150,17 @@ void MemoryStore::listDropFront(const QString &list, int n)
         m_lists.erase(it);
 }
 
+void MemoryStore::listRemove(const QString &list, const QList<QByteArray> &items)
+{
+    auto it = m_lists.find(list);
+    if (it == m_lists.end())
+        return;
+    for (const QByteArray &item : items)
+        it->removeOne(item);
+    if (it->isEmpty())
+        m_lists.erase(it);
+}
+
 void MemoryStore::publish(const QString &channel, const QByteArray &message)
 {
     // Copy first: a subscriber may unsubscribe while being called.

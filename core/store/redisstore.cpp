@@ -66,7 +66,7 @@ QByteArray RedisStore::encode(const CachedRecord &record)
     out += kMagic0;
     out += kMagic1;
     out += kFormat;
-    out += char(record.absent ? 1 : 0);
+    out += char((record.absent ? 1 : 0) | (record.pending ? 2 : 0));
     char version[8];
     qToBigEndian<qint64>(record.version, version);
     out.append(version, 8);
@@ -81,6 +81,7 @@ std::optional<CachedRecord> RedisStore::decode(const QByteArray &bytes)
         return std::nullopt;
     CachedRecord r;
     r.absent = (bytes[3] & 1) != 0;
+    r.pending = (bytes[3] & 2) != 0;
     r.version = qFromBigEndian<qint64>(bytes.constData() + 4);
     r.value = bytes.mid(kHeader);
     return r;
@@ -404,6 +405,17 @@ QList<QByteArray> RedisStore::listRange(const QString &list)
 void RedisStore::listDropFront(const QString &list, int n)
 {
     command({"LTRIM", key(list), QByteArray::number(n), "-1"});
+}
+
+void RedisStore::listRemove(const QString &list, const QList<QByteArray> &items)
+{
+    if (items.isEmpty())
+        return;
+    QList<QList<QByteArray>> commands;
+    const QByteArray name = key(list);
+    for (const QByteArray &item : items)
+        commands.append({"LREM", name, "1", item});
+    pipeline(commands);
 }
 
 void RedisStore::publish(const QString &channel, const QByteArray &message)

@@ -12,7 +12,8 @@ namespace cachelab {
 /// Parses "500us", "5ms", "2s", "3m", "1h" (an integer and a unit). nullopt if malformed.
 std::optional<TimeUs> parseDuration(QStringView text);
 
-/// Formats a duration the way a person writes it: "1h", "30s", "1.5s", "250ms", "40us".
+/// Formats a duration exactly, in the largest unit that divides it: "1h", "30s", "250ms",
+/// "40us"; otherwise milliseconds with the decimals needed ("1500ms", "29999.5ms").
 QString formatDuration(TimeUs us);
 
 } // namespace cachelab

@@ -116,7 +116,7 @@ void Scheduler::push(Event e)
 
 void Scheduler::resumeAt(TimeUs at, std::coroutine_handle<> h)
 {
-    push(Event{std::max(at, now()), m_seq++, h, 0});
+    push(Event{std::max(at, now()), ++m_seq, h, 0});
 }
 
 Scheduler::TimerId Scheduler::callAt(TimeUs at, std::function<void()> fn)

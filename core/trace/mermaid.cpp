@@ -14,12 +14,21 @@ QString mermaidId(Participant p)
 }
 
 // Mermaid reads ';' as a statement end and '#' as an entity start; newlines end a message.
-QString escaped(QString text)
+QString escaped(const QString &text)
 {
-    text.replace(u'#', QStringLiteral("#35;"));
-    text.replace(u';', QStringLiteral("#59;"));
-    text.replace(u'\n', u' ');
-    return text;
+    QString out;
+    out.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == u'#')
+            out += QStringLiteral("#35;");
+        else if (c == u';')
+            out += QStringLiteral("#59;");
+        else if (c == u'\n')
+            out += u' ';
+        else
+            out += c;
+    }
+    return out;
 }
 
 int order(Participant p)
@@ -49,7 +58,12 @@ QString toMermaid(const QList<TraceEvent> &events, int clients)
         const QString from = mermaidId(e.from);
         const QString to = mermaidId(e.to);
         if (e.kind == EventKind::Note) {
+            const bool red = e.flags & (Stale | Lost);
+            if (red)
+                out += QStringLiteral("    rect rgb(255, 200, 200)\n");
             out += QStringLiteral("    Note over %1: %2\n").arg(from, escaped(describe(e, 40)));
+            if (red)
+                out += QStringLiteral("    end\n");
             continue;
         }
         const bool background = e.flags & Background;

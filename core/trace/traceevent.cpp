@@ -18,9 +18,13 @@ QString trn(const char *text, int n)
     return QCoreApplication::translate("Trace", text, nullptr, n);
 }
 
-QString versionText(qint64 version)
+QString versionText(const TraceEvent &e)
 {
-    return version < 0 ? tr("unflushed") : QStringLiteral("v%1").arg(version);
+    if (e.version < 0)
+        return tr("unflushed");
+    if (e.flags & Pending)
+        return tr("v%1, not yet in the DB").arg(e.version);
+    return QStringLiteral("v%1").arg(e.version);
 }
 
 } // namespace
@@ -44,22 +48,29 @@ QString participantName(Participant p, int clients)
 
 QString displayValue(const QByteArray &value, int maxChars)
 {
-    QString text = QString::fromUtf8(value);
+    const QString text = QString::fromUtf8(value);
     QString out;
     out.reserve(std::min<qsizetype>(text.size(), maxChars + 1));
-    for (const QChar c : std::as_const(text)) {
-        if (out.size() >= maxChars) {
+    int shown = 0; // characters as a reader counts them: a surrogate pair is one
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (shown >= maxChars) {
             out += u'…';
             break;
         }
-        if (c == u'\n')
-            out += QStringLiteral("\\n");
-        else if (c == u'\t')
-            out += QStringLiteral("\\t");
-        else if (c.unicode() < 0x20 || c == QChar::ReplacementCharacter)
-            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-        else
+        const QChar c = text[i];
+        if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate()) {
             out += c;
+            out += text[++i];
+        } else if (c == u'\n') {
+            out += QStringLiteral("\\n");
+        } else if (c == u'\t') {
+            out += QStringLiteral("\\t");
+        } else if (c.unicode() < 0x20 || c == QChar::ReplacementCharacter || c.isSurrogate()) {
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        } else {
+            out += c;
+        }
+        ++shown;
     }
     return out;
 }
@@ -93,16 +104,16 @@ QString describe(const TraceEvent &e, int maxValue)
         if (e.flags & Negative)
             return tr("hit: no such row");
         if (e.number > 0)
-            return tr("hit %1 (%2), TTL %3").arg(v, versionText(e.version), formatDuration(e.number));
-        return tr("hit %1 (%2)").arg(v, versionText(e.version));
+            return tr("hit %1 (%2), TTL %3").arg(v, versionText(e), formatDuration(e.number));
+        return tr("hit %1 (%2)").arg(v, versionText(e));
     case Verb::Miss: return tr("miss");
     case Verb::Ok: return tr("OK");
     case Verb::Failed: return tr("failed: %1").arg(e.text);
-    case Verb::Row: return tr("row %1 (%2)").arg(v, versionText(e.version));
+    case Verb::Row: return tr("row %1 (%2)").arg(v, versionText(e));
     case Verb::NoRow: return tr("no row");
     case Verb::Committed:
         return e.number > 1 ? trn("committed %n row(s)", int(e.number))
-                            : tr("committed %1").arg(versionText(e.version));
+                            : tr("committed %1").arg(versionText(e));
     case Verb::Rejected: return tr("open: skip the cache");
     case Verb::Result:
         if (e.flags & Failure)
@@ -111,7 +122,7 @@ QString describe(const TraceEvent &e, int maxValue)
             return tr("done");
         if (e.flags & Negative)
             return tr("%1: not found").arg(e.key);
-        return tr("%1 = %2 (%3)").arg(e.key, v, versionText(e.version));
+        return tr("%1 = %2 (%3)").arg(e.key, v, versionText(e));
     case Verb::Text: return e.text;
     }
     return {};

@@ -56,6 +56,7 @@ enum TraceFlag : quint8 {
     Failure = 1 << 2,    ///< the call failed
     Background = 1 << 3, ///< work nobody waits for (flush, refresh, invalidation)
     Negative = 1 << 4,   ///< a cached "no such row"
+    Pending = 1 << 5,    ///< a value the application wrote that the database has not committed
 };
 
 /// One message of the sequence diagram: a call that really happened, in virtual time.

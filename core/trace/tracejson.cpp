@@ -26,7 +26,7 @@ struct FlagName
 };
 constexpr FlagName kFlags[] = {{Stale, u"stale"},           {Lost, u"lost"},
                                {Failure, u"failure"},       {Background, u"background"},
-                               {Negative, u"negative"}};
+                               {Negative, u"negative"},     {Pending, u"pending"}};
 
 template<std::size_t N>
 int indexOf(const char16_t *const (&names)[N], const QString &name)
@@ -114,9 +114,11 @@ std::variant<LoadedTrace, QString> traceFromJson(const QJsonObject &json)
     auto tr = [](const char *text) { return QCoreApplication::translate("TraceJson", text); };
     if (json.value(QStringLiteral("format")).toString() != u"cachelab-trace")
         return tr("this is not a Cache Lab trace (its \"format\" is not \"cachelab-trace\")");
-    if (json.value(QStringLiteral("version")).toInt() != 1)
-        return tr("this trace was written by a newer Cache Lab (version %1)")
-            .arg(json.value(QStringLiteral("version")).toInt());
+    const int version = json.value(QStringLiteral("version")).toInt();
+    if (version < 1)
+        return tr("the trace has no valid \"version\"");
+    if (version != 1)
+        return tr("this trace was written by a newer Cache Lab (version %1)").arg(version);
     LoadedTrace trace;
     trace.clients = json.value(QStringLiteral("clients")).toInt(0);
     if (trace.clients < 1 || trace.clients > 26)

@@ -9,6 +9,8 @@ TraceLog::TraceLog(qsizetype capacity)
 
 quint64 TraceLog::record(TraceEvent event)
 {
+    if (!m_enabled)
+        return 0;
     event.id = m_nextId++;
     if (m_listener)
         m_listener(event);

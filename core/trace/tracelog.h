@@ -22,7 +22,8 @@ public:
     bool enabled() const { return m_enabled; }
     void setEnabled(bool on) { m_enabled = on; }
 
-    /// Numbers the event, keeps it and tells the listener. Returns the id given.
+    /// Numbers the event, keeps it and tells the listener. Returns the id given (0, and
+    /// nothing else happens, while recording is off).
     quint64 record(TraceEvent event);
 
     /// Events in order, oldest first (at most capacity()).

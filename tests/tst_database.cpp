@@ -1,0 +1,523 @@
+// SqlDatabase: the source of truth on Qt SQL / SQLite. Versions, tombstones, hostile keys,
+// persistence, WAL, all-or-nothing batches and the failures a person has to act on. Uses real
+// SQLite files in a QTemporaryDir and a second Qt SQL connection to look at them.
+
+#include "database/sqldatabase.h"
+#include "errors.h"
+
+#include <QDir>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <functional>
+
+using namespace cachelab;
+using namespace Qt::StringLiterals;
+
+Q_DECLARE_METATYPE(cachelab::DatabaseError::Kind)
+
+namespace {
+
+// Another connection to the same file, as another program (or the GUI's panel) would open.
+class SecondConnection
+{
+public:
+    explicit SecondConnection(const QString &path)
+        : m_name(u"tst-database-second-%1"_s.arg(++s_counter))
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
+        db.setDatabaseName(path);
+        m_open = db.open();
+    }
+    ~SecondConnection()
+    {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_name, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    SecondConnection(const SecondConnection &) = delete;
+    SecondConnection &operator=(const SecondConnection &) = delete;
+
+    bool isOpen() const { return m_open; }
+    /// Runs `sql`; returns an empty string on success, else the error.
+    QString exec(const QString &sql)
+    {
+        QSqlQuery q(QSqlDatabase::database(m_name, false));
+        if (!q.exec(sql))
+            return q.lastError().text();
+        return {};
+    }
+    /// The first column of the first row of `sql`.
+    QVariant scalar(const QString &sql)
+    {
+        QSqlQuery q(QSqlDatabase::database(m_name, false));
+        if (!q.exec(sql) || !q.next())
+            return {};
+        return q.value(0);
+    }
+
+private:
+    static inline int s_counter = 0;
+    QString m_name;
+    bool m_open = false;
+};
+
+QByteArray allBytes()
+{
+    QByteArray bytes;
+    for (int i = 0; i < 256; ++i)
+        bytes.append(char(i));
+    return bytes;
+}
+
+// Runs `f`, which must throw DatabaseError; gives back the error (nullopt: it did not throw).
+std::optional<DatabaseError> errorOf(const std::function<void()> &f)
+{
+    try {
+        f();
+    } catch (const DatabaseError &e) {
+        return e;
+    }
+    return std::nullopt;
+}
+
+RowWrite put(const QString &key, const QByteArray &value)
+{
+    return RowWrite{key, value};
+}
+
+} // namespace
+
+class TestDatabase : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void versionsStartAtOneAndGrow();
+    void deleteKeepsATombstone();
+    void deleteOfAMissingRow();
+    void batchReturnsVersionsInOrder();
+    void emptyBatch();
+    void rowsListsTombstonesSorted();
+    void clearForgetsEverything();
+    void inMemoryDatabasesAreSeparate();
+
+    void valuesRoundTrip_data();
+    void valuesRoundTrip();
+    void emptyValue();
+    void keysRoundTrip_data();
+    void keysRoundTrip();
+    void keysAreExact();
+
+    void fileDatabasePersistsAcrossReopen();
+    void fileDatabaseIsInWalMode();
+    void batchIsAllOrNothing();
+    void inMemoryBatchIsAllOrNothing();
+    void unwritablePath_data();
+    void unwritablePath();
+    void lockedDatabase();
+    void describe();
+};
+
+void TestDatabase::versionsStartAtOneAndGrow()
+{
+    SqlDatabase db;
+    QCOMPARE(db.version(u"k"_s), 0);
+    QVERIFY(!db.exists(u"k"_s));
+    QVERIFY(!db.load(u"k"_s));
+    for (qint64 v = 1; v <= 5; ++v) {
+        QCOMPARE(db.store(u"k"_s, "value " + QByteArray::number(v), v * 10), v);
+        QCOMPARE(db.version(u"k"_s), v);
+        const auto row = db.load(u"k"_s);
+        QVERIFY(row);
+        QCOMPARE(row->version, v);
+        QCOMPARE(row->value, "value " + QByteArray::number(v));
+    }
+    QCOMPARE(db.store(u"other"_s, "x", 0), 1); // per key
+    QVERIFY(db.exists(u"k"_s));
+}
+
+void TestDatabase::deleteKeepsATombstone()
+{
+    SqlDatabase db;
+    db.store(u"k"_s, "a", 0);
+    db.store(u"k"_s, "b", 0);
+    QCOMPARE(db.remove(u"k"_s, 100), 3); // a delete is a change: the version grows
+    QCOMPARE(db.version(u"k"_s), 3);
+    QVERIFY(!db.exists(u"k"_s));
+    QVERIFY(!db.load(u"k"_s));
+    QCOMPARE(db.remove(u"k"_s, 200), 3); // deleting a deleted row changes nothing
+    QCOMPARE(db.version(u"k"_s), 3);
+    QCOMPARE(db.store(u"k"_s, "c", 300), 4); // and it comes back with the next version
+    QVERIFY(db.exists(u"k"_s));
+    QCOMPARE(db.load(u"k"_s)->value, QByteArray("c"));
+    QCOMPARE(db.load(u"k"_s)->version, 4);
+}
+
+void TestDatabase::deleteOfAMissingRow()
+{
+    SqlDatabase db;
+    QCOMPARE(db.remove(u"never"_s, 0), 0);
+    QCOMPARE(db.version(u"never"_s), 0);
+    QVERIFY(!db.exists(u"never"_s));
+    QVERIFY(db.rows().isEmpty());
+}
+
+void TestDatabase::batchReturnsVersionsInOrder()
+{
+    SqlDatabase db;
+    db.store(u"a"_s, "a1", 0);
+    const QList<qint64> versions = db.writeBatch(
+        {put(u"a"_s, "a2"), put(u"b"_s, "b1"), RowWrite{u"a"_s, std::nullopt}, put(u"b"_s, "b2")},
+        50);
+    QCOMPARE(versions, (QList<qint64>{2, 1, 3, 2}));
+    QCOMPARE(db.version(u"a"_s), 3);
+    QVERIFY(!db.exists(u"a"_s));
+    QCOMPARE(db.version(u"b"_s), 2);
+    QCOMPARE(db.load(u"b"_s)->value, QByteArray("b2"));
+}
+
+void TestDatabase::emptyBatch()
+{
+    SqlDatabase db;
+    QVERIFY(db.writeBatch({}, 0).isEmpty());
+    QCOMPARE(db.store(u"k"_s, "v", 0), 1);
+}
+
+void TestDatabase::rowsListsTombstonesSorted()
+{
+    SqlDatabase db;
+    db.store(u"user:2"_s, "Bob", 20);
+    db.store(u"user:1"_s, "Ann", 10);
+    db.store(u"item:1"_s, "lamp", 30);
+    db.remove(u"user:2"_s, 40);
+    const QList<RowInfo> rows = db.rows();
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[0].key, u"item:1"_s);
+    QCOMPARE(rows[1].key, u"user:1"_s);
+    QCOMPARE(rows[1].value, QByteArray("Ann"));
+    QCOMPARE(rows[1].version, 1);
+    QCOMPARE(rows[1].updatedAt, 10);
+    QVERIFY(!rows[1].deleted);
+    QCOMPARE(rows[2].key, u"user:2"_s);
+    QVERIFY(rows[2].deleted);
+    QCOMPARE(rows[2].version, 2);
+    QCOMPARE(rows[2].updatedAt, 40);
+    QCOMPARE(rows[2].value, QByteArray());
+}
+
+void TestDatabase::clearForgetsEverything()
+{
+    SqlDatabase db;
+    db.store(u"a"_s, "1", 0);
+    db.remove(u"a"_s, 0);
+    db.store(u"b"_s, "2", 0);
+    db.clear();
+    QVERIFY(db.rows().isEmpty());
+    QCOMPARE(db.version(u"a"_s), 0);
+    QCOMPARE(db.version(u"b"_s), 0);
+    QVERIFY(!db.exists(u"b"_s));
+    QCOMPARE(db.store(u"a"_s, "again", 0), 1);
+}
+
+void TestDatabase::inMemoryDatabasesAreSeparate()
+{
+    SqlDatabase one;
+    SqlDatabase two;
+    QVERIFY(one.connectionName() != two.connectionName());
+    one.store(u"k"_s, "v", 0);
+    QVERIFY(!two.load(u"k"_s));
+    QCOMPARE(two.version(u"k"_s), 0);
+}
+
+void TestDatabase::valuesRoundTrip_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::newRow("plain") << QByteArray("Ann");
+    QTest::newRow("quotes") << QByteArray(R"(it's "quoted" `and` \escaped\)");
+    QTest::newRow("SQL") << QByteArray("x'); DROP TABLE records;--");
+    QTest::newRow("JSON") << QByteArray(R"({"name": "Zoë", "tags": ["a\"b", null], "n": 1.5})");
+    QTest::newRow("non-ASCII") << u"Ærøskøbing 北京 🍕 ﷽ e\u0301"_s.toUtf8();
+    QTest::newRow("NUL bytes") << QByteArray("a\0b\0\0c", 6);
+    QTest::newRow("all 256 bytes") << allBytes();
+    QTest::newRow("invalid UTF-8") << QByteArray("\xff\xfe\xc3\x28\x80");
+    QTest::newRow("blob literal") << QByteArray("x''");
+    QByteArray big(1024 * 1024, '\0');
+    for (qsizetype i = 0; i < big.size(); ++i)
+        big[i] = char((i * 197 + 3) % 256);
+    QTest::newRow("1 MiB") << big;
+}
+
+void TestDatabase::valuesRoundTrip()
+{
+    QFETCH(QByteArray, value);
+    SqlDatabase db;
+    QCOMPARE(db.store(u"k"_s, value, 0), 1);
+    const auto row = db.load(u"k"_s);
+    QVERIFY(row);
+    QCOMPARE(row->value.size(), value.size());
+    QCOMPARE(row->value, value);
+    QCOMPARE(db.rows().constFirst().value, value);
+    QCOMPARE(db.writeBatch({put(u"k"_s, value), put(u"k2"_s, value)}, 0), (QList<qint64>{2, 1}));
+    QCOMPARE(db.load(u"k2"_s)->value, value);
+}
+
+void TestDatabase::emptyValue()
+{
+    // An empty value is a value: storing it must not fail, and it must read back empty (not as
+    // a missing row). Both an empty and a null QByteArray are empty values.
+    SqlDatabase db;
+    QCOMPARE(db.store(u"empty"_s, QByteArray(""), 0), 1);
+    QVERIFY(db.load(u"empty"_s));
+    QCOMPARE(db.load(u"empty"_s)->value, QByteArray());
+
+    const auto error = errorOf([&] { db.store(u"null"_s, QByteArray(), 0); });
+    QVERIFY2(!error, error ? qPrintable(error->message()) : "");
+    if (!error) {
+        QVERIFY(db.load(u"null"_s));
+        QCOMPARE(db.load(u"null"_s)->value, QByteArray());
+    }
+}
+
+void TestDatabase::keysRoundTrip_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::newRow("SQL injection") << u"x'); DROP TABLE records;--"_s;
+    QTest::newRow("single quotes") << u"it's"_s;
+    QTest::newRow("double quotes") << uR"(say "hi")"_s;
+    QTest::newRow("JSON") << uR"({"id": 1, "name": "Ann"})"_s;
+    QTest::newRow("percent and underscore") << u"100%_done"_s;
+    QTest::newRow("non-ASCII") << u"användare:Åsa:東京:🍕"_s;
+    QTest::newRow("combining") << u"cafe\u0301"_s;
+    QTest::newRow("spaces and tabs") << u" a\tb "_s;
+    QTest::newRow("long") << QString(4000, u'k');
+}
+
+void TestDatabase::keysRoundTrip()
+{
+    QFETCH(QString, key);
+    SqlDatabase db;
+    db.store(u"canary"_s, "still here", 0);
+    QCOMPARE(db.store(key, "v1", 0), 1);
+    QCOMPARE(db.store(key, "v2", 0), 2);
+    QCOMPARE(db.load(key)->value, QByteArray("v2"));
+    QCOMPARE(db.version(key), 2);
+    QVERIFY(db.exists(key));
+    const QList<RowInfo> rows = db.rows();
+    QCOMPARE(rows.size(), 2); // the table survived, and nothing else appeared
+    QVERIFY(rows[0].key == key || rows[1].key == key);
+    QCOMPARE(db.load(u"canary"_s)->value, QByteArray("still here"));
+    QCOMPARE(db.remove(key, 0), 3);
+    QVERIFY(!db.load(key));
+    QVERIFY(db.load(u"canary"_s));
+}
+
+void TestDatabase::keysAreExact()
+{
+    SqlDatabase db;
+    db.store(u"user:1"_s, "lower", 0);
+    db.store(u"User:1"_s, "upper", 0);
+    db.store(u"user:1 "_s, "trailing space", 0);
+    db.store(u"caf\u00e9"_s, "composed", 0);
+    db.store(u"cafe\u0301"_s, "decomposed", 0);
+    QCOMPARE(db.load(u"user:1"_s)->value, QByteArray("lower"));
+    QCOMPARE(db.load(u"User:1"_s)->value, QByteArray("upper"));
+    QCOMPARE(db.load(u"user:1 "_s)->value, QByteArray("trailing space"));
+    QCOMPARE(db.load(u"caf\u00e9"_s)->value, QByteArray("composed"));
+    QCOMPARE(db.load(u"cafe\u0301"_s)->value, QByteArray("decomposed"));
+    QVERIFY(!db.load(u"user:%"_s)); // no LIKE anywhere
+    QCOMPARE(db.rows().size(), 5);
+}
+
+void TestDatabase::fileDatabasePersistsAcrossReopen()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"cachelab.db"_s);
+    {
+        SqlDatabase db(path);
+        db.store(u"user:1"_s, "Ann", 10);
+        db.store(u"user:1"_s, "Anna", 20);
+        db.store(u"user:2"_s, QByteArray("b\0in", 4), 30);
+        db.store(u"gone"_s, "x", 40);
+        db.remove(u"gone"_s, 50);
+        QCOMPARE(db.path(), path);
+    }
+    {
+        SqlDatabase db(path);
+        QCOMPARE(db.load(u"user:1"_s)->value, QByteArray("Anna"));
+        QCOMPARE(db.version(u"user:1"_s), 2);
+        QCOMPARE(db.load(u"user:2"_s)->value, QByteArray("b\0in", 4));
+        QCOMPARE(db.version(u"gone"_s), 2); // the tombstone's version survived too
+        QVERIFY(!db.exists(u"gone"_s));
+        QVERIFY(db.exists(u"user:1"_s));
+        QCOMPARE(db.store(u"user:1"_s, "Ann again", 60), 3);
+        QCOMPARE(db.store(u"gone"_s, "back", 70), 3);
+    }
+    SqlDatabase db(path);
+    QCOMPARE(db.version(u"user:1"_s), 3);
+    QCOMPARE(db.load(u"gone"_s)->value, QByteArray("back"));
+    QCOMPARE(db.rows().size(), 3);
+}
+
+void TestDatabase::fileDatabaseIsInWalMode()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"wal.db"_s);
+    SqlDatabase db(path);
+    db.store(u"k"_s, "v", 0);
+    SecondConnection other(path);
+    QVERIFY(other.isOpen());
+    QCOMPARE(other.scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
+    // The other connection sees committed rows at once.
+    QCOMPARE(other.scalar(u"SELECT value FROM records WHERE key = 'k'"_s).toByteArray(),
+             QByteArray("v"));
+}
+
+void TestDatabase::batchIsAllOrNothing()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"batch.db"_s);
+    SqlDatabase db(path);
+    db.store(u"a"_s, "a-old", 0);
+    SecondConnection other(path);
+    QVERIFY(other.isOpen());
+    QCOMPARE(other.exec(u"CREATE TRIGGER poison BEFORE INSERT ON records WHEN NEW.key = 'poison' "
+                        "BEGIN SELECT RAISE(ABORT, 'poisoned row'); END"_s),
+             QString());
+
+    const QList<RowWrite> batch{put(u"a"_s, "a-new"), put(u"b"_s, "b"), put(u"poison"_s, "p"),
+                                put(u"c"_s, "c")};
+    const auto error = errorOf([&] { db.writeBatch(batch, 100); });
+    QVERIFY2(error, "the batch should have failed");
+    QVERIFY2(error->message().contains(u"poisoned row"_s), qPrintable(error->message()));
+    QVERIFY2(error->message().contains(path), qPrintable(error->message()));
+
+    // Nothing of it happened: not a, not b, in our view or on disk.
+    QCOMPARE(db.load(u"a"_s)->value, QByteArray("a-old"));
+    QCOMPARE(db.version(u"a"_s), 1);
+    QVERIFY(!db.load(u"b"_s));
+    QCOMPARE(db.version(u"b"_s), 0);
+    QVERIFY(!db.exists(u"b"_s));
+    QCOMPARE(db.version(u"c"_s), 0);
+    QCOMPARE(other.scalar(u"SELECT count(*) FROM records"_s).toInt(), 1);
+    QCOMPARE(other.scalar(u"SELECT value FROM records WHERE key = 'a'"_s).toByteArray(),
+             QByteArray("a-old"));
+
+    // The connection is not left inside a transaction: good batches and writes still work.
+    QCOMPARE(db.writeBatch({put(u"a"_s, "a-new"), put(u"b"_s, "b"), put(u"c"_s, "c")}, 200),
+             (QList<qint64>{2, 1, 1}));
+    QCOMPARE(db.store(u"d"_s, "d", 300), 1);
+    QCOMPARE(other.scalar(u"SELECT count(*) FROM records"_s).toInt(), 4);
+    QCOMPARE(db.load(u"a"_s)->value, QByteArray("a-new"));
+
+    // A failing single write is all-or-nothing too.
+    QVERIFY(errorOf([&] { db.store(u"poison"_s, "p", 400); }));
+    QVERIFY(!db.exists(u"poison"_s));
+    QCOMPARE(db.version(u"poison"_s), 0);
+}
+
+void TestDatabase::inMemoryBatchIsAllOrNothing()
+{
+    SqlDatabase db;
+    db.store(u"a"_s, "a-old", 0);
+    {
+        // The same connection (an in-memory database exists only there).
+        QSqlQuery q(QSqlDatabase::database(db.connectionName(), false));
+        QVERIFY2(q.exec(u"CREATE TRIGGER poison BEFORE INSERT ON records WHEN NEW.key = 'poison' "
+                        "BEGIN SELECT RAISE(ABORT, 'poisoned row'); END"_s),
+                 qPrintable(q.lastError().text()));
+    }
+    const auto error = errorOf([&] {
+        db.writeBatch({put(u"a"_s, "a-new"), put(u"b"_s, "b"), put(u"poison"_s, "p")}, 0);
+    });
+    QVERIFY(error);
+    QCOMPARE(error->kind(), DatabaseError::Kind::Query);
+    QCOMPARE(db.load(u"a"_s)->value, QByteArray("a-old"));
+    QCOMPARE(db.version(u"a"_s), 1);
+    QVERIFY(!db.load(u"b"_s));
+    QCOMPARE(db.rows().size(), 1);
+    QVERIFY2(error->message().contains(u"poisoned row"_s), qPrintable(error->message()));
+    QVERIFY2(!error->message().contains(u"The database the in-memory database"_s),
+             qPrintable(error->message()));
+    QCOMPARE(db.writeBatch({put(u"a"_s, "a-new"), put(u"b"_s, "b")}, 0), (QList<qint64>{2, 1}));
+}
+
+void TestDatabase::unwritablePath_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::newRow("inside /proc") << u"/proc/nope/cachelab.db"_s;
+    QTest::newRow("missing folder") << u"%1/no/such/folder/cachelab.db"_s;
+}
+
+void TestDatabase::unwritablePath()
+{
+    QFETCH(QString, path);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    if (path.contains(u"%1"))
+        path = path.arg(dir.path());
+    const int connections = int(QSqlDatabase::connectionNames().size());
+    const auto error = errorOf([&] { SqlDatabase db(path); });
+    QVERIFY2(error, "opening should have failed");
+    QCOMPARE(error->kind(), DatabaseError::Kind::Open);
+    QVERIFY2(error->message().contains(path), qPrintable(error->message()));
+    // A failed open leaves no Qt SQL connection behind.
+    QCOMPARE(int(QSqlDatabase::connectionNames().size()), connections);
+}
+
+void TestDatabase::lockedDatabase()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"locked.db"_s);
+    SqlDatabase db(path);
+    db.store(u"a"_s, "before", 0);
+    SecondConnection other(path);
+    QVERIFY(other.isOpen());
+    QCOMPARE(other.exec(u"BEGIN EXCLUSIVE"_s), QString());
+
+    const auto single = errorOf([&] { db.store(u"a"_s, "during", 10); });
+    QVERIFY2(single, "a write under another program's lock should fail");
+    QCOMPARE(single->kind(), DatabaseError::Kind::Locked);
+    QVERIFY2(single->message().contains(u"locked"_s), qPrintable(single->message()));
+    QVERIFY2(single->message().contains(path), qPrintable(single->message()));
+
+    const auto batch = errorOf([&] {
+        db.writeBatch({put(u"a"_s, "batch"), put(u"b"_s, "batch")}, 20);
+    });
+    QVERIFY2(batch, "a batch under another program's lock should fail");
+    QCOMPARE(batch->kind(), DatabaseError::Kind::Locked);
+    QVERIFY2(batch->message().contains(u"locked"_s), qPrintable(batch->message()));
+
+    // WAL: reading still works while another program writes.
+    QCOMPARE(db.load(u"a"_s)->value, QByteArray("before"));
+
+    QCOMPARE(other.exec(u"ROLLBACK"_s), QString());
+    QCOMPARE(db.load(u"a"_s)->value, QByteArray("before")); // neither was applied
+    QCOMPARE(db.version(u"a"_s), 1);
+    QVERIFY(!db.exists(u"b"_s));
+    QCOMPARE(db.version(u"b"_s), 0);
+    QCOMPARE(db.store(u"a"_s, "after", 30), 2); // and the lock's end is the problem's end
+}
+
+void TestDatabase::describe()
+{
+    SqlDatabase memory;
+    QCOMPARE(memory.describe(), u"SQLite in memory"_s);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"d.db"_s);
+    SqlDatabase file(path);
+    QCOMPARE(file.describe(), u"SQLite at "_s + path);
+}
+
+QTEST_GUILESS_MAIN(TestDatabase)
+#include "tst_database.moc"
