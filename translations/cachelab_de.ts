@@ -1,4 +1,2570 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
+<context>
+    <name>BreakerModel</name>
+    <message>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>half-open</source>
+        <translation>halb offen</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryDatabase</name>
+    <message>
+        <source>in-memory table</source>
+        <translation>Tabelle im Arbeitsspeicher</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryStore</name>
+    <message>
+        <source>embedded store</source>
+        <translation>eingebauter Speicher</translation>
+    </message>
+</context>
+<context>
+    <name>PatternOptions</name>
+    <message>
+        <source>How long a cached entry lives.</source>
+        <translation>Wie lange ein Eintrag im Cache lebt.</translation>
+    </message>
+    <message>
+        <source>Each TTL is drawn uniformly within ± this share, so keys cached together do not all expire together.</source>
+        <translation>Jede TTL wird gleichverteilt innerhalb von ± diesem Anteil gewählt, damit gemeinsam gecachte Schlüssel nicht alle gleichzeitig ablaufen.</translation>
+    </message>
+    <message>
+        <source>Concurrent misses of one key in one instance share a single load.</source>
+        <translation>Gleichzeitige Fehlzugriffe auf einen Schlüssel in einer Instanz teilen sich einen einzigen Ladevorgang.</translation>
+    </message>
+    <message>
+        <source>How long a missing row is remembered as missing (0s: not at all).</source>
+        <translation>Wie lange eine fehlende Zeile als fehlend gemerkt wird (0s: gar nicht).</translation>
+    </message>
+    <message>
+        <source>A queue this long is flushed at once.</source>
+        <translation>Eine so lange Warteschlange wird sofort geschrieben.</translation>
+    </message>
+    <message>
+        <source>Otherwise the queue is flushed this often.</source>
+        <translation>Sonst wird die Warteschlange in diesem Abstand geschrieben.</translation>
+    </message>
+    <message>
+        <source>A newer write of a queued key replaces the older one.</source>
+        <translation>Ein neuerer Schreibvorgang eines wartenden Schlüssels ersetzt den älteren.</translation>
+    </message>
+    <message>
+        <source>The queue lives in the shared cache, survives a crash and is replayed on restart.</source>
+        <translation>Die Warteschlange liegt im gemeinsamen Cache, übersteht einen Absturz und wird beim Neustart nachgeholt.</translation>
+    </message>
+    <message>
+        <source>A failed flush is retried this many times; then its writes are lost.</source>
+        <translation>Ein fehlgeschlagenes Schreiben wird so oft wiederholt; danach sind seine Schreibvorgänge verloren.</translation>
+    </message>
+    <message>
+        <source>Refresh once this share of the TTL has passed.</source>
+        <translation>Auffrischen, sobald dieser Anteil der TTL vergangen ist.</translation>
+    </message>
+    <message>
+        <source>Only keys read at least this often are refreshed.</source>
+        <translation>Nur Schlüssel, die mindestens so oft gelesen wurden, werden aufgefrischt.</translation>
+    </message>
+    <message>
+        <source>How long an entry lives in an instance&apos;s own L1.</source>
+        <translation>Wie lange ein Eintrag im eigenen L1 einer Instanz lebt.</translation>
+    </message>
+    <message>
+        <source>How long an entry lives in the shared cache (L2).</source>
+        <translation>Wie lange ein Eintrag im gemeinsamen Cache (L2) lebt.</translation>
+    </message>
+    <message>
+        <source>Entries an L1 holds before it evicts the least recently used.</source>
+        <translation>Einträge, die ein L1 hält, bevor es den am längsten nicht genutzten verdrängt.</translation>
+    </message>
+    <message>
+        <source>A write in one instance evicts the key from every instance&apos;s L1.</source>
+        <translation>Ein Schreibvorgang in einer Instanz entfernt den Schlüssel aus dem L1 jeder Instanz.</translation>
+    </message>
+    <message>
+        <source>Consecutive cache failures that open the breaker.</source>
+        <translation>Aufeinanderfolgende Cache-Fehler, nach denen der Schutzschalter öffnet.</translation>
+    </message>
+    <message>
+        <source>How long the breaker stays open before it lets one trial call through.</source>
+        <translation>Wie lange der Schutzschalter offen bleibt, bevor er einen Probeaufruf durchlässt.</translation>
+    </message>
+    <message>
+        <source>Put before the function name and argument hash in each cache key.</source>
+        <translation>Steht in jedem Cache-Schlüssel vor dem Funktionsnamen und dem Hash der Argumente.</translation>
+    </message>
+</context>
+<context>
+    <name>Patterns</name>
+    <message>
+        <source>the cache may still hold the old %1 until its TTL ends</source>
+        <translation>der Cache hält das alte %1 womöglich noch, bis seine TTL endet</translation>
+    </message>
+    <message>
+        <source>other instances may still serve the old %1 from L1</source>
+        <translation>andere Instanzen liefern das alte %1 womöglich noch aus ihrem L1</translation>
+    </message>
+    <message>
+        <source>refresh of %1 failed; the entry expires as usual</source>
+        <translation>Auffrischen von %1 fehlgeschlagen; der Eintrag läuft wie gewohnt ab</translation>
+    </message>
+    <message>
+        <source>committed, but the cache may still hold the old %1</source>
+        <translation>gespeichert, aber der Cache hält womöglich noch das alte %1</translation>
+    </message>
+    <message>
+        <source>deleted, but the cache may still hold the old %1</source>
+        <translation>gelöscht, aber der Cache hält womöglich noch das alte %1</translation>
+    </message>
+</context>
+<context>
+    <name>ScenarioParser</name>
+    <message>
+        <source>the scenario has no pattern line (add e.g. `pattern cache-aside` at the top)</source>
+        <translation>das Szenario hat keine pattern-Zeile (oben z. B. `pattern cache-aside` ergänzen)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
+        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
+    </message>
+    <message>
+        <source>as needs a client and an operation: as B read KEY</source>
+        <translation>as braucht einen Client und eine Operation: as B read KEY</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a client: clients are named by one capital letter (A, B, C, …)</source>
+        <translation>„%1“ ist kein Client: Clients heißen nach einem Großbuchstaben (A, B, C, …)</translation>
+    </message>
+    <message>
+        <source>as %1 needs an operation after it, e.g. as %1 read KEY</source>
+        <translation>nach as %1 muss eine Operation folgen, z. B. as %1 read KEY</translation>
+    </message>
+    <message>
+        <source>as can be given only once per line</source>
+        <translation>as darf nur einmal pro Zeile stehen</translation>
+    </message>
+    <message>
+        <source>as can only prefix an operation or an expectation, not %1</source>
+        <translation>as darf nur vor einer Operation oder Erwartung stehen, nicht vor %1</translation>
+    </message>
+    <message>
+        <source>client %1 does not exist: the scenario has 1 client (A); add `clients N` to the setup</source>
+        <translation>Client %1 gibt es nicht: das Szenario hat 1 Client (A); `clients N` im Setup ergänzen</translation>
+    </message>
+    <message>
+        <source>client %1 does not exist: the scenario has %2 clients (%3)</source>
+        <translation>Client %1 gibt es nicht: das Szenario hat %2 Clients (%3)</translation>
+    </message>
+    <message>
+        <source>%1 must come before the first operation (line %2)</source>
+        <translation>%1 muss vor der ersten Operation stehen (Zeile %2)</translation>
+    </message>
+    <message>
+        <source>the pattern is already set on line %1; a scenario has one pattern line</source>
+        <translation>das Muster ist schon in Zeile %1 gesetzt; ein Szenario hat eine pattern-Zeile</translation>
+    </message>
+    <message>
+        <source>pattern needs a name: %1</source>
+        <translation>pattern braucht einen Namen: %1</translation>
+    </message>
+    <message>
+        <source>unknown pattern &quot;%1&quot; (expected %2)</source>
+        <translation>unbekanntes Muster „%1“ (erwartet: %2)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an option setting: write name=value without spaces, e.g. ttl=5m</source>
+        <translation>„%1“ ist keine Option: name=wert ohne Leerzeichen schreiben, z. B. ttl=5m</translation>
+    </message>
+    <message>
+        <source>clients is already set on line %1</source>
+        <translation>clients ist schon in Zeile %1 gesetzt</translation>
+    </message>
+    <message>
+        <source>clients needs a number from 1 to %1, got &quot;%2&quot;</source>
+        <translation>clients braucht eine Zahl von 1 bis %1, erhalten: „%2“</translation>
+    </message>
+    <message>
+        <source>latency needs at least one PART=DURATION, e.g. latency cache=2ms db=20ms</source>
+        <translation>latency braucht mindestens ein TEIL=DAUER, z. B. latency cache=2ms db=20ms</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a latency setting: write PART=DURATION without spaces, e.g. db=20ms</source>
+        <translation>„%1“ ist keine Latenzangabe: TEIL=DAUER ohne Leerzeichen schreiben, z. B. db=20ms</translation>
+    </message>
+    <message>
+        <source>latency %1: %2</source>
+        <translation>latency %1: %2</translation>
+    </message>
+    <message>
+        <source>seed is already set on line %1</source>
+        <translation>seed ist schon in Zeile %1 gesetzt</translation>
+    </message>
+    <message>
+        <source>seed needs a whole number from 0 to %1, got &quot;%2&quot;</source>
+        <translation>seed braucht eine ganze Zahl von 0 bis %1, erhalten: „%2“</translation>
+    </message>
+    <message>
+        <source>%1 needs a key: %2</source>
+        <translation>%1 braucht einen Schlüssel: %2</translation>
+    </message>
+    <message>
+        <source>write needs a key and a value: write KEY VALUE</source>
+        <translation>write braucht einen Schlüssel und einen Wert: write KEY VALUE</translation>
+    </message>
+    <message>
+        <source>write needs a value after the key</source>
+        <translation>write braucht nach dem Schlüssel einen Wert</translation>
+    </message>
+    <message>
+        <source>spawn read needs a key: spawn read KEY</source>
+        <translation>spawn read braucht einen Schlüssel: spawn read KEY</translation>
+    </message>
+    <message>
+        <source>spawn write needs a key and a value: spawn write KEY VALUE</source>
+        <translation>spawn write braucht einen Schlüssel und einen Wert: spawn write KEY VALUE</translation>
+    </message>
+    <message>
+        <source>spawn write needs a value after the key</source>
+        <translation>spawn write braucht nach dem Schlüssel einen Wert</translation>
+    </message>
+    <message>
+        <source>spawn delete needs a key: spawn delete KEY</source>
+        <translation>spawn delete braucht einen Schlüssel: spawn delete KEY</translation>
+    </message>
+    <message>
+        <source>spawn invalidate needs a key: spawn invalidate KEY</source>
+        <translation>spawn invalidate braucht einen Schlüssel: spawn invalidate KEY</translation>
+    </message>
+    <message>
+        <source>spawn starts an operation without waiting: spawn read KEY, spawn write KEY VALUE, spawn delete KEY or spawn invalidate KEY</source>
+        <translation>spawn startet eine Operation, ohne zu warten: spawn read KEY, spawn write KEY VALUE, spawn delete KEY oder spawn invalidate KEY</translation>
+    </message>
+    <message>
+        <source>burst needs a count, a &quot;read&quot; and a key: burst N read KEY</source>
+        <translation>burst braucht eine Anzahl, ein „read“ und einen Schlüssel: burst N read KEY</translation>
+    </message>
+    <message>
+        <source>wait needs a duration: wait 5s</source>
+        <translation>wait braucht eine Dauer: wait 5s</translation>
+    </message>
+    <message>
+        <source>db put needs a key and a value: db put KEY VALUE</source>
+        <translation>db put braucht einen Schlüssel und einen Wert: db put KEY VALUE</translation>
+    </message>
+    <message>
+        <source>db put needs a value after the key</source>
+        <translation>db put braucht nach dem Schlüssel einen Wert</translation>
+    </message>
+    <message>
+        <source>db delete needs a key: db delete KEY</source>
+        <translation>db delete braucht einen Schlüssel: db delete KEY</translation>
+    </message>
+    <message>
+        <source>db seed needs a count: db seed N</source>
+        <translation>db seed braucht eine Anzahl: db seed N</translation>
+    </message>
+    <message>
+        <source>db needs put, delete or seed: db put KEY VALUE, db delete KEY or db seed N</source>
+        <translation>db braucht put, delete oder seed: db put KEY VALUE, db delete KEY oder db seed N</translation>
+    </message>
+    <message>
+        <source>unknown command &quot;%1&quot; (expected read, write, delete, invalidate, spawn, burst, wait, settle, db, fail, recover, crash, expect or as; setup: pattern, clients, latency, seed)</source>
+        <translation>unbekannter Befehl „%1“ (erwartet: read, write, delete, invalidate, spawn, burst, wait, settle, db, fail, recover, crash, expect oder as; Setup: pattern, clients, latency, seed)</translation>
+    </message>
+    <message>
+        <source>expect result = VALUE or expect result missing</source>
+        <translation>expect result = VALUE oder expect result missing</translation>
+    </message>
+    <message>
+        <source>expect %1 KEY = VALUE or expect %1 KEY missing</source>
+        <translation>expect %1 KEY = VALUE oder expect %1 KEY missing</translation>
+    </message>
+    <message>
+        <source>expect %1 needs a key: %2</source>
+        <translation>expect %1 braucht einen Schlüssel: %2</translation>
+    </message>
+    <message>
+        <source>expect db KEY = VALUE, expect db KEY missing or expect db KEY version N</source>
+        <translation>expect db KEY = VALUE, expect db KEY missing oder expect db KEY version N</translation>
+    </message>
+    <message>
+        <source>expect db needs a key: %1</source>
+        <translation>expect db braucht einen Schlüssel: %1</translation>
+    </message>
+    <message>
+        <source>expect db KEY version needs a version number: expect db KEY version N</source>
+        <translation>expect db KEY version braucht eine Versionsnummer: expect db KEY version N</translation>
+    </message>
+    <message>
+        <source>expect ttl KEY OP DURATION, e.g. expect ttl user:1 &lt;= 30s</source>
+        <translation>expect ttl KEY OP DAUER, z. B. expect ttl user:1 &lt;= 30s</translation>
+    </message>
+    <message>
+        <source>expect ttl needs a key: %1</source>
+        <translation>expect ttl braucht einen Schlüssel: %1</translation>
+    </message>
+    <message>
+        <source>expect ttl needs a duration after the comparison: %1</source>
+        <translation>expect ttl braucht nach dem Vergleich eine Dauer: %1</translation>
+    </message>
+    <message>
+        <source>expect queue needs a number of entries: expect queue N</source>
+        <translation>expect queue braucht eine Anzahl von Einträgen: expect queue N</translation>
+    </message>
+    <message>
+        <source>expect breaker needs a state: closed, open or half-open</source>
+        <translation>expect breaker braucht einen Zustand: closed, open oder half-open</translation>
+    </message>
+    <message>
+        <source>unknown breaker state &quot;%1&quot; (expected closed, open or half-open)</source>
+        <translation>unbekannter Schalterzustand „%1“ (erwartet: closed, open oder half-open)</translation>
+    </message>
+    <message>
+        <source>expect metric NAME OP N, e.g. expect metric db.reads = 1</source>
+        <translation>expect metric NAME OP N, z. B. expect metric db.reads = 1</translation>
+    </message>
+    <message>
+        <source>expect metric needs a name: %1</source>
+        <translation>expect metric braucht einen Namen: %1</translation>
+    </message>
+    <message>
+        <source>unknown metric &quot;%1&quot; (known metrics: %2)</source>
+        <translation>unbekannte Kennzahl „%1“ (bekannte Kennzahlen: %2)</translation>
+    </message>
+    <message>
+        <source>expect metric needs a number after the comparison: %1</source>
+        <translation>expect metric braucht nach dem Vergleich eine Zahl: %1</translation>
+    </message>
+    <message>
+        <source>expect needs something to check: result, error, ok, cache, l1, db, ttl, queue, breaker or metric</source>
+        <translation>expect braucht etwas zu prüfen: result, error, ok, cache, l1, db, ttl, queue, breaker oder metric</translation>
+    </message>
+    <message>
+        <source>unknown expectation &quot;%1&quot; (expected result, error, ok, cache, l1, db, ttl, queue, breaker or metric)</source>
+        <translation>unbekannte Erwartung „%1“ (erwartet: result, error, ok, cache, l1, db, ttl, queue, breaker oder metric)</translation>
+    </message>
+    <message>
+        <source>a value is missing after &quot;=&quot;: %1</source>
+        <translation>nach „=“ fehlt ein Wert: %1</translation>
+    </message>
+    <message>
+        <source>expected &quot;= VALUE&quot; or &quot;missing&quot;: %1</source>
+        <translation>erwartet „= VALUE“ oder „missing“: %1</translation>
+    </message>
+    <message>
+        <source>expected &quot;= VALUE&quot; or &quot;missing&quot;, got &quot;%1&quot;: %2</source>
+        <translation>erwartet „= VALUE“ oder „missing“, erhalten „%1“: %2</translation>
+    </message>
+    <message>
+        <source>the key is %1 bytes long; a key can be at most %2 bytes</source>
+        <translation>der Schlüssel ist %1 Bytes lang; ein Schlüssel darf höchstens %2 Bytes haben</translation>
+    </message>
+    <message>
+        <source>the value is %1 bytes long; a value can be at most %2 bytes (16 MiB)</source>
+        <translation>der Wert ist %1 Bytes lang; ein Wert darf höchstens %2 Bytes haben (16 MiB)</translation>
+    </message>
+    <message>
+        <source>%1 needs a count from 1 to %2, got &quot;%3&quot;</source>
+        <translation>%1 braucht eine Anzahl von 1 bis %2, erhalten: „%3“</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a whole number (0, 1, 2, …)</source>
+        <translation>„%1“ ist keine ganze Zahl (0, 1, 2, …)</translation>
+    </message>
+    <message>
+        <source>a comparison (&lt;, &lt;=, =, &gt;= or &gt;) is missing: %1</source>
+        <translation>ein Vergleich (&lt;, &lt;=, =, &gt;= oder &gt;) fehlt: %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a comparison (expected &lt;, &lt;=, =, &gt;= or &gt;): %2</source>
+        <translation>„%1“ ist kein Vergleich (erwartet: &lt;, &lt;=, =, &gt;= oder &gt;): %2</translation>
+    </message>
+    <message>
+        <source>%1 needs a part: %1 cache or %1 db</source>
+        <translation>%1 braucht einen Teil: %1 cache oder %1 db</translation>
+    </message>
+    <message>
+        <source>%1 cannot act on &quot;%2&quot; (expected %1 cache or %1 db)</source>
+        <translation>%1 kann nicht auf „%2“ wirken (erwartet: %1 cache oder %1 db)</translation>
+    </message>
+    <message>
+        <source>unexpected &quot;%1&quot;: a comment must be on a line of its own (write: %2)</source>
+        <translation>unerwartetes „%1“: ein Kommentar muss in einer eigenen Zeile stehen (so schreiben: %2)</translation>
+    </message>
+    <message>
+        <source>unexpected &quot;%1&quot; at the end of the line (write: %2)</source>
+        <translation>unerwartetes „%1“ am Zeilenende (so schreiben: %2)</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>%1 lässt sich nicht öffnen: %2</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>%1 lässt sich nicht lesen: %2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MiB: it is not a scenario file</source>
+        <translation>%1 ist größer als %2 MiB: das ist keine Szenariodatei</translation>
+    </message>
+    <message>
+        <source>%1 is a binary file (it contains NUL bytes), not a scenario</source>
+        <translation>%1 ist eine Binärdatei (sie enthält NUL-Bytes), kein Szenario</translation>
+    </message>
+    <message>
+        <source>%1 is not UTF-8 text (save it as UTF-8 and try again)</source>
+        <translation>%1 ist kein UTF-8-Text (als UTF-8 speichern und erneut versuchen)</translation>
+    </message>
+</context>
+<context>
+    <name>SqlDatabase</name>
+    <message>
+        <source>read a row</source>
+        <translation>eine Zeile lesen</translation>
+    </message>
+    <message>
+        <source>write a row</source>
+        <translation>eine Zeile schreiben</translation>
+    </message>
+    <message>
+        <source>delete a row</source>
+        <translation>eine Zeile löschen</translation>
+    </message>
+    <message>
+        <source>begin a transaction</source>
+        <translation>eine Transaktion beginnen</translation>
+    </message>
+    <message>
+        <source>commit</source>
+        <translation>festschreiben</translation>
+    </message>
+    <message>
+        <source>list the rows</source>
+        <translation>die Zeilen auflisten</translation>
+    </message>
+    <message>
+        <source>remove every row</source>
+        <translation>alle Zeilen entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab</name>
+    <message>
+        <source>the database is down</source>
+        <translation>die Datenbank ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>expected on or off, got &quot;%1&quot;</source>
+        <translation>erwartet on oder off, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
+        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
+    </message>
+    <message>
+        <source>expected a whole number of at least %1, got &quot;%2&quot;</source>
+        <translation>erwartet eine ganze Zahl von mindestens %1, erhalten: „%2“</translation>
+    </message>
+    <message>
+        <source>expected a percentage such as 10%, got &quot;%1&quot;</source>
+        <translation>erwartet einen Prozentwert wie 10%, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>expected a percentage from 0% to 100%, got &quot;%1&quot;</source>
+        <translation>erwartet einen Prozentwert von 0% bis 100%, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>expected a number between 0 and 1 (such as 0.8), got &quot;%1&quot;</source>
+        <translation>erwartet eine Zahl zwischen 0 und 1 (etwa 0.8), erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>flush must be longer than 0s</source>
+        <translation>flush muss länger als 0s sein</translation>
+    </message>
+    <message>
+        <source>a prefix cannot contain spaces</source>
+        <translation>ein Präfix darf keine Leerzeichen enthalten</translation>
+    </message>
+    <message>
+        <source>the %1 pattern has no option &quot;%2&quot;</source>
+        <translation>das Muster %1 hat keine Option „%2“</translation>
+    </message>
+    <message>
+        <source>option %1: %2</source>
+        <translation>Option %1: %2</translation>
+    </message>
+    <message>
+        <source>unknown option &quot;%1&quot; (the %2 pattern has: %3)</source>
+        <translation>unbekannte Option „%1“ (das Muster %2 hat: %3)</translation>
+    </message>
+    <message>
+        <source>unknown latency part &quot;%1&quot; (use cache, l1, db, db-read or db-write)</source>
+        <translation>unbekannter Latenzteil „%1“ (cache, l1, db, db-read oder db-write verwenden)</translation>
+    </message>
+    <message>
+        <source>the file is not JSON (%1 at byte %2)</source>
+        <translation>die Datei ist kein JSON (%1 bei Byte %2)</translation>
+    </message>
+    <message>
+        <source>this is not a Cache Lab session (its &quot;format&quot; is not &quot;cachelab-session&quot;)</source>
+        <translation>das ist keine Cache-Lab-Sitzung (ihr „format“ ist nicht „cachelab-session“)</translation>
+    </message>
+    <message>
+        <source>this session was saved by a newer Cache Lab (version %1)</source>
+        <translation>diese Sitzung wurde von einem neueren Cache Lab gespeichert (Version %1)</translation>
+    </message>
+    <message>
+        <source>the session&apos;s duration is missing or negative</source>
+        <translation>die Dauer der Sitzung fehlt oder ist negativ</translation>
+    </message>
+    <message>
+        <source>the session&apos;s scenario</source>
+        <translation>das Szenario der Sitzung</translation>
+    </message>
+    <message>
+        <source>the session&apos;s commands are damaged: line %1: %2</source>
+        <translation>die Befehle der Sitzung sind beschädigt: Zeile %1: %2</translation>
+    </message>
+    <message>
+        <source>the session&apos;s trace is damaged: %1</source>
+        <translation>die Aufzeichnung der Sitzung ist beschädigt: %1</translation>
+    </message>
+    <message>
+        <source>the session&apos;s trace and commands disagree on the number of clients</source>
+        <translation>Aufzeichnung und Befehle der Sitzung nennen verschiedene Anzahlen von Clients</translation>
+    </message>
+    <message>
+        <source>write it as redis://[[user]:password@]host[:port][/db] or unix:///path/to/redis.sock</source>
+        <translation>so schreiben: redis://[[benutzer]:passwort@]host[:port][/db] oder unix:///pfad/zu/redis.sock</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid Redis URL: %2</source>
+        <translation>„%1“ ist keine gültige Redis-URL: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no socket file: %2</source>
+        <translation>„%1“ nennt keine Socket-Datei: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no host: %2</source>
+        <translation>„%1“ nennt keinen Host: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no valid port</source>
+        <translation>„%1“ hat keinen gültigen Port</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: the database must be a number after the slash, such as /0</source>
+        <translation>„%1“: die Datenbank muss eine Zahl nach dem Schrägstrich sein, etwa /0</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Redis URL (the scheme must be redis:// or unix://)</source>
+        <translation>„%1“ ist keine Redis-URL (das Schema muss redis:// oder unix:// sein)</translation>
+    </message>
+    <message>
+        <source>unflushed</source>
+        <translation>noch nicht geschrieben</translation>
+    </message>
+    <message>
+        <source>L1 get %1</source>
+        <translation>L1 lesen %1</translation>
+    </message>
+    <message>
+        <source>L1 put %1</source>
+        <translation>L1 ablegen %1</translation>
+    </message>
+    <message>
+        <source>L1 evict %1</source>
+        <translation>L1 entfernen %1</translation>
+    </message>
+    <message>
+        <source>enqueue %1</source>
+        <translation>einreihen %1</translation>
+    </message>
+    <message>
+        <source>refresh %1</source>
+        <translation>auffrischen %1</translation>
+    </message>
+    <message>
+        <source>guard %1</source>
+        <translation>prüfen %1</translation>
+    </message>
+    <message>
+        <source>invalidate %1</source>
+        <translation>invalidieren %1</translation>
+    </message>
+    <message>
+        <source>hit: no such row</source>
+        <translation>Treffer: keine solche Zeile</translation>
+    </message>
+    <message>
+        <source>hit %1 (%2), TTL %3</source>
+        <translation>Treffer %1 (%2), TTL %3</translation>
+    </message>
+    <message>
+        <source>hit %1 (%2)</source>
+        <translation>Treffer %1 (%2)</translation>
+    </message>
+    <message>
+        <source>miss</source>
+        <translation>Miss</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>row %1 (%2)</source>
+        <translation>Zeile %1 (%2)</translation>
+    </message>
+    <message>
+        <source>no row</source>
+        <translation>keine Zeile</translation>
+    </message>
+    <message>
+        <source>committed %1</source>
+        <translation>gespeichert %1</translation>
+    </message>
+    <message>
+        <source>open: skip the cache</source>
+        <translation>offen: Cache überspringen</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>%1: not found</source>
+        <translation>%1: nicht gefunden</translation>
+    </message>
+    <message>
+        <source>%1 = %2 (%3)</source>
+        <translation>%1 = %2 (%3)</translation>
+    </message>
+    <message>
+        <source>this is not a Cache Lab trace (its &quot;format&quot; is not &quot;cachelab-trace&quot;)</source>
+        <translation>das ist keine Cache-Lab-Aufzeichnung (ihr „format“ ist nicht „cachelab-trace“)</translation>
+    </message>
+    <message>
+        <source>this trace was written by a newer Cache Lab (version %1)</source>
+        <translation>diese Aufzeichnung stammt von einem neueren Cache Lab (Version %1)</translation>
+    </message>
+    <message>
+        <source>the trace names no valid number of clients</source>
+        <translation>die Aufzeichnung nennt keine gültige Anzahl von Clients</translation>
+    </message>
+    <message>
+        <source>event %1 is damaged: %2</source>
+        <translation>Ereignis %1 ist beschädigt: %2</translation>
+    </message>
+    <message>
+        <source>Medium (miss penalty)</source>
+        <translation>Mittel (Kosten bei Miss)</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Niedrig</translation>
+    </message>
+    <message>
+        <source>Eventual</source>
+        <translation>Letztendlich</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Hoch</translation>
+    </message>
+    <message>
+        <source>Strong</source>
+        <translation>Stark</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Mittel</translation>
+    </message>
+    <message>
+        <source>Very Low</source>
+        <translation>Sehr niedrig</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: unknown parameter &quot;%2&quot; (use connect_timeout or command_timeout, in milliseconds)</source>
+        <translation>„%1“: unbekannter Parameter „%2“ (connect_timeout oder command_timeout in Millisekunden verwenden)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: %2 must be a number of milliseconds from 1 to 600000</source>
+        <translation>„%1“: %2 muss eine Anzahl Millisekunden von 1 bis 600000 sein</translation>
+    </message>
+    <message>
+        <source>v%1, not yet in the DB</source>
+        <translation>v%1, noch nicht in der DB</translation>
+    </message>
+    <message>
+        <source>the trace has no valid &quot;version&quot;</source>
+        <translation>die Aufzeichnung hat keine gültige „version“</translation>
+    </message>
+    <message>
+        <source>batch write of %n row(s)</source>
+        <translation>Stapel von %n {Zeile|Zeilen} schreiben</translation>
+    </message>
+    <message>
+        <source>committed %n row(s)</source>
+        <translation>%n {Zeile|Zeilen} gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::CacheProxy</name>
+    <message>
+        <source>the cache is down</source>
+        <translation>der Cache ist ausgefallen</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::CircuitBreaker</name>
+    <message>
+        <source>breaker %1: %2</source>
+        <translation>Schutzschalter %1: %2</translation>
+    </message>
+    <message>
+        <source>the trial call succeeded</source>
+        <translation>der Probeaufruf gelang</translation>
+    </message>
+    <message>
+        <source>the trial call failed</source>
+        <translation>der Probeaufruf schlug fehl</translation>
+    </message>
+    <message>
+        <source>%n consecutive cache failure(s)</source>
+        <translation>%n {Cache-Fehler|Cache-Fehler} in Folge</translation>
+    </message>
+    <message>
+        <source>the next call is a trial</source>
+        <translation>der nächste Aufruf ist ein Probeaufruf</translation>
+    </message>
+    <message>
+        <source>the cache may still hold the old %1</source>
+        <translation>der Cache hält womöglich noch das alte %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::KeyDistribution</name>
+    <message>
+        <source>write uniform, zipf:S (such as zipf:0.99) or hot:X:Y (X%% of the keys get Y%% of the requests, such as hot:10:90)</source>
+        <translation>uniform, zipf:S (etwa zipf:0.99) oder hot:X:Y schreiben (X%% der Schlüssel bekommen Y%% der Anfragen, etwa hot:10:90)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: the Zipf exponent must be a number above 0 (such as 0.99)</source>
+        <translation>„%1“: der Zipf-Exponent muss eine Zahl über 0 sein (etwa 0.99)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: hot:X:Y needs 0 &lt; X &lt; 100 and 0 &lt;= Y &lt;= 100</source>
+        <translation>„%1“: hot:X:Y braucht 0 &lt; X &lt; 100 und 0 &lt;= Y &lt;= 100</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a key distribution: %2</source>
+        <translation>„%1“ ist keine Schlüsselverteilung: %2</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::Lab</name>
+    <message>
+        <source>the instance crashed before the operation finished</source>
+        <translation>die Instanz ist abgestürzt, bevor die Operation fertig war</translation>
+    </message>
+    <message>
+        <source>stale: got v%1, the database has v%2</source>
+        <translation>veraltet: v%1 erhalten, die Datenbank hat v%2</translation>
+    </message>
+    <message>
+        <source>stale: got nothing, the database has v%1</source>
+        <translation>veraltet: nichts erhalten, die Datenbank hat v%1</translation>
+    </message>
+    <message>
+        <source>the cache is down</source>
+        <translation>der Cache ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>the cache is back</source>
+        <translation>der Cache ist wieder da</translation>
+    </message>
+    <message>
+        <source>the database is down</source>
+        <translation>die Datenbank ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>the database is back</source>
+        <translation>die Datenbank ist wieder da</translation>
+    </message>
+    <message>
+        <source>crashed and restarted: in-process state is gone</source>
+        <translation>abgestürzt und neu gestartet: der Zustand im Prozess ist weg</translation>
+    </message>
+    <message>
+        <source>another system wrote %1 = %2 (v%3)</source>
+        <translation>ein anderes System schrieb %1 = %2 (v%3)</translation>
+    </message>
+    <message>
+        <source>another system deleted %1</source>
+        <translation>ein anderes System löschte %1</translation>
+    </message>
+    <message>
+        <source>seeded %n row(s): item:1 …</source>
+        <translation>%n {Zeile|Zeilen} angelegt: item:1 …</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::RedisStore</name>
+    <message>
+        <source>Redis at %1, database %2, keys under &quot;%3&quot;</source>
+        <translation>Redis auf %1, Datenbank %2, Schlüssel unter „%3“</translation>
+    </message>
+    <message>
+        <source>cannot reach Redis at %1</source>
+        <translation>Redis auf %1 ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>Redis at %1 refused the connection: is redis-server running there, on that port?</source>
+        <translation>Redis auf %1 hat die Verbindung abgelehnt: läuft dort redis-server, auf diesem Port?</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not answer within %2 ms; check the host and the firewall</source>
+        <translation>Redis auf %1 hat nicht innerhalb von %2 ms geantwortet; Host und Firewall prüfen</translation>
+    </message>
+    <message>
+        <source>cannot connect to Redis at %1: %2</source>
+        <translation>keine Verbindung zu Redis auf %1: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 closed the connection while it was being set up: %2</source>
+        <translation>Redis auf %1 hat die Verbindung während des Aufbaus geschlossen: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 has no password set, but one was given; remove it from the URL and CACHELAB_REDIS_PASSWORD</source>
+        <translation>Redis auf %1 hat kein Passwort gesetzt, es wurde aber eines angegeben; aus der URL und CACHELAB_REDIS_PASSWORD entfernen</translation>
+    </message>
+    <message>
+        <source>Redis at %1 rejected the password (authentication failed); check the URL or CACHELAB_REDIS_PASSWORD</source>
+        <translation>Redis auf %1 hat das Passwort abgelehnt (Anmeldung fehlgeschlagen); URL oder CACHELAB_REDIS_PASSWORD prüfen</translation>
+    </message>
+    <message>
+        <source>Redis at %1 needs a password: put it in the URL (redis://:PASSWORD@host) or in CACHELAB_REDIS_PASSWORD</source>
+        <translation>Redis auf %1 braucht ein Passwort: in die URL (redis://:PASSWORT@host) oder in CACHELAB_REDIS_PASSWORD schreiben</translation>
+    </message>
+    <message>
+        <source>Redis at %1 refused PING: %2</source>
+        <translation>Redis auf %1 hat PING abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 has no database %2 (%3); use a smaller number after the slash</source>
+        <translation>Redis auf %1 hat keine Datenbank %2 (%3); eine kleinere Zahl nach dem Schrägstrich verwenden</translation>
+    </message>
+    <message>
+        <source>Redis at %1 is unreachable; the next attempt is in %2 ms</source>
+        <translation>Redis auf %1 ist nicht erreichbar; der nächste Versuch folgt in %2 ms</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not answer %2 within %3 ms</source>
+        <translation>Redis auf %1 hat %2 nicht innerhalb von %3 ms beantwortet</translation>
+    </message>
+    <message>
+        <source>Redis at %1 went away during %2 (%3)</source>
+        <translation>Redis auf %1 verschwand während %2 (%3)</translation>
+    </message>
+    <message>
+        <source>connection closed</source>
+        <translation>Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>Redis at %1 asks for a password again: %2</source>
+        <translation>Redis auf %1 verlangt erneut ein Passwort: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 answered %2 with an error: %3</source>
+        <translation>Redis auf %1 beantwortete %2 mit einem Fehler: %3</translation>
+    </message>
+    <message>
+        <source>SUBSCRIBE failed</source>
+        <translation>SUBSCRIBE fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::SqlDatabase</name>
+    <message>
+        <source>The SQLite driver of Qt SQL is not installed (Debian: libqt6sql6-sqlite).</source>
+        <translation>Der SQLite-Treiber von Qt SQL ist nicht installiert (Debian: libqt6sql6-sqlite).</translation>
+    </message>
+    <message>
+        <source>SQLite in memory</source>
+        <translation>SQLite im Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>SQLite at %1</source>
+        <translation>SQLite in %1</translation>
+    </message>
+    <message>
+        <source>the in-memory database</source>
+        <translation>die Datenbank im Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <source>the database %1</source>
+        <translation>die Datenbank %1</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: it is locked by another program; close it or choose another file.</source>
+        <translation>In %1 kann nicht geschrieben werden: ein anderes Programm sperrt die Datei; es schließen oder eine andere Datei wählen.</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1 (%2); choose a file in a folder you can write to.</source>
+        <translation>In %1 kann nicht geschrieben werden (%2); eine Datei in einem beschreibbaren Ordner wählen.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2. Choose a file in a folder you can write to, or use :memory:.</source>
+        <translation>%1 lässt sich nicht öffnen: %2. Eine Datei in einem beschreibbaren Ordner wählen oder :memory: verwenden.</translation>
+    </message>
+    <message>
+        <source>Could not %1 in %2: %3</source>
+        <translation>Konnte in %2 nicht %1: %3</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::WriteBehind</name>
+    <message>
+        <source>crash: %n acknowledged write(s) lost with the queue</source>
+        <translation>Absturz: %n {bestätigter Schreibvorgang|bestätigte Schreibvorgänge} mit der Warteschlange verloren</translation>
+    </message>
+    <message>
+        <source>cannot read the durable queue: the cache is down</source>
+        <translation>die dauerhafte Warteschlange ist nicht lesbar: der Cache ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>restart: %n write(s) replayed from the durable queue</source>
+        <translation>Neustart: %n {Schreibvorgang|Schreibvorgänge} aus der dauerhaften Warteschlange nachgeholt</translation>
+    </message>
+    <message>
+        <source>gave up after %n retries: writes lost</source>
+        <translation>nach %n {Wiederholung|Wiederholungen} aufgegeben: Schreibvorgänge verloren</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::cli</name>
+    <message>
+        <source>cachelab-cli: cannot write %1: %2
+</source>
+        <translation>cachelab-cli: %1 kann nicht geschrieben werden: %2
+</translation>
+    </message>
+    <message>
+        <source>Runs a Cache Lab scenario and checks its expectations.</source>
+        <translation>Führt ein Cache-Lab-Szenario aus und prüft seine Erwartungen.</translation>
+    </message>
+    <message>
+        <source>The scenario file (*.cls).</source>
+        <translation>Die Szenariodatei (*.cls).</translation>
+    </message>
+    <message>
+        <source>Print the outcome as one JSON object.</source>
+        <translation>Das Ergebnis als ein JSON-Objekt ausgeben.</translation>
+    </message>
+    <message>
+        <source>Write the sequence diagram as Mermaid text to OUT.</source>
+        <translation>Das Sequenzdiagramm als Mermaid-Text nach OUT schreiben.</translation>
+    </message>
+    <message>
+        <source>Write every message of the run as JSON to OUT.</source>
+        <translation>Jede Nachricht des Laufs als JSON nach OUT schreiben.</translation>
+    </message>
+    <message>
+        <source>Use the SQLite database file PATH (default: in memory).</source>
+        <translation>Die SQLite-Datenbankdatei PATH verwenden (Standard: im Arbeitsspeicher).</translation>
+    </message>
+    <message>
+        <source>Use the Redis server at URL as the shared cache.</source>
+        <translation>Den Redis-Server unter URL als gemeinsamen Cache verwenden.</translation>
+    </message>
+    <message>
+        <source>Keep every Redis key under PREFIX (default cachelab:).</source>
+        <translation>Jeden Redis-Schlüssel unter PREFIX ablegen (Standard: cachelab:).</translation>
+    </message>
+    <message>
+        <source>Do not clear the keys under the prefix before the run (to share a Redis with another running lab).</source>
+        <translation>Die Schlüssel unter dem Präfix vor dem Lauf nicht löschen (um ein Redis mit einem anderen laufenden Lab zu teilen).</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: %1
+</source>
+        <translation>cachelab-cli run: %1
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: expected exactly one scenario file, got %1
+</source>
+        <translation>cachelab-cli run: genau eine Szenariodatei erwartet, erhalten: %1
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: --prefix must not be empty: it keeps Cache Lab&apos;s keys apart from everybody else&apos;s
+</source>
+        <translation>cachelab-cli run: --prefix darf nicht leer sein: es hält die Schlüssel von Cache Lab von denen aller anderen getrennt
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: --db: %1
+</source>
+        <translation>cachelab-cli run: --db: %1
+</translation>
+    </message>
+    <message>
+        <source>%1: %2 expectation(s) held, %3 failed; %4 of virtual time
+</source>
+        <translation>%1: %2 Erwartung(en) erfüllt, %3 nicht erfüllt; %4 virtuelle Zeit
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli %1: %2
+</source>
+        <translation>cachelab-cli %1: %2
+</translation>
+    </message>
+    <message>
+        <source>Runs a workload through one pattern and measures it.</source>
+        <translation>Schickt eine Last durch ein Muster und misst sie.</translation>
+    </message>
+    <message>
+        <source>The pattern (cache-aside, …).</source>
+        <translation>Das Muster (cache-aside, …).</translation>
+    </message>
+    <message>
+        <source>Crash every instance when half the requests are issued.</source>
+        <translation>Jede Instanz abstürzen lassen, wenn die Hälfte der Anfragen gestellt ist.</translation>
+    </message>
+    <message>
+        <source>Print the figures as JSON.</source>
+        <translation>Die Zahlen als JSON ausgeben.</translation>
+    </message>
+    <message>
+        <source>cachelab-cli simulate: unexpected argument &quot;%1&quot;
+</source>
+        <translation>cachelab-cli simulate: unerwartetes Argument „%1“
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli simulate: --pattern: expected one of cache-aside, write-through, write-behind, refresh-ahead, around, multi-level, circuit-breaker; got &quot;%1&quot;
+</source>
+        <translation>cachelab-cli simulate: --pattern: erwartet eines von cache-aside, write-through, write-behind, refresh-ahead, around, multi-level, circuit-breaker; erhalten: „%1“
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli simulate: %1
+</source>
+        <translation>cachelab-cli simulate: %1
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli simulate: --option %1=%2: %3
+</source>
+        <translation>cachelab-cli simulate: --option %1=%2: %3
+</translation>
+    </message>
+    <message>
+        <source>%1: %2 requests in %3 s of wall time (%4 per second)
+</source>
+        <translation>%1: %2 Anfragen in %3 s Echtzeit (%4 pro Sekunde)
+</translation>
+    </message>
+    <message>
+        <source>hit ratio %1; read p50/p95/p99 %2/%3/%4 us; write p50/p95/p99 %5/%6/%7 us
+</source>
+        <translation>Trefferquote %1; Lesen p50/p95/p99 %2/%3/%4 us; Schreiben p50/p95/p99 %5/%6/%7 us
+</translation>
+    </message>
+    <message>
+        <source>Runs one workload through every pattern and prints a table of measured figures beside the textbook&apos;s.</source>
+        <translation>Schickt eine Last durch jedes Muster und gibt eine Tabelle der gemessenen Zahlen neben denen des Lehrbuchs aus.</translation>
+    </message>
+    <message>
+        <source>Print JSON.</source>
+        <translation>JSON ausgeben.</translation>
+    </message>
+    <message>
+        <source>Print CSV.</source>
+        <translation>CSV ausgeben.</translation>
+    </message>
+    <message>
+        <source>Print a Markdown table (the default).</source>
+        <translation>Eine Markdown-Tabelle ausgeben (Standard).</translation>
+    </message>
+    <message>
+        <source>cachelab-cli compare: unexpected argument &quot;%1&quot;
+</source>
+        <translation>cachelab-cli compare: unerwartetes Argument „%1“
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli compare: choose one of --json, --csv, --markdown
+</source>
+        <translation>cachelab-cli compare: eines von --json, --csv, --markdown wählen
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli compare: %1
+</source>
+        <translation>cachelab-cli compare: %1
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli compare: --option %1=%2: %3
+</source>
+        <translation>cachelab-cli compare: --option %1=%2: %3
+</translation>
+    </message>
+    <message>
+        <source>no pattern has this option</source>
+        <translation>kein Muster hat diese Option</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::cli::WorkloadOptions</name>
+    <message>
+        <source>Number of requests (default 10000).</source>
+        <translation>Anzahl der Anfragen (Standard 10000).</translation>
+    </message>
+    <message>
+        <source>Number of distinct keys (default 1000).</source>
+        <translation>Anzahl verschiedener Schlüssel (Standard 1000).</translation>
+    </message>
+    <message>
+        <source>Key distribution: uniform, zipf:S or hot:X:Y (default uniform).</source>
+        <translation>Schlüsselverteilung: uniform, zipf:S oder hot:X:Y (Standard uniform).</translation>
+    </message>
+    <message>
+        <source>Share of requests that are writes, 0 to 1 (default 0.1).</source>
+        <translation>Anteil der Schreibanfragen, 0 bis 1 (Standard 0.1).</translation>
+    </message>
+    <message>
+        <source>Application instances, 1 to 26 (default 1).</source>
+        <translation>Anwendungsinstanzen, 1 bis 26 (Standard 1).</translation>
+    </message>
+    <message>
+        <source>Random seed (default 1).</source>
+        <translation>Startwert des Zufalls (Standard 1).</translation>
+    </message>
+    <message>
+        <source>Requests per second of virtual time (default 1000).</source>
+        <translation>Anfragen pro Sekunde virtueller Zeit (Standard 1000).</translation>
+    </message>
+    <message>
+        <source>A pattern option as in scenarios, such as ttl=30s (repeatable).</source>
+        <translation>Eine Musteroption wie in Szenarien, etwa ttl=30s (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>--requests: expected a whole number from 1 to 100000000, got &quot;%1&quot;</source>
+        <translation>--requests: erwartet eine ganze Zahl von 1 bis 100000000, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--keys: expected a whole number from 1 to 10000000, got &quot;%1&quot;</source>
+        <translation>--keys: erwartet eine ganze Zahl von 1 bis 10000000, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--dist: %1</source>
+        <translation>--dist: %1</translation>
+    </message>
+    <message>
+        <source>--write-ratio: expected a number from 0 to 1, got &quot;%1&quot;</source>
+        <translation>--write-ratio: erwartet eine Zahl von 0 bis 1, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--clients: expected a whole number from 1 to 26, got &quot;%1&quot;</source>
+        <translation>--clients: erwartet eine ganze Zahl von 1 bis 26, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--seed: expected a whole number, got &quot;%1&quot;</source>
+        <translation>--seed: erwartet eine ganze Zahl, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--rate: expected a number of requests per second above 0, got &quot;%1&quot;</source>
+        <translation>--rate: erwartet eine Anzahl Anfragen pro Sekunde über 0, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--option: expected NAME=VALUE (such as ttl=30s), got &quot;%1&quot;</source>
+        <translation>--option: erwartet NAME=WERT (etwa ttl=30s), erhalten: „%1“</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::scenario</name>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>a cached &quot;no such row&quot;</source>
+        <translation>ein gecachtes „keine solche Zeile“</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::scenario::Runner</name>
+    <message>
+        <source>settle: background work did not finish within a day of virtual time</source>
+        <translation>settle: die Hintergrundarbeit wurde nicht innerhalb eines Tages virtueller Zeit fertig</translation>
+    </message>
+    <message>
+        <source>no completed read</source>
+        <translation>kein abgeschlossener Lesevorgang</translation>
+    </message>
+    <message>
+        <source>an error (%1)</source>
+        <translation>ein Fehler (%1)</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>no completed operation</source>
+        <translation>keine abgeschlossene Operation</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>error (%1)</source>
+        <translation>Fehler (%1)</translation>
+    </message>
+    <message>
+        <source>no L1 (the pattern is %1)</source>
+        <translation>kein L1 (das Muster ist %1)</translation>
+    </message>
+    <message>
+        <source>a cached &quot;no such row&quot;</source>
+        <translation>ein gecachtes „keine solche Zeile“</translation>
+    </message>
+    <message>
+        <source>version %1</source>
+        <translation>Version %1</translation>
+    </message>
+    <message>
+        <source>no expiry</source>
+        <translation>läuft nicht ab</translation>
+    </message>
+    <message>
+        <source>%1 entries</source>
+        <translation>%1 Einträge</translation>
+    </message>
+    <message>
+        <source>no breaker (the pattern is %1)</source>
+        <translation>kein Schutzschalter (das Muster ist %1)</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui</name>
+    <message>
+        <source>Cache Lab sequence diagram</source>
+        <translation>Cache-Lab-Sequenzdiagramm</translation>
+    </message>
+    <message>
+        <source>Messages between the application, its caches and the database.</source>
+        <translation>Nachrichten zwischen der Anwendung, ihren Caches und der Datenbank.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>The diagram is too large for one picture; export it as SVG.</source>
+        <translation>Das Diagramm ist zu groß für ein Bild; als SVG exportieren.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>t = %1 s</source>
+        <translation>t = %1 s</translation>
+    </message>
+    <message>
+        <source>not yet in the DB</source>
+        <translation>noch nicht in der DB</translation>
+    </message>
+    <message>
+        <source>Cache-aside</source>
+        <translation>Cache-aside</translation>
+    </message>
+    <message>
+        <source>The application asks the cache first. On a miss it reads the row from the database and leaves a copy in the cache for next time. A write goes to the database, then deletes the cached copy.</source>
+        <translation>Die Anwendung fragt zuerst den Cache. Bei einem Miss liest sie die Zeile aus der Datenbank und legt eine Kopie für das nächste Mal in den Cache. Ein Schreibvorgang geht an die Datenbank und löscht danach die Kopie im Cache.</translation>
+    </message>
+    <message>
+        <source>The first read of every key pays for the database. Many readers missing the same key at once all go to the database (a stampede). A slow reader can put an old row back after a writer deleted it, and that stale copy lives until its TTL ends.</source>
+        <translation>Der erste Lesezugriff auf jeden Schlüssel bezahlt die Datenbank. Verfehlen viele Leser denselben Schlüssel zugleich, gehen alle zur Datenbank (ein Ansturm). Ein langsamer Leser kann eine alte Zeile zurücklegen, nachdem ein Schreiber sie gelöscht hat, und diese veraltete Kopie lebt, bis ihre TTL endet.</translation>
+    </message>
+    <message>
+        <source>The default choice for read-heavy data when a little staleness is acceptable, and when the application must keep working without its cache.</source>
+        <translation>Die Standardwahl für viel gelesene Daten, wenn etwas Veralten hinnehmbar ist und die Anwendung auch ohne ihren Cache weiterarbeiten muss.</translation>
+    </message>
+    <message>
+        <source>Write-through</source>
+        <translation>Write-through</translation>
+    </message>
+    <message>
+        <source>Every write goes to the database and, once it has committed, into the cache with its new version. Reads look in the cache first, as in cache-aside.</source>
+        <translation>Jeder Schreibvorgang geht an die Datenbank und, sobald sie gespeichert hat, mit der neuen Version in den Cache. Lesende schauen zuerst in den Cache, wie bei Cache-aside.</translation>
+    </message>
+    <message>
+        <source>Writes wait for two round trips. Two writers racing can leave the older value in the cache. Data that is written but never read still fills the cache.</source>
+        <translation>Schreibvorgänge warten auf zwei Rundreisen. Zwei konkurrierende Schreiber können den älteren Wert im Cache zurücklassen. Daten, die geschrieben, aber nie gelesen werden, füllen trotzdem den Cache.</translation>
+    </message>
+    <message>
+        <source>Data that is read soon after it is written and must not be served old: profiles, settings, balances.</source>
+        <translation>Daten, die bald nach dem Schreiben gelesen werden und nicht veraltet ausgeliefert werden dürfen: Profile, Einstellungen, Kontostände.</translation>
+    </message>
+    <message>
+        <source>Write-behind</source>
+        <translation>Write-behind</translation>
+    </message>
+    <message>
+        <source>A write goes into the cache and a queue in the application, and is acknowledged at once. The queue is written to the database later, in batches, when it is full or when the flush interval comes round.</source>
+        <translation>Ein Schreibvorgang landet im Cache und in einer Warteschlange der Anwendung und wird sofort bestätigt. Die Warteschlange wird später stapelweise in die Datenbank geschrieben, wenn sie voll ist oder das Schreibintervall abgelaufen ist.</translation>
+    </message>
+    <message>
+        <source>The fastest writes and the fewest database round trips, but the database lags behind. When the process dies, everything still in a volatile queue is lost although the user was told it was saved. A durable queue survives, at the price of writing some rows twice.</source>
+        <translation>Die schnellsten Schreibvorgänge und die wenigsten Datenbank-Rundreisen, aber die Datenbank hinkt hinterher. Stirbt der Prozess, ist alles in einer flüchtigen Warteschlange verloren, obwohl dem Benutzer das Speichern bestätigt wurde. Eine dauerhafte Warteschlange überlebt, um den Preis, manche Zeilen zweimal zu schreiben.</translation>
+    </message>
+    <message>
+        <source>High write rates where losing or delaying a few writes is tolerable: counters, activity streams, telemetry.</source>
+        <translation>Hohe Schreibraten, bei denen der Verlust oder die Verzögerung einiger Schreibvorgänge verkraftbar ist: Zähler, Aktivitätsströme, Telemetrie.</translation>
+    </message>
+    <message>
+        <source>Refresh-ahead</source>
+        <translation>Refresh-ahead</translation>
+    </message>
+    <message>
+        <source>Reads work like cache-aside, but a read that finds an entry close to the end of its TTL asks a background refresher to load it again. Hot keys are renewed before they expire, so their readers never wait for the database.</source>
+        <translation>Lesen funktioniert wie bei Cache-aside, doch ein Lesevorgang, der einen Eintrag kurz vor dem Ende seiner TTL findet, bittet einen Auffrischer im Hintergrund, ihn neu zu laden. Heiße Schlüssel werden vor ihrem Ablauf erneuert, ihre Leser warten also nie auf die Datenbank.</translation>
+    </message>
+    <message>
+        <source>Extra database reads for keys that would not have been read again. Entries are still only as fresh as the last refresh. Cold keys gain nothing.</source>
+        <translation>Zusätzliche Datenbankzugriffe für Schlüssel, die nicht mehr gelesen worden wären. Einträge sind trotzdem nur so frisch wie die letzte Auffrischung. Kalte Schlüssel gewinnen nichts.</translation>
+    </message>
+    <message>
+        <source>A small set of hot keys that change slowly: home pages, popular products, configuration.</source>
+        <translation>Eine kleine Menge heißer Schlüssel, die sich langsam ändern: Startseiten, beliebte Produkte, Konfiguration.</translation>
+    </message>
+    <message>
+        <source>Around (memoizing decorator)</source>
+        <translation>Around (memoisierender Dekorator)</translation>
+    </message>
+    <message>
+        <source>A wrapper around a function caches its results. The key is built from a prefix, the function&apos;s name and a stable hash of its arguments, so equal calls share one entry and one call can be invalidated on its own.</source>
+        <translation>Eine Hülle um eine Funktion cacht deren Ergebnisse. Der Schlüssel entsteht aus einem Präfix, dem Funktionsnamen und einem stabilen Hash der Argumente, sodass gleiche Aufrufe einen Eintrag teilen und ein einzelner Aufruf für sich invalidiert werden kann.</translation>
+    </message>
+    <message>
+        <source>Invisible to callers, which is also its risk: nobody sees what is cached or for how long. The invalidation must build exactly the same key as the lookup, or it deletes nothing.</source>
+        <translation>Für Aufrufer unsichtbar, und genau das ist das Risiko: niemand sieht, was wie lange gecacht ist. Die Invalidierung muss exakt denselben Schlüssel bilden wie die Suche, sonst löscht sie nichts.</translation>
+    </message>
+    <message>
+        <source>Expensive, pure-ish functions and reports, added without touching the code that calls them.</source>
+        <translation>Teure, weitgehend reine Funktionen und Berichte, nachgerüstet, ohne den aufrufenden Code anzufassen.</translation>
+    </message>
+    <message>
+        <source>Multi-level (L1 + L2)</source>
+        <translation>Mehrstufig (L1 + L2)</translation>
+    </message>
+    <message>
+        <source>Each application instance keeps a small cache in its own memory (L1) in front of the shared cache (L2). A write tells every instance to drop its L1 copy through a publish/subscribe channel.</source>
+        <translation>Jede Anwendungsinstanz hält einen kleinen Cache im eigenen Speicher (L1) vor dem gemeinsamen Cache (L2). Ein Schreibvorgang fordert über einen Publish/Subscribe-Kanal jede Instanz auf, ihre L1-Kopie zu verwerfen.</translation>
+    </message>
+    <message>
+        <source>L1 hits cost nothing, but every instance holds its own copy. If an invalidation is lost or switched off, other instances serve the old value until their L1 TTL ends.</source>
+        <translation>L1-Treffer kosten nichts, aber jede Instanz hält ihre eigene Kopie. Geht eine Invalidierung verloren oder ist sie abgeschaltet, liefern andere Instanzen den alten Wert, bis ihre L1-TTL endet.</translation>
+    </message>
+    <message>
+        <source>Very hot keys read by many instances, where even a network round trip to the shared cache is too slow.</source>
+        <translation>Sehr heiße Schlüssel, die viele Instanzen lesen und bei denen schon eine Netzwerk-Rundreise zum gemeinsamen Cache zu langsam ist.</translation>
+    </message>
+    <message>
+        <source>Cache with a circuit breaker</source>
+        <translation>Cache mit Schutzschalter</translation>
+    </message>
+    <message>
+        <source>Cache-aside behind a breaker. After several cache failures in a row the breaker opens and reads go straight to the database. After a timeout one trial call is let through: success closes the breaker, failure opens it again.</source>
+        <translation>Cache-aside hinter einem Schutzschalter. Nach mehreren Cache-Fehlern in Folge öffnet der Schalter, und Lesevorgänge gehen direkt zur Datenbank. Nach einer Wartezeit darf ein Probeaufruf durch: Erfolg schließt den Schalter, ein Fehler öffnet ihn wieder.</translation>
+    </message>
+    <message>
+        <source>While open, every read loads the database, so it must be able to take the load. Too low a threshold opens on a hiccup; too high keeps readers waiting on a dead cache.</source>
+        <translation>Solange er offen ist, belastet jeder Lesevorgang die Datenbank, die das aushalten muss. Eine zu niedrige Schwelle öffnet beim kleinsten Schluckauf; eine zu hohe lässt Leser auf einen toten Cache warten.</translation>
+    </message>
+    <message>
+        <source>Any cache that can fail or slow down without taking the application with it.</source>
+        <translation>Jeder Cache, der ausfallen oder langsam werden kann, ohne die Anwendung mitzureißen.</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::BreakerModel</name>
+    <message>
+        <source>Breaker</source>
+        <translation>Schalter</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Failures</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Trial call</source>
+        <translation>Probe</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>in %1</source>
+        <translation>in %1</translation>
+    </message>
+    <message>
+        <source>next call</source>
+        <translation>nächster Aufruf</translation>
+    </message>
+    <message>
+        <source>Breaker %1</source>
+        <translation>Schutzschalter %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::CacheModel</name>
+    <message>
+        <source>(no such row)</source>
+        <translation>(keine solche Zeile)</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>TTL</source>
+        <translation>TTL</translation>
+    </message>
+    <message>
+        <source>no expiry</source>
+        <translation>läuft nicht ab</translation>
+    </message>
+    <message>
+        <source>The cache holds %1, the database %2.</source>
+        <translation>Der Cache hält %1, die Datenbank %2.</translation>
+    </message>
+    <message>
+        <source>&quot;no such row&quot;</source>
+        <translation>„keine solche Zeile“</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>nichts</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>noch %1</translation>
+    </message>
+    <message>
+        <source>v%1, not yet in the DB</source>
+        <translation>v%1, noch nicht in der DB</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::DatabaseModel</name>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <source>Cache has</source>
+        <translation>Im Cache</translation>
+    </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>(gelöscht)</translation>
+    </message>
+    <message>
+        <source>The cache disagrees with the database: it holds %1, the database %2.</source>
+        <translation>Cache und Datenbank sind uneins: der Cache hält %1, die Datenbank %2.</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::DiagramView</name>
+    <message>
+        <source>Sequence diagram</source>
+        <translation>Sequenzdiagramm</translation>
+    </message>
+    <message>
+        <source>Messages between the application, its caches and the database, newest at the bottom. Up and Down select a message.</source>
+        <translation>Nachrichten zwischen der Anwendung, ihren Caches und der Datenbank, die neueste unten. Pfeil hoch und runter wählen eine Nachricht.</translation>
+    </message>
+    <message>
+        <source>Messages appear here as they happen.
+Start a read or a write, or press Play.</source>
+        <translation>Nachrichten erscheinen hier, sobald sie geschehen.
+Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s). Newest: %1</source>
+        <translation>
+            <numerusform>%n Nachricht. Neueste: %1</numerusform>
+            <numerusform>%n Nachrichten. Neueste: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::FlushGauge</name>
+    <message>
+        <source>Next flush</source>
+        <translation>Nächstes Schreiben</translation>
+    </message>
+    <message>
+        <source>%1: batch %2 of %3</source>
+        <translation>%1: Stapel %2 von %3</translation>
+    </message>
+    <message>
+        <source>flush in %1</source>
+        <translation>Schreiben in %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::L1Model</name>
+    <message>
+        <source>App</source>
+        <translation>App</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>TTL</source>
+        <translation>TTL</translation>
+    </message>
+    <message>
+        <source>Older than the database: a read here would be stale.</source>
+        <translation>Älter als die Datenbank: ein Lesevorgang hier wäre veraltet.</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::MainWindow</name>
+    <message>
+        <source>About Cache Lab</source>
+        <translation>Über Cache Lab</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Cache Lab %1&lt;/h3&gt;&lt;p&gt;Watch caching patterns behave: every arrow on the diagram is a call that really happened, in virtual time.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Cache Lab %1&lt;/h3&gt;&lt;p&gt;Caching-Muster bei der Arbeit zusehen: jeder Pfeil im Diagramm ist ein Aufruf, der wirklich stattfand, in virtueller Zeit.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The scenario is over: every expectation held.</source>
+        <translation>Das Szenario ist zu Ende: jede Erwartung wurde erfüllt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The scenario is over: %n expectation(s) failed.</source>
+        <translation>
+            <numerusform>Das Szenario ist zu Ende: %n Erwartung wurde nicht erfüllt.</numerusform>
+            <numerusform>Das Szenario ist zu Ende: %n Erwartungen wurden nicht erfüllt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Skipped %1 in which nothing happened</source>
+        <translation>%1 übersprungen, in denen nichts geschah</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Demos</source>
+        <translation>De&amp;mos</translation>
+    </message>
+    <message>
+        <source>&amp;Export Diagram</source>
+        <translation>Diagramm &amp;exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>&amp;Wiedergabe</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>Playback</source>
+        <translation>Wiedergabe</translation>
+    </message>
+    <message>
+        <source>Try it</source>
+        <translation>Ausprobieren</translation>
+    </message>
+    <message>
+        <source>&amp;Open Scenario…</source>
+        <translation>Szenario ö&amp;ffnen …</translation>
+    </message>
+    <message>
+        <source>Open a scenario file (*.cls) and play it</source>
+        <translation>Eine Szenariodatei (*.cls) öffnen und abspielen</translation>
+    </message>
+    <message>
+        <source>&amp;New Lab…</source>
+        <translation>&amp;Neues Lab …</translation>
+    </message>
+    <message>
+        <source>Pick a pattern and its options, and drive it by hand</source>
+        <translation>Ein Muster und seine Optionen wählen und es von Hand bedienen</translation>
+    </message>
+    <message>
+        <source>&amp;Restart</source>
+        <translation>Neu &amp;starten</translation>
+    </message>
+    <message>
+        <source>Start the same scenario or lab again from the beginning (F5)</source>
+        <translation>Dasselbe Szenario oder Lab noch einmal von vorn beginnen (F5)</translation>
+    </message>
+    <message>
+        <source>As &amp;SVG…</source>
+        <translation>Als &amp;SVG …</translation>
+    </message>
+    <message>
+        <source>As &amp;PNG…</source>
+        <translation>Als &amp;PNG …</translation>
+    </message>
+    <message>
+        <source>As &amp;Mermaid Text…</source>
+        <translation>Als &amp;Mermaid-Text …</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen …</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Step</source>
+        <translation>Schri&amp;tt</translation>
+    </message>
+    <message>
+        <source>Run to the next message sent or arriving (F6)</source>
+        <translation>Bis zur nächsten gesendeten oder ankommenden Nachricht laufen (F6)</translation>
+    </message>
+    <message>
+        <source>Skip &amp;Quiet Time</source>
+        <translation>&amp;Ruhige Zeit überspringen</translation>
+    </message>
+    <message>
+        <source>Jump over stretches of virtual time in which no message travels</source>
+        <translation>Strecken virtueller Zeit überspringen, in denen keine Nachricht unterwegs ist</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>Ver&amp;größern</translation>
+    </message>
+    <message>
+        <source>Make the diagram bigger (Ctrl++)</source>
+        <translation>Das Diagramm vergrößern (Strg++)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>Ver&amp;kleinern</translation>
+    </message>
+    <message>
+        <source>Make the diagram smaller (Ctrl+-)</source>
+        <translation>Das Diagramm verkleinern (Strg+-)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual Size</source>
+        <translation>&amp;Originalgröße</translation>
+    </message>
+    <message>
+        <source>&amp;Follow</source>
+        <translation>&amp;Folgen</translation>
+    </message>
+    <message>
+        <source>Keep the newest message in view</source>
+        <translation>Die neueste Nachricht im Blick behalten</translation>
+    </message>
+    <message>
+        <source>&amp;Dark Palette</source>
+        <translation>&amp;Dunkle Farben</translation>
+    </message>
+    <message>
+        <source>&amp;About Cache Lab</source>
+        <translation>&amp;Über Cache Lab</translation>
+    </message>
+    <message>
+        <source>Lab</source>
+        <translation>Lab</translation>
+    </message>
+    <message>
+        <source>Pattern:</source>
+        <translation>Muster:</translation>
+    </message>
+    <message>
+        <source>Pick a pattern: a new lab starts at once</source>
+        <translation>Ein Muster wählen: ein neues Lab startet sofort</translation>
+    </message>
+    <message>
+        <source> Instances:</source>
+        <translation> Instanzen:</translation>
+    </message>
+    <message>
+        <source>Application instances (App A, App B…): they share the cache and the database, each has its own in-process state</source>
+        <translation>Anwendungsinstanzen (App A, App B …): sie teilen Cache und Datenbank, jede hat ihren eigenen Zustand im Prozess</translation>
+    </message>
+    <message>
+        <source> Options:</source>
+        <translation> Optionen:</translation>
+    </message>
+    <message>
+        <source>Pattern options</source>
+        <translation>Musteroptionen</translation>
+    </message>
+    <message>
+        <source>The pattern&apos;s options, as a scenario writes them; Enter applies</source>
+        <translation>Die Optionen des Musters, wie ein Szenario sie schreibt; Eingabe übernimmt sie</translation>
+    </message>
+    <message>
+        <source>Start Lab</source>
+        <translation>Lab starten</translation>
+    </message>
+    <message>
+        <source>Start a new lab with this pattern, these instances and options</source>
+        <translation>Ein neues Lab mit diesem Muster, diesen Instanzen und Optionen starten</translation>
+    </message>
+    <message>
+        <source>Burst</source>
+        <translation>Ansturm</translation>
+    </message>
+    <message>
+        <source>Start this many concurrent reads of the key in one instance</source>
+        <translation>So viele gleichzeitige Lesevorgänge des Schlüssels in einer Instanz starten</translation>
+    </message>
+    <message>
+        <source>Concurrent reads</source>
+        <translation>Gleichzeitige Lesevorgänge</translation>
+    </message>
+    <message>
+        <source>Change DB</source>
+        <translation>DB ändern</translation>
+    </message>
+    <message>
+        <source>Another system writes the value straight into the database, behind the application&apos;s back</source>
+        <translation>Ein anderes System schreibt den Wert direkt in die Datenbank, hinter dem Rücken der Anwendung</translation>
+    </message>
+    <message>
+        <source>C&amp;lear Diagram</source>
+        <translation>Diagramm &amp;leeren</translation>
+    </message>
+    <message>
+        <source>Remove the messages drawn so far; the lab goes on</source>
+        <translation>Die bisher gezeichneten Nachrichten entfernen; das Lab läuft weiter</translation>
+    </message>
+    <message>
+        <source>F&amp;ull Screen</source>
+        <translation>&amp;Vollbild</translation>
+    </message>
+    <message>
+        <source>Speed:</source>
+        <translation>Tempo:</translation>
+    </message>
+    <message>
+        <source> Key:</source>
+        <translation> Schlüssel:</translation>
+    </message>
+    <message>
+        <source> Value:</source>
+        <translation> Wert:</translation>
+    </message>
+    <message>
+        <source>The application instance that runs the operation</source>
+        <translation>Die Anwendungsinstanz, die die Operation ausführt</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>Instanz</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Lesen</translation>
+    </message>
+    <message>
+        <source>Read the key through the pattern (Enter in the key field)</source>
+        <translation>Den Schlüssel über das Muster lesen (Eingabe im Schlüsselfeld)</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>Write the value through the pattern (Enter in the value field)</source>
+        <translation>Den Wert über das Muster schreiben (Eingabe im Wertfeld)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete the record through the pattern</source>
+        <translation>Den Datensatz über das Muster löschen</translation>
+    </message>
+    <message>
+        <source>Invalidate</source>
+        <translation>Invalidieren</translation>
+    </message>
+    <message>
+        <source>Remove the key from the cache (and L1) only</source>
+        <translation>Den Schlüssel nur aus dem Cache (und L1) entfernen</translation>
+    </message>
+    <message>
+        <source>Cache Down</source>
+        <translation>Cache aus</translation>
+    </message>
+    <message>
+        <source>Every call to the cache fails while this is on</source>
+        <translation>Solange dies an ist, schlägt jeder Aufruf des Caches fehl</translation>
+    </message>
+    <message>
+        <source>DB Down</source>
+        <translation>DB aus</translation>
+    </message>
+    <message>
+        <source>Every call to the database fails while this is on</source>
+        <translation>Solange dies an ist, schlägt jeder Aufruf der Datenbank fehl</translation>
+    </message>
+    <message>
+        <source>Crash</source>
+        <translation>Absturz</translation>
+    </message>
+    <message>
+        <source>The instance dies and restarts: its in-process state is lost</source>
+        <translation>Die Instanz stirbt und startet neu: ihr Zustand im Prozess geht verloren</translation>
+    </message>
+    <message>
+        <source>Story</source>
+        <translation>Geschichte</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <source>Message details</source>
+        <translation>Nachrichtendetails</translation>
+    </message>
+    <message>
+        <source>Click a message on the diagram to see its details.</source>
+        <translation>Eine Nachricht im Diagramm anklicken, um ihre Details zu sehen.</translation>
+    </message>
+    <message>
+        <source>Cache</source>
+        <translation>Cache</translation>
+    </message>
+    <message>
+        <source>What the shared cache holds; the bar is the time left to live.</source>
+        <translation>Was der gemeinsame Cache hält; der Balken ist die verbleibende Lebenszeit.</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>The source of truth. Red rows: the cache holds another version.</source>
+        <translation>Die Quelle der Wahrheit. Rote Zeilen: der Cache hält eine andere Version.</translation>
+    </message>
+    <message>
+        <source>L1 (in each instance)</source>
+        <translation>L1 (in jeder Instanz)</translation>
+    </message>
+    <message>
+        <source>Each instance&apos;s own in-memory cache.</source>
+        <translation>Der eigene Cache jeder Instanz im Arbeitsspeicher.</translation>
+    </message>
+    <message>
+        <source>Write-behind queue</source>
+        <translation>Write-behind-Warteschlange</translation>
+    </message>
+    <message>
+        <source>Writes acknowledged but not yet in the database.</source>
+        <translation>Bestätigte Schreibvorgänge, die noch nicht in der Datenbank sind.</translation>
+    </message>
+    <message>
+        <source>Refresh queue</source>
+        <translation>Auffrisch-Warteschlange</translation>
+    </message>
+    <message>
+        <source>Keys the background refresher will reload.</source>
+        <translation>Schlüssel, die der Auffrischer im Hintergrund neu laden wird.</translation>
+    </message>
+    <message>
+        <source>Circuit breaker</source>
+        <translation>Schutzschalter</translation>
+    </message>
+    <message>
+        <source>Closed: calls go to the cache. Open: they skip it. Half-open: one trial call decides.</source>
+        <translation>Geschlossen: Aufrufe gehen zum Cache. Offen: sie überspringen ihn. Halb offen: ein Probeaufruf entscheidet.</translation>
+    </message>
+    <message>
+        <source>got %1</source>
+        <translation>erhalten: %1</translation>
+    </message>
+    <message>
+        <source>Line %1: expected %2, got %3</source>
+        <translation>Zeile %1: erwartet %2, erhalten %3</translation>
+    </message>
+    <message>
+        <source>Press Play, or Step to go one message at a time.</source>
+        <translation>Abspielen drücken, oder Schritt für eine Nachricht nach der anderen.</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · line %3</source>
+        <translation>Schritt %1 von %2 · Zeile %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>The end: all %n expectation(s) held.</source>
+        <translation>
+            <numerusform>Ende: die %n Erwartung wurde erfüllt.</numerusform>
+            <numerusform>Ende: alle %n Erwartungen wurden erfüllt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The end: %1 held, %2 failed.</source>
+        <translation>Ende: %1 erfüllt, %2 nicht erfüllt.</translation>
+    </message>
+    <message>
+        <source>Trade-offs:</source>
+        <translation>Abwägungen:</translation>
+    </message>
+    <message>
+        <source>When to use it:</source>
+        <translation>Wann es passt:</translation>
+    </message>
+    <message>
+        <source>Options (change them in the bar above):</source>
+        <translation>Optionen (in der Leiste oben änderbar):</translation>
+    </message>
+    <message>
+        <source>Use the buttons at the bottom to read and write; every call appears on the diagram.</source>
+        <translation>Mit den Schaltflächen unten lesen und schreiben; jeder Aufruf erscheint im Diagramm.</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+    <message>
+        <source>&amp;Play</source>
+        <translation>&amp;Abspielen</translation>
+    </message>
+    <message>
+        <source>Pause virtual time (Space)</source>
+        <translation>Virtuelle Zeit anhalten (Leertaste)</translation>
+    </message>
+    <message>
+        <source>Let virtual time run (Space)</source>
+        <translation>Virtuelle Zeit laufen lassen (Leertaste)</translation>
+    </message>
+    <message>
+        <source>Fixed at 1×: a real Redis server keeps real time, so virtual time cannot run faster or slower than the clock on the wall.</source>
+        <translation>Fest auf 1×: ein echter Redis-Server lebt in Echtzeit, also kann die virtuelle Zeit nicht schneller oder langsamer laufen als die Uhr an der Wand.</translation>
+    </message>
+    <message>
+        <source>Virtual time per wall-clock time: at 0.05×, a 50 ms database call takes a second to watch.</source>
+        <translation>Virtuelle Zeit pro echter Zeit: bei 0,05× dauert ein Datenbankaufruf von 50 ms eine Sekunde zum Zusehen.</translation>
+    </message>
+    <message>
+        <source>  Step %1 of %2</source>
+        <translation>  Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <source>Cache Lab</source>
+        <translation>Cache Lab</translation>
+    </message>
+    <message>
+        <source>%1 — Cache Lab</source>
+        <translation>%1 — Cache Lab</translation>
+    </message>
+    <message>
+        <source>%1: read %2 failed: %3</source>
+        <translation>%1: Lesen von %2 fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source>%1: read %2 → %3 (%4) in %5</source>
+        <translation>%1: %2 gelesen → %3 (%4) in %5</translation>
+    </message>
+    <message>
+        <source>%1: read %2 → not found, in %3</source>
+        <translation>%1: %2 gelesen → nicht gefunden, in %3</translation>
+    </message>
+    <message>
+        <source>— stale: the database has v%1</source>
+        <translation>— veraltet: die Datenbank hat v%1</translation>
+    </message>
+    <message>
+        <source>%1: wrote %2 in %3</source>
+        <translation>%1: %2 geschrieben in %3</translation>
+    </message>
+    <message>
+        <source>%1: write of %2 failed: %3</source>
+        <translation>%1: Schreiben von %2 fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source>%1: deleted %2 in %3</source>
+        <translation>%1: %2 gelöscht in %3</translation>
+    </message>
+    <message>
+        <source>%1: delete of %2 failed: %3</source>
+        <translation>%1: Löschen von %2 fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source>%1: invalidated %2 in %3</source>
+        <translation>%1: %2 invalidiert in %3</translation>
+    </message>
+    <message>
+        <source>%1: invalidation of %2 failed: %3</source>
+        <translation>%1: Invalidieren von %2 fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source>call</source>
+        <translation>Aufruf</translation>
+    </message>
+    <message>
+        <source>reply</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>message nobody waits for</source>
+        <translation>Nachricht, auf die niemand wartet</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>From → to</source>
+        <translation>Von → an</translation>
+    </message>
+    <message>
+        <source>Sent at</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Travel time</source>
+        <translation>Laufzeit</translation>
+    </message>
+    <message>
+        <source>Arrives at</source>
+        <translation>Kommt an</translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation>Operation</translation>
+    </message>
+    <message>
+        <source>background work</source>
+        <translation>Hintergrundarbeit</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>TTL</source>
+        <translation>TTL</translation>
+    </message>
+    <message>
+        <source>Latency (whole operation)</source>
+        <translation>Latenz (ganze Operation)</translation>
+    </message>
+    <message>
+        <source>stale read</source>
+        <translation>veralteter Lesevorgang</translation>
+    </message>
+    <message>
+        <source>lost writes</source>
+        <translation>verlorene Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>failure</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>cached &quot;no such row&quot;</source>
+        <translation>gecachtes „keine solche Zeile“</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>Merkmale</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>A key is one word without spaces, such as user:1.</source>
+        <translation>Ein Schlüssel ist ein Wort ohne Leerzeichen, etwa user:1.</translation>
+    </message>
+    <message>
+        <source>Another system wrote %1 straight into the database.</source>
+        <translation>Ein anderes System schrieb %1 direkt in die Datenbank.</translation>
+    </message>
+    <message>
+        <source>write option=value</source>
+        <translation>option=wert schreiben</translation>
+    </message>
+    <message>
+        <source>Cannot start the lab</source>
+        <translation>Das Lab lässt sich nicht starten</translation>
+    </message>
+    <message>
+        <source>Open Scenario</source>
+        <translation>Szenario öffnen</translation>
+    </message>
+    <message>
+        <source>Cache Lab scenarios (*.cls)</source>
+        <translation>Cache-Lab-Szenarien (*.cls)</translation>
+    </message>
+    <message>
+        <source>Cannot open the scenario</source>
+        <translation>Das Szenario lässt sich nicht öffnen</translation>
+    </message>
+    <message>
+        <source>Cannot restart</source>
+        <translation>Neustart nicht möglich</translation>
+    </message>
+    <message>
+        <source>Export Diagram as SVG</source>
+        <translation>Diagramm als SVG exportieren</translation>
+    </message>
+    <message>
+        <source>SVG images (*.svg)</source>
+        <translation>SVG-Bilder (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Export Diagram as PNG</source>
+        <translation>Diagramm als PNG exportieren</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Export Diagram as Mermaid Text</source>
+        <translation>Diagramm als Mermaid-Text exportieren</translation>
+    </message>
+    <message>
+        <source>Mermaid diagrams (*.mmd *.md *.txt)</source>
+        <translation>Mermaid-Diagramme (*.mmd *.md *.txt)</translation>
+    </message>
+    <message>
+        <source>The new settings do not work</source>
+        <translation>Die neuen Einstellungen funktionieren nicht</translation>
+    </message>
+    <message>
+        <source>Settings applied; the lab started again.</source>
+        <translation>Einstellungen übernommen; das Lab hat neu begonnen.</translation>
+    </message>
+    <message>
+        <source>No translation for %1</source>
+        <translation>Keine Übersetzung für %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::NewLabDialog</name>
+    <message>
+        <source>New Lab</source>
+        <translation>Neues Lab</translation>
+    </message>
+    <message>
+        <source>Application instances (App A, App B…): they share the cache and the database, each has its own in-process state</source>
+        <translation>Anwendungsinstanzen (App A, App B …): sie teilen Cache und Datenbank, jede hat ihren eigenen Zustand im Prozess</translation>
+    </message>
+    <message>
+        <source>Pattern options</source>
+        <translation>Musteroptionen</translation>
+    </message>
+    <message>
+        <source>&amp;Pattern:</source>
+        <translation>&amp;Muster:</translation>
+    </message>
+    <message>
+        <source>&amp;Instances:</source>
+        <translation>&amp;Instanzen:</translation>
+    </message>
+    <message>
+        <source>&amp;Options:</source>
+        <translation>&amp;Optionen:</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: write option=value</source>
+        <translation>„%1“: option=wert schreiben</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::RefreshQueueModel</name>
+    <message>
+        <source>Refresher</source>
+        <translation>Auffrischer</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartet seit</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>reloading</source>
+        <translation>lädt neu</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>wartet</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Shared cache</source>
+        <translation>Gemeinsamer Cache</translation>
+    </message>
+    <message>
+        <source>Embedded store (virtual time, no server)</source>
+        <translation>Eingebauter Speicher (virtuelle Zeit, kein Server)</translation>
+    </message>
+    <message>
+        <source>Redis server:</source>
+        <translation>Redis-Server:</translation>
+    </message>
+    <message>
+        <source>Redis URL</source>
+        <translation>Redis-URL</translation>
+    </message>
+    <message>
+        <source>&amp;Test</source>
+        <translation>&amp;Testen</translation>
+    </message>
+    <message>
+        <source>Connect once and report what happened</source>
+        <translation>Einmal verbinden und berichten, was geschah</translation>
+    </message>
+    <message>
+        <source>With a Redis server, time runs at 1× and TTLs are Redis&apos;s own.</source>
+        <translation>Mit einem Redis-Server läuft die Zeit mit 1×, und die TTLs sind die von Redis.</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>SQLite in memory (forgotten on exit)</source>
+        <translation>SQLite im Arbeitsspeicher (beim Beenden vergessen)</translation>
+    </message>
+    <message>
+        <source>SQLite file:</source>
+        <translation>SQLite-Datei:</translation>
+    </message>
+    <message>
+        <source>Database file</source>
+        <translation>Datenbankdatei</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Modelled latency of one call (labs started by hand)</source>
+        <translation>Modellierte Latenz eines Aufrufs (von Hand gestartete Labs)</translation>
+    </message>
+    <message>
+        <source>Cache:</source>
+        <translation>Cache:</translation>
+    </message>
+    <message>
+        <source>L1 (in-process):</source>
+        <translation>L1 (im Prozess):</translation>
+    </message>
+    <message>
+        <source>Database read:</source>
+        <translation>Datenbank lesen:</translation>
+    </message>
+    <message>
+        <source>Database write:</source>
+        <translation>Datenbank schreiben:</translation>
+    </message>
+    <message>
+        <source>Scenarios set their own latencies.</source>
+        <translation>Szenarien setzen ihre eigenen Latenzen.</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.sqlite *.db)</source>
+        <translation>SQLite-Datenbanken (*.sqlite *.db)</translation>
+    </message>
+    <message>
+        <source>Enter a URL such as redis://127.0.0.1:6379 first.</source>
+        <translation>Zuerst eine URL wie redis://127.0.0.1:6379 eingeben.</translation>
+    </message>
+    <message>
+        <source>Connected: %1</source>
+        <translation>Verbunden: %1</translation>
+    </message>
+    <message>
+        <source>Could not connect: %1</source>
+        <translation>Keine Verbindung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::WriteQueueModel</name>
+    <message>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wartet seit</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>(delete)</source>
+        <translation>(löschen)</translation>
+    </message>
+    <message>
+        <source>writing</source>
+        <translation>wird geschrieben</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>wartet</translation>
+    </message>
+    <message>
+        <source>%1, %2 writes merged</source>
+        <translation>%1, %2 Schreibvorgänge zusammengefasst</translation>
+    </message>
+</context>
+<context>
+    <name>cli</name>
+    <message>
+        <source>Usage: cachelab-cli COMMAND [options]
+
+Commands:
+  run FILE       Run a scenario (*.cls) and check its expectations.
+                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,
+                 --redis URL, --prefix PREFIX, --keep-cache
+
+  simulate       Run a workload through one pattern and measure it.
+                 Options: --pattern P, --option k=v, --requests N, --keys K,
+                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
+                 --seed S, --rate R, --crash-halfway, --json
+  compare        Run one workload through every pattern; the same workload
+                 options, and --json, --csv or --markdown.
+
+  cachelab-cli COMMAND --help   shows the options of a command.
+
+Exit status: 0 every expectation held, 1 one failed, 2 invalid input.
+</source>
+        <translation>Aufruf: cachelab-cli BEFEHL [Optionen]
+
+Befehle:
+  run DATEI      Ein Szenario (*.cls) ausführen und seine Erwartungen prüfen.
+                 Optionen: --json, --mermaid OUT, --trace OUT, --db PATH,
+                 --redis URL, --prefix PREFIX, --keep-cache
+
+  simulate       Eine Last durch ein Muster schicken und messen.
+                 Optionen: --pattern P, --option k=v, --requests N, --keys K,
+                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
+                 --seed S, --rate R, --crash-halfway, --json
+  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen
+                 und --json, --csv oder --markdown.
+
+  cachelab-cli BEFEHL --help   zeigt die Optionen eines Befehls.
+
+Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eingabe.
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli: unknown command &quot;%1&quot;
+
+</source>
+        <translation>cachelab-cli: unbekannter Befehl „%1“
+
+</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Watch caching patterns behave.</source>
+        <translation>Caching-Mustern bei der Arbeit zusehen.</translation>
+    </message>
+    <message>
+        <source>A scenario file (*.cls) to play.</source>
+        <translation>Eine Szenariodatei (*.cls) zum Abspielen.</translation>
+    </message>
+    <message>
+        <source>Use language CODE (en, de).</source>
+        <translation>Die Sprache CODE verwenden (en, de).</translation>
+    </message>
+    <message>
+        <source>Use the Redis server at URL as the shared cache.</source>
+        <translation>Den Redis-Server unter URL als gemeinsamen Cache verwenden.</translation>
+    </message>
+    <message>
+        <source>Keep the database in the SQLite file PATH (default: in memory).</source>
+        <translation>Die Datenbank in der SQLite-Datei PATH halten (Standard: im Arbeitsspeicher).</translation>
+    </message>
+    <message>
+        <source>Play the scenario to its end, save the window as the PNG image FILE and quit.</source>
+        <translation>Das Szenario bis zum Ende abspielen, das Fenster als PNG-Bild FILE speichern und beenden.</translation>
+    </message>
+    <message>
+        <source>With --screenshot: stop after the command on line LINE.</source>
+        <translation>Mit --screenshot: nach dem Befehl in Zeile LINE anhalten.</translation>
+    </message>
+    <message>
+        <source>Use a dark palette.</source>
+        <translation>Dunkle Farben verwenden.</translation>
+    </message>
+    <message>
+        <source>cachelab: %1</source>
+        <translation>cachelab: %1</translation>
+    </message>
+    <message>
+        <source>Cache Lab</source>
+        <translation>Cache Lab</translation>
+    </message>
+    <message>
+        <source>Give at most one scenario file.</source>
+        <translation>Höchstens eine Szenariodatei angeben.</translation>
+    </message>
+    <message>
+        <source>--screenshot needs a scenario file to play.</source>
+        <translation>--screenshot braucht eine Szenariodatei zum Abspielen.</translation>
+    </message>
+    <message>
+        <source>Cache Lab cannot start</source>
+        <translation>Cache Lab kann nicht starten</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+</context>
 </TS>

@@ -1,57 +1,1146 @@
 #include "mainwindow.h"
 
+#include "cachemodels.h"
+#include "delegates.h"
+#include "diagramexport.h"
+#include "diagramview.h"
+#include "labcontroller.h"
+#include "labtext.h"
+#include "newlabdialog.h"
 #include "patterncatalog.h"
+#include "settingsdialog.h"
+#include "statepanel.h"
+#include "theme.h"
+#include "workmodels.h"
 
-#include <QListWidget>
+#include <QActionGroup>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTextBrowser>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
 
 namespace cachelab::ui {
 
-MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent)
+namespace {
+
+constexpr double kSpeeds[] = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0};
+
+QString speedText(double speed)
 {
-    setWindowTitle(tr("Cache Lab"));
-    m_patterns = new QListWidget(this);
-    m_patterns->setAccessibleName(tr("Caching patterns"));
-    for (const PatternKind kind : kAllPatterns) {
-        auto *item = new QListWidgetItem(patternText(kind).title, m_patterns);
-        item->setData(Qt::UserRole, int(kind));
-    }
-    m_explanation = new QTextBrowser(this);
-    m_explanation->setAccessibleName(tr("About the pattern"));
-
-    auto *splitter = new QSplitter(this);
-    splitter->addWidget(m_patterns);
-    splitter->addWidget(m_explanation);
-    splitter->setStretchFactor(1, 1);
-    setCentralWidget(splitter);
-
-    connect(m_patterns, &QListWidget::currentRowChanged, this, &MainWindow::showPattern);
-    m_patterns->setCurrentRow(0);
-    statusBar()->showMessage(tr("Embedded store and SQLite in memory: no server needed"));
-    resize(1000, 640);
+    return QStringLiteral("%1×").arg(QLocale().toString(speed, 'g', 3));
 }
 
-void MainWindow::showPattern(int row)
+// The comment block a scenario file opens with, less its first line (the title).
+QString scenarioIntro(const QString &path)
 {
-    if (row < 0)
-        return;
-    const auto kind = PatternKind(m_patterns->item(row)->data(Qt::UserRole).toInt());
-    const PatternText text = patternText(kind);
-    QString html = QStringLiteral("<h2>%1</h2><p>%2</p><h3>%3</h3><p>%4</p><h3>%5</h3><p>%6</p>")
-                       .arg(text.title.toHtmlEscaped(), text.summary.toHtmlEscaped(),
-                            tr("Trade-offs"), text.tradeOffs.toHtmlEscaped(), tr("When to use it"),
-                            text.whenToUse.toHtmlEscaped());
-    html += QStringLiteral("<h3>%1</h3><ul>").arg(tr("Options"));
-    for (const OptionInfo &option : optionsOf(kind)) {
-        html += QStringLiteral("<li><b>%1</b> (%2) — %3</li>")
-                    .arg(option.name, tr("default %1").arg(option.defaultValue),
-                         option.summary.toHtmlEscaped());
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {};
+    QStringList lines;
+    bool first = true;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (!line.startsWith(u'#'))
+            break;
+        if (!first)
+            lines.append(line.mid(1).trimmed());
+        first = false;
     }
-    html += QStringLiteral("</ul>");
-    m_explanation->setHtml(html);
+    return lines.join(u' ').simplified();
+}
+
+QString html(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
+
+} // namespace
+
+MainWindow::MainWindow(const AppSettings &settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_controller(new LabController(this))
+    , m_diagram(new DiagramView(this))
+    , m_cacheModel(new CacheModel(this))
+    , m_databaseModel(new DatabaseModel(this))
+    , m_l1Model(new L1Model(this))
+    , m_writeQueueModel(new WriteQueueModel(this))
+    , m_refreshQueueModel(new RefreshQueueModel(this))
+    , m_breakerModel(new BreakerModel(this))
+{
+    setWindowIcon(QIcon(QStringLiteral(":/icons/cachelab.svg")));
+    m_baseFont = font();
+    m_controller->setBaseConfig(settings.labConfig());
+    m_controller->setSpeed(settings.speed);
+    m_controller->setSkipQuietTime(settings.skipQuietTime);
+    createActions();
+    createMenus();
+    createToolBars();
+    createCentre();
+    connectController();
+    retranslate();
+    updatePlaybackUi();
+    resize(1280, 720);
+}
+
+MainWindow::~MainWindow() = default;
+
+// --- building --------------------------------------------------------------------------------
+
+void MainWindow::createActions()
+{
+    const auto icon = [](const char *name) {
+        return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+    };
+    m_openAction = new QAction(icon("open"), QString(), this);
+    m_openAction->setShortcut(QKeySequence::Open);
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openScenarioDialog);
+    m_newLabAction = new QAction(this);
+    m_newLabAction->setShortcut(QKeySequence::New);
+    connect(m_newLabAction, &QAction::triggered, this, &MainWindow::newLabDialog);
+    m_restartAction = new QAction(icon("restart"), QString(), this);
+    m_restartAction->setShortcut(QKeySequence::Refresh);
+    connect(m_restartAction, &QAction::triggered, this, &MainWindow::restart);
+    m_exportSvgAction = new QAction(this);
+    connect(m_exportSvgAction, &QAction::triggered, this, &MainWindow::exportSvg);
+    m_exportPngAction = new QAction(this);
+    connect(m_exportPngAction, &QAction::triggered, this, &MainWindow::exportPng);
+    m_exportMermaidAction = new QAction(this);
+    connect(m_exportMermaidAction, &QAction::triggered, this, &MainWindow::exportMermaid);
+    m_settingsAction = new QAction(this);
+    m_settingsAction->setShortcut(QKeySequence::Preferences);
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::settingsDialog);
+    m_quitAction = new QAction(this);
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_playAction = new QAction(icon("play"), QString(), this);
+    m_playAction->setShortcut(Qt::Key_Space);
+    connect(m_playAction, &QAction::triggered, this,
+            [this] { m_controller->setPlaying(!m_controller->playing()); });
+    m_stepAction = new QAction(icon("step"), QString(), this);
+    m_stepAction->setShortcut(Qt::Key_F6);
+    connect(m_stepAction, &QAction::triggered, m_controller, &LabController::step);
+    m_skipQuietAction = new QAction(this);
+    m_skipQuietAction->setCheckable(true);
+    m_skipQuietAction->setChecked(m_controller->skipQuietTime());
+    connect(m_skipQuietAction, &QAction::toggled, this, [this](bool on) {
+        m_controller->setSkipQuietTime(on);
+        m_settings.skipQuietTime = on;
+    });
+
+    m_zoomInAction = new QAction(icon("zoom-in"), QString(), this);
+    m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
+    connect(m_zoomInAction, &QAction::triggered, m_diagram, &DiagramView::zoomIn);
+    m_zoomOutAction = new QAction(icon("zoom-out"), QString(), this);
+    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    connect(m_zoomOutAction, &QAction::triggered, m_diagram, &DiagramView::zoomOut);
+    m_zoomResetAction = new QAction(this);
+    m_zoomResetAction->setShortcut(Qt::CTRL | Qt::Key_0);
+    connect(m_zoomResetAction, &QAction::triggered, this, [this] { m_diagram->setZoom(1.0); });
+    m_followAction = new QAction(icon("follow"), QString(), this);
+    m_followAction->setCheckable(true);
+    m_followAction->setChecked(true);
+    m_followAction->setShortcut(Qt::Key_End);
+    connect(m_followAction, &QAction::toggled, m_diagram, &DiagramView::setFollow);
+    connect(m_diagram, &DiagramView::followChanged, m_followAction, &QAction::setChecked);
+    m_darkAction = new QAction(this);
+    m_darkAction->setCheckable(true);
+    m_darkAction->setChecked(m_settings.dark);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDark);
+
+    auto *languages = new QActionGroup(this);
+    // Language names are written in their own language, never translated.
+    m_englishAction = new QAction(QStringLiteral("English"), languages);
+    m_englishAction->setData(QStringLiteral("en"));
+    m_germanAction = new QAction(QStringLiteral("Deutsch"), languages);
+    m_germanAction->setData(QStringLiteral("de"));
+    for (QAction *a : languages->actions()) {
+        a->setCheckable(true);
+        connect(a, &QAction::triggered, this, [this, a] { setLanguage(a->data().toString()); });
+    }
+    const bool german = QLocale().language() == QLocale::German;
+    (german ? m_germanAction : m_englishAction)->setChecked(true);
+
+    m_aboutAction = new QAction(this);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Cache Lab"),
+                           tr("<h3>Cache Lab %1</h3><p>Watch caching patterns behave: every arrow "
+                              "on the diagram is a call that really happened, in virtual time.</p>")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+
+    m_readAction = new QAction(this);
+    connect(m_readAction, &QAction::triggered, this,
+            [this] { runOperation(Operation::Kind::Read); });
+    m_writeAction = new QAction(this);
+    connect(m_writeAction, &QAction::triggered, this,
+            [this] { runOperation(Operation::Kind::Write); });
+    m_deleteAction = new QAction(this);
+    connect(m_deleteAction, &QAction::triggered, this,
+            [this] { runOperation(Operation::Kind::Delete); });
+    m_invalidateAction = new QAction(this);
+    connect(m_invalidateAction, &QAction::triggered, this,
+            [this] { runOperation(Operation::Kind::Invalidate); });
+    m_cacheDownAction = new QAction(this);
+    m_cacheDownAction->setCheckable(true);
+    connect(m_cacheDownAction, &QAction::triggered, m_controller, &LabController::setCacheFailing);
+    m_dbDownAction = new QAction(this);
+    m_dbDownAction->setCheckable(true);
+    connect(m_dbDownAction, &QAction::triggered, m_controller, &LabController::setDatabaseFailing);
+    m_burstAction = new QAction(this);
+    connect(m_burstAction, &QAction::triggered, this, &MainWindow::burst);
+    m_dbPutAction = new QAction(this);
+    connect(m_dbPutAction, &QAction::triggered, this, &MainWindow::changeDatabase);
+    m_clearAction = new QAction(this);
+    m_clearAction->setShortcut(Qt::CTRL | Qt::Key_L);
+    connect(m_clearAction, &QAction::triggered, this, [this] {
+        const Lab *lab = m_controller->lab();
+        if (lab)
+            m_diagram->reset(participantsFor(lab->config().pattern, lab->clients()),
+                             lab->clients());
+        m_diagram->setTime(m_controller->now());
+    });
+    m_fullScreenAction = new QAction(this);
+    // F11 everywhere, plus the platform's own full-screen key where it has another one.
+    m_fullScreenAction->setShortcuts(
+        {QKeySequence(Qt::Key_F11), QKeySequence(QKeySequence::FullScreen)});
+    m_fullScreenAction->setCheckable(true);
+    connect(m_fullScreenAction, &QAction::toggled, this,
+            [this](bool on) { setWindowState(windowState().setFlag(Qt::WindowFullScreen, on)); });
+    m_applyLabAction = new QAction(this);
+    connect(m_applyLabAction, &QAction::triggered, this, &MainWindow::applyLabBar);
+    m_crashAction = new QAction(this);
+    connect(m_crashAction, &QAction::triggered, this,
+            [this] { m_controller->crash(std::max(0, m_client->currentIndex())); });
+}
+
+void MainWindow::createMenus()
+{
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_fileMenu->addAction(m_newLabAction);
+    m_fileMenu->addAction(m_openAction);
+    m_demoMenu = m_fileMenu->addMenu(QString());
+    QDir demos(QStringLiteral(":/scenarios"));
+    for (const QString &name :
+         demos.entryList({QStringLiteral("*.cls")}, QDir::Files, QDir::Name)) {
+        const QString path = demos.filePath(name);
+        QFile file(path);
+        QString title = name;
+        if (file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+            const QString first = QString::fromUtf8(file.readLine()).trimmed();
+            if (first.startsWith(u'#'))
+                title = first.mid(1).trimmed();
+        }
+        // Demo titles are the files' own words (English, as written by the teacher).
+        QAction *a = m_demoMenu->addAction(title);
+        connect(a, &QAction::triggered, this, [this, path] { openDemo(path); });
+    }
+    m_fileMenu->addAction(m_restartAction);
+    m_fileMenu->addSeparator();
+    m_exportMenu = m_fileMenu->addMenu(QString());
+    m_exportMenu->addAction(m_exportSvgAction);
+    m_exportMenu->addAction(m_exportPngAction);
+    m_exportMenu->addAction(m_exportMermaidAction);
+    m_fileMenu->addSeparator();
+    m_fileMenu->addAction(m_settingsAction);
+    m_fileMenu->addSeparator();
+    m_fileMenu->addAction(m_quitAction);
+
+    m_playMenu = menuBar()->addMenu(QString());
+    m_playMenu->addAction(m_playAction);
+    m_playMenu->addAction(m_stepAction);
+    m_playMenu->addAction(m_restartAction);
+    m_playMenu->addAction(m_clearAction);
+    m_playMenu->addSeparator();
+    m_playMenu->addAction(m_skipQuietAction);
+
+    m_viewMenu = menuBar()->addMenu(QString());
+    m_viewMenu->addAction(m_zoomInAction);
+    m_viewMenu->addAction(m_zoomOutAction);
+    m_viewMenu->addAction(m_zoomResetAction);
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(m_followAction);
+    m_viewMenu->addAction(m_fullScreenAction);
+    m_viewMenu->addAction(m_darkAction);
+
+    m_languageMenu = menuBar()->addMenu(QString());
+    m_languageMenu->addAction(m_englishAction);
+    m_languageMenu->addAction(m_germanAction);
+
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_helpMenu->addAction(m_aboutAction);
+}
+
+void MainWindow::createToolBars()
+{
+    m_playbackBar = addToolBar(QString());
+    m_playbackBar->setObjectName(QStringLiteral("playback"));
+    m_playbackBar->setMovable(false);
+    m_playbackBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_playbackBar->addAction(m_playAction);
+    m_playbackBar->addAction(m_stepAction);
+    m_playbackBar->addAction(m_restartAction);
+    m_playbackBar->addSeparator();
+    m_speedLabel = new QLabel(m_playbackBar);
+    m_speed = new QComboBox(m_playbackBar);
+    for (const double s : kSpeeds)
+        m_speed->addItem(speedText(s), s);
+    m_speedLabel->setBuddy(m_speed);
+    connect(m_speed, &QComboBox::activated, this, [this](int index) {
+        m_controller->setSpeed(m_speed->itemData(index).toDouble());
+        m_settings.speed = m_controller->speed();
+    });
+    m_playbackBar->addWidget(m_speedLabel);
+    m_playbackBar->addWidget(m_speed);
+    m_playbackBar->addSeparator();
+    m_clock = new QLabel(m_playbackBar);
+    QFont mono = m_clock->font();
+    mono.setBold(true);
+    mono.setPointSizeF(mono.pointSizeF() * 1.2);
+    m_clock->setFont(mono);
+    m_clock->setMinimumWidth(
+        QFontMetrics(mono).horizontalAdvance(QStringLiteral("t = 00000.000 s")));
+    m_playbackBar->addWidget(m_clock);
+    m_progress = new QLabel(m_playbackBar);
+    m_playbackBar->addWidget(m_progress);
+    auto *spacer = new QWidget(m_playbackBar);
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_playbackBar->addWidget(spacer);
+    m_playbackBar->addAction(m_followAction);
+    m_playbackBar->addAction(m_zoomOutAction);
+    m_playbackBar->addAction(m_zoomInAction);
+
+    addToolBarBreak();
+    m_labBar = addToolBar(QString());
+    m_labBar->setObjectName(QStringLiteral("lab"));
+    m_labBar->setMovable(false);
+    m_patternLabel = new QLabel(m_labBar);
+    m_pattern = new QComboBox(m_labBar);
+    for (const PatternKind kind : kAllPatterns)
+        m_pattern->addItem(QString(), int(kind));
+    m_patternLabel->setBuddy(m_pattern);
+    m_instancesLabel = new QLabel(m_labBar);
+    m_instances = new QSpinBox(m_labBar);
+    m_instances->setRange(1, 4);
+    m_instancesLabel->setBuddy(m_instances);
+    m_optionsLabel = new QLabel(m_labBar);
+    m_options = new QLineEdit(m_labBar);
+    m_options->setPlaceholderText(QStringLiteral("ttl=30s single-flight=on"));
+    m_options->setClearButtonEnabled(true);
+    m_optionsLabel->setBuddy(m_options);
+    m_labBar->addWidget(m_patternLabel);
+    m_labBar->addWidget(m_pattern);
+    m_labBar->addWidget(m_instancesLabel);
+    m_labBar->addWidget(m_instances);
+    m_labBar->addWidget(m_optionsLabel);
+    m_labBar->addWidget(m_options);
+    m_labBar->addAction(m_applyLabAction);
+    // Picking a pattern or a number of instances starts a lab at once; options on Enter.
+    connect(m_pattern, &QComboBox::activated, this, &MainWindow::applyLabBar);
+    connect(m_instances, &QSpinBox::editingFinished, this, &MainWindow::applyLabBar);
+    connect(m_options, &QLineEdit::returnPressed, this, &MainWindow::applyLabBar);
+
+    m_tryBar = new QToolBar(this);
+    m_tryBar->setObjectName(QStringLiteral("operations"));
+    m_tryBar->setMovable(false);
+    addToolBar(Qt::BottomToolBarArea, m_tryBar);
+    m_client = new QComboBox(m_tryBar);
+    m_key = new QComboBox(m_tryBar);
+    m_key->setEditable(true);
+    m_key->setInsertPolicy(QComboBox::NoInsert);
+    m_key->addItems({QStringLiteral("user:1"), QStringLiteral("user:2"), QStringLiteral("user:404"),
+                     QStringLiteral("product:42"), QStringLiteral("item:1"),
+                     QStringLiteral("order:1")});
+    m_key->setMinimumContentsLength(10);
+    m_value = new QLineEdit(QStringLiteral("Ann"), m_tryBar);
+    m_value->setMaximumWidth(150);
+    m_keyLabel = new QLabel(m_tryBar);
+    m_keyLabel->setBuddy(m_key);
+    m_valueLabel = new QLabel(m_tryBar);
+    m_valueLabel->setBuddy(m_value);
+    m_tryBar->addWidget(m_client);
+    m_tryBar->addWidget(m_keyLabel);
+    m_tryBar->addWidget(m_key);
+    m_tryBar->addWidget(m_valueLabel);
+    m_tryBar->addWidget(m_value);
+    m_tryBar->addAction(m_readAction);
+    m_tryBar->addAction(m_writeAction);
+    m_tryBar->addAction(m_deleteAction);
+    m_tryBar->addAction(m_invalidateAction);
+    m_burstCount = new QSpinBox(m_tryBar);
+    m_burstCount->setRange(2, 100);
+    m_burstCount->setValue(10);
+    m_tryBar->addAction(m_burstAction);
+    m_tryBar->addWidget(m_burstCount);
+    m_tryBar->addSeparator();
+    m_tryBar->addAction(m_dbPutAction);
+    m_tryBar->addAction(m_cacheDownAction);
+    m_tryBar->addAction(m_dbDownAction);
+    m_tryBar->addAction(m_crashAction);
+    connect(m_key->lineEdit(), &QLineEdit::returnPressed, m_readAction, &QAction::trigger);
+    connect(m_value, &QLineEdit::returnPressed, m_writeAction, &QAction::trigger);
+}
+
+void MainWindow::createCentre()
+{
+    m_narration = new QTextBrowser(this);
+    m_narration->setOpenLinks(false);
+    QFont story = m_narration->font();
+    story.setPointSizeF(story.pointSizeF() * 1.15);
+    m_narration->setFont(story);
+    m_details = new QTextBrowser(this);
+    m_details->setFont(story);
+    m_sideTabs = new QTabWidget(this);
+    m_sideTabs->addTab(m_narration, QString());
+    m_sideTabs->addTab(m_details, QString());
+
+    m_cachePanel = new StatePanel(m_cacheModel, this);
+    m_databasePanel = new StatePanel(m_databaseModel, this);
+    m_l1Panel = new StatePanel(m_l1Model, this);
+    m_queuePanel = new StatePanel(m_writeQueueModel, this);
+    m_flushGauge = new FlushGauge(m_writeQueueModel, m_queuePanel);
+    m_queuePanel->setGauge(m_flushGauge);
+    m_refreshPanel = new StatePanel(m_refreshQueueModel, this);
+    m_breakerPanel = new StatePanel(m_breakerModel, this);
+    m_breakerPanel->view()->setItemDelegateForColumn(BreakerModel::State,
+                                                     new BreakerDelegate(m_breakerPanel->view()));
+    m_breakerPanel->view()->verticalHeader()->setDefaultSectionSize(
+        m_breakerPanel->view()->fontMetrics().height() + 14);
+
+    auto *side = new QSplitter(Qt::Vertical, this);
+    side->addWidget(m_sideTabs);
+    for (StatePanel *panel :
+         {m_l1Panel, m_breakerPanel, m_cachePanel, m_queuePanel, m_refreshPanel, m_databasePanel})
+        side->addWidget(panel);
+    side->setChildrenCollapsible(false);
+    side->setStretchFactor(0, 3);
+    for (int i = 1; i < side->count(); ++i)
+        side->setStretchFactor(i, 2);
+
+    auto *centre = new QSplitter(Qt::Horizontal, this);
+    centre->addWidget(m_diagram);
+    centre->addWidget(side);
+    centre->setStretchFactor(0, 3);
+    centre->setStretchFactor(1, 2);
+    centre->setSizes({820, 460});
+    setCentralWidget(centre);
+
+    connect(m_diagram, &DiagramView::messageActivated, this, &MainWindow::showMessageDetails);
+    connect(m_diagram, &DiagramView::zoomChanged, this, &MainWindow::applyZoom);
+}
+
+void MainWindow::connectController()
+{
+    connect(m_controller, &LabController::labReset, this, &MainWindow::onLabReset);
+    connect(m_controller, &LabController::traceEvent, m_diagram, &DiagramView::append);
+    connect(m_controller, &LabController::stateChanged, this, &MainWindow::refreshPanels);
+    connect(m_controller, &LabController::timeAdvanced, this, &MainWindow::onTimeAdvanced);
+    connect(m_controller, &LabController::commandStarted, this, &MainWindow::onCommandStarted);
+    connect(m_controller, &LabController::expectationChecked, this, &MainWindow::onExpectation);
+    connect(m_controller, &LabController::operationFinished, this,
+            &MainWindow::onOperationFinished);
+    connect(m_controller, &LabController::playingChanged, this, &MainWindow::updatePlaybackUi);
+    connect(m_controller, &LabController::speedChanged, this, &MainWindow::updatePlaybackUi);
+    connect(m_controller, &LabController::scenarioEnded, this, [this](bool allHeld) {
+        statusBar()->showMessage(
+            allHeld ? tr("The scenario is over: every expectation held.")
+                    : tr("The scenario is over: %n expectation(s) failed.", nullptr, m_failed));
+        updateNarration();
+    });
+    connect(m_controller, &LabController::quietTimeSkipped, this, [this](qint64 from, qint64 to) {
+        statusBar()->showMessage(
+            tr("Skipped %1 in which nothing happened").arg(formatSpan(to - from)), 3000);
+    });
+    connect(m_controller, &LabController::fatal, this,
+            [this](const QString &message) { statusBar()->showMessage(message); });
+}
+
+void MainWindow::retranslate()
+{
+    m_fileMenu->setTitle(tr("&File"));
+    m_demoMenu->setTitle(tr("&Demos"));
+    m_exportMenu->setTitle(tr("&Export Diagram"));
+    m_playMenu->setTitle(tr("&Playback"));
+    m_viewMenu->setTitle(tr("&View"));
+    m_languageMenu->setTitle(tr("&Language"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_playbackBar->setWindowTitle(tr("Playback"));
+    m_tryBar->setWindowTitle(tr("Try it"));
+
+    m_openAction->setText(tr("&Open Scenario…"));
+    m_openAction->setToolTip(tr("Open a scenario file (*.cls) and play it"));
+    m_newLabAction->setText(tr("&New Lab…"));
+    m_newLabAction->setToolTip(tr("Pick a pattern and its options, and drive it by hand"));
+    m_restartAction->setText(tr("&Restart"));
+    m_restartAction->setToolTip(tr("Start the same scenario or lab again from the beginning (F5)"));
+    m_exportSvgAction->setText(tr("As &SVG…"));
+    m_exportPngAction->setText(tr("As &PNG…"));
+    m_exportMermaidAction->setText(tr("As &Mermaid Text…"));
+    m_settingsAction->setText(tr("&Settings…"));
+    m_quitAction->setText(tr("&Quit"));
+    m_stepAction->setText(tr("&Step"));
+    m_stepAction->setToolTip(tr("Run to the next message sent or arriving (F6)"));
+    m_skipQuietAction->setText(tr("Skip &Quiet Time"));
+    m_skipQuietAction->setToolTip(
+        tr("Jump over stretches of virtual time in which no message travels"));
+    m_zoomInAction->setText(tr("Zoom &In"));
+    m_zoomInAction->setToolTip(tr("Make the diagram bigger (Ctrl++)"));
+    m_zoomOutAction->setText(tr("Zoom &Out"));
+    m_zoomOutAction->setToolTip(tr("Make the diagram smaller (Ctrl+-)"));
+    m_zoomResetAction->setText(tr("&Actual Size"));
+    m_followAction->setText(tr("&Follow"));
+    m_followAction->setToolTip(tr("Keep the newest message in view"));
+    m_darkAction->setText(tr("&Dark Palette"));
+    m_aboutAction->setText(tr("&About Cache Lab"));
+
+    m_labBar->setWindowTitle(tr("Lab"));
+    m_patternLabel->setText(tr("Pattern:"));
+    for (int i = 0; i < m_pattern->count(); ++i)
+        m_pattern->setItemText(i, patternText(PatternKind(m_pattern->itemData(i).toInt())).title);
+    m_pattern->setToolTip(tr("Pick a pattern: a new lab starts at once"));
+    m_instancesLabel->setText(tr(" Instances:"));
+    m_instances->setToolTip(tr("Application instances (App A, App B…): they share the cache and "
+                               "the database, each has its own in-process state"));
+    m_optionsLabel->setText(tr(" Options:"));
+    m_options->setAccessibleName(tr("Pattern options"));
+    m_options->setToolTip(tr("The pattern's options, as a scenario writes them; Enter applies"));
+    m_applyLabAction->setText(tr("Start Lab"));
+    m_applyLabAction->setToolTip(
+        tr("Start a new lab with this pattern, these instances and options"));
+    m_burstAction->setText(tr("Burst"));
+    m_burstAction->setToolTip(tr("Start this many concurrent reads of the key in one instance"));
+    m_burstCount->setAccessibleName(tr("Concurrent reads"));
+    m_dbPutAction->setText(tr("Change DB"));
+    m_dbPutAction->setToolTip(tr("Another system writes the value straight into the database, "
+                                 "behind the application's back"));
+    m_clearAction->setText(tr("C&lear Diagram"));
+    m_clearAction->setToolTip(tr("Remove the messages drawn so far; the lab goes on"));
+    m_fullScreenAction->setText(tr("F&ull Screen"));
+    m_speedLabel->setText(tr("Speed:"));
+    m_keyLabel->setText(tr(" Key:"));
+    m_valueLabel->setText(tr(" Value:"));
+    m_client->setToolTip(tr("The application instance that runs the operation"));
+    m_client->setAccessibleName(tr("Instance"));
+    m_key->setAccessibleName(tr("Key"));
+    m_value->setAccessibleName(tr("Value"));
+    m_readAction->setText(tr("Read"));
+    m_readAction->setToolTip(tr("Read the key through the pattern (Enter in the key field)"));
+    m_writeAction->setText(tr("Write"));
+    m_writeAction->setToolTip(tr("Write the value through the pattern (Enter in the value field)"));
+    m_deleteAction->setText(tr("Delete"));
+    m_deleteAction->setToolTip(tr("Delete the record through the pattern"));
+    m_invalidateAction->setText(tr("Invalidate"));
+    m_invalidateAction->setToolTip(tr("Remove the key from the cache (and L1) only"));
+    m_cacheDownAction->setText(tr("Cache Down"));
+    m_cacheDownAction->setToolTip(tr("Every call to the cache fails while this is on"));
+    m_dbDownAction->setText(tr("DB Down"));
+    m_dbDownAction->setToolTip(tr("Every call to the database fails while this is on"));
+    m_crashAction->setText(tr("Crash"));
+    m_crashAction->setToolTip(tr("The instance dies and restarts: its in-process state is lost"));
+
+    m_sideTabs->setTabText(0, tr("Story"));
+    m_sideTabs->setTabText(1, tr("Message"));
+    m_narration->setAccessibleName(tr("Story"));
+    m_details->setAccessibleName(tr("Message details"));
+    if (m_details->document()->isEmpty())
+        m_details->setPlaceholderText(tr("Click a message on the diagram to see its details."));
+
+    m_cachePanel->setTitle(tr("Cache"),
+                           tr("What the shared cache holds; the bar is the time left to live."));
+    m_databasePanel->setTitle(
+        tr("Database"), tr("The source of truth. Red rows: the cache holds another version."));
+    m_l1Panel->setTitle(tr("L1 (in each instance)"), tr("Each instance's own in-memory cache."));
+    m_queuePanel->setTitle(tr("Write-behind queue"),
+                           tr("Writes acknowledged but not yet in the database."));
+    m_refreshPanel->setTitle(tr("Refresh queue"), tr("Keys the background refresher will reload."));
+    m_breakerPanel->setTitle(tr("Circuit breaker"),
+                             tr("Closed: calls go to the cache. Open: they skip it. Half-open: one "
+                                "trial call decides."));
+    for (StateTableModel *model : std::initializer_list<StateTableModel *>{
+             m_cacheModel, m_databaseModel, m_l1Model, m_writeQueueModel, m_refreshQueueModel,
+             m_breakerModel})
+        model->retranslate();
+    updatePlaybackUi();
+    updateNarration();
+    updateWindowTitle();
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings.save();
+    event->accept();
+}
+
+// --- labs and scenarios ----------------------------------------------------------------------
+
+std::optional<QString> MainWindow::openScenario(const QString &path)
+{
+    const QString previous = m_scenarioPath;
+    m_scenarioPath = path;
+    auto error = m_controller->loadScenario(path);
+    if (error)
+        m_scenarioPath = previous;
+    return error;
+}
+
+std::optional<QString> MainWindow::startLab(PatternKind pattern, const PatternOptions &options,
+                                            int clients)
+{
+    const QString previous = m_scenarioPath;
+    m_scenarioPath.clear();
+    auto error = m_controller->startLab(pattern, options, clients);
+    if (error) {
+        m_scenarioPath = previous;
+        return error;
+    }
+    m_controller->setPlaying(true); // by hand, time just runs
+    return std::nullopt;
+}
+
+void MainWindow::playToEnd(int untilLine)
+{
+    m_controller->runToEnd(untilLine);
+    m_diagram->setTime(m_controller->now());
+    m_diagram->setFollow(true);
+    refreshPanels();
+    onTimeAdvanced(m_controller->now());
+}
+
+void MainWindow::onLabReset()
+{
+    Lab *lab = m_controller->lab();
+    const int clients = lab->clients();
+    m_diagram->reset(participantsFor(lab->config().pattern, clients), clients);
+    m_commandIndex = -1;
+    m_checks.clear();
+    m_held = m_failed = 0;
+    m_client->clear();
+    for (int c = 0; c < clients; ++c)
+        m_client->addItem(participantName(Participant::app(c), std::max(clients, 2)));
+    m_client->setVisible(clients > 1);
+    m_cacheDownAction->setChecked(false);
+    m_dbDownAction->setChecked(false);
+    m_details->clear();
+    syncLabBar();
+    showPanelsForPattern();
+    updateNarration();
+    updateWindowTitle();
+    updatePlaybackUi();
+    m_sideTabs->setCurrentWidget(m_narration);
+}
+
+void MainWindow::showPanelsForPattern()
+{
+    const PatternKind pattern = m_controller->lab()->config().pattern;
+    m_l1Panel->setVisible(pattern == PatternKind::MultiLevel);
+    m_queuePanel->setVisible(pattern == PatternKind::WriteBehind);
+    m_refreshPanel->setVisible(pattern == PatternKind::RefreshAhead);
+    m_breakerPanel->setVisible(pattern == PatternKind::CircuitBreaker);
+}
+
+void MainWindow::refreshPanels()
+{
+    Lab *lab = m_controller->lab();
+    if (!lab)
+        return;
+    m_cacheModel->refresh(*lab);
+    m_databaseModel->refresh(*lab);
+    const PatternKind pattern = lab->config().pattern;
+    if (pattern == PatternKind::MultiLevel)
+        m_l1Model->refresh(*lab);
+    if (pattern == PatternKind::WriteBehind)
+        m_writeQueueModel->refresh(*lab);
+    if (pattern == PatternKind::RefreshAhead)
+        m_refreshQueueModel->refresh(*lab);
+    if (pattern == PatternKind::CircuitBreaker)
+        m_breakerModel->refresh(*lab);
+    m_flushGauge->update();
+    if (!m_pendingStatus.isEmpty()) {
+        statusBar()->showMessage(m_pendingStatus);
+        m_pendingStatus.clear();
+    }
+    m_cacheDownAction->setChecked(lab->cacheFailing());
+    m_dbDownAction->setChecked(lab->databaseFailing());
+}
+
+void MainWindow::onTimeAdvanced(qint64 now)
+{
+    m_diagram->setTime(now);
+    m_clock->setText(formatClock(now));
+    Lab *lab = m_controller->lab();
+    bool expired = false;
+    for (StateTableModel *model : std::initializer_list<StateTableModel *>{
+             m_cacheModel, m_l1Model, m_writeQueueModel, m_refreshQueueModel, m_breakerModel})
+        expired |= model->setNow(now);
+    if (expired && lab)
+        refreshPanels(); // an entry's TTL ran out: it is gone from the cache now
+    m_flushGauge->update();
+}
+
+void MainWindow::onCommandStarted(int index, const scenario::Command &command)
+{
+    if (!command.narration.isEmpty() || index == 0) {
+        m_checks.clear(); // a new passage of the story
+    }
+    m_commandIndex = index;
+    updatePlaybackUi();
+    if (command.type != scenario::Command::Type::Expect)
+        m_checks.append(QStringLiteral("<li><code>%1</code></li>").arg(html(command.text)));
+    updateNarration();
+}
+
+void MainWindow::onExpectation(const scenario::Command &command, bool held, const QString &actual)
+{
+    (held ? m_held : m_failed)++;
+    const QString mark = held ? QStringLiteral("<span style='color:#2e9e4f'>✔</span>")
+                              : QStringLiteral("<span style='color:#e53935'>✘</span>");
+    QString item = QStringLiteral("<li>%1 <code>%2</code>").arg(mark, html(command.text));
+    if (!held)
+        item += QStringLiteral(" — <span style='color:#e53935'>%1</span>")
+                    .arg(html(tr("got %1").arg(actual)));
+    m_checks.append(item + QStringLiteral("</li>"));
+    if (!held)
+        statusBar()->showMessage(
+            tr("Line %1: expected %2, got %3").arg(command.line).arg(command.text, actual));
+    updateNarration();
+}
+
+void MainWindow::updateNarration()
+{
+    const LabController &c = *m_controller;
+    if (!c.lab())
+        return;
+    QString text;
+    if (const scenario::Scenario *s = c.scenario()) {
+        text +=
+            QStringLiteral("<h2>%1</h2>")
+                .arg(html(s->title.isEmpty() ? QFileInfo(m_scenarioPath).fileName() : s->title));
+        const int total = int(s->commands.size());
+        if (m_commandIndex < 0) {
+            text += QStringLiteral("<p>%1</p>").arg(html(scenarioIntro(m_scenarioPath)));
+            text += QStringLiteral("<p><i>%1</i></p>")
+                        .arg(html(tr("Press Play, or Step to go one message at a time.")));
+        } else {
+            const scenario::Command &command = s->commands[m_commandIndex];
+            // The narration of this passage: the comment above its first command.
+            QString narration;
+            for (int i = m_commandIndex; i >= 0 && narration.isEmpty(); --i)
+                narration = s->commands[i].narration;
+            text += QStringLiteral("<p style='color:gray'>%1</p>")
+                        .arg(html(tr("Step %1 of %2 · line %3")
+                                      .arg(m_commandIndex + 1)
+                                      .arg(total)
+                                      .arg(command.line)));
+            if (!narration.isEmpty())
+                text += QStringLiteral("<p style='font-size:large'>%1</p>")
+                            .arg(html(narration).replace(u'\n', u' '));
+            text += QStringLiteral("<ul>%1</ul>").arg(m_checks.join(QString()));
+        }
+        if (c.scenarioFinished() && m_commandIndex >= 0) {
+            text +=
+                QStringLiteral("<p><b>%1</b></p>")
+                    .arg(html(m_failed == 0
+                                  ? tr("The end: all %n expectation(s) held.", nullptr, m_held)
+                                  : tr("The end: %1 held, %2 failed.").arg(m_held).arg(m_failed)));
+        }
+    } else {
+        const PatternText about = patternText(c.lab()->config().pattern);
+        text = QStringLiteral("<h2>%1</h2><p style='font-size:large'>%2</p><p><b>%3</b> "
+                              "%4</p><p><b>%5</b> %6</p>")
+                   .arg(html(about.title), html(about.summary), html(tr("Trade-offs:")),
+                        html(about.tradeOffs), html(tr("When to use it:")), html(about.whenToUse));
+        text += QStringLiteral("<p><b>%1</b></p><ul>")
+                    .arg(html(tr("Options (change them in the bar above):")));
+        for (const OptionInfo &option : optionsOf(c.lab()->config().pattern)) {
+            text += QStringLiteral("<li><code>%1=%2</code> — %3</li>")
+                        .arg(html(option.name), html(option.defaultValue), html(option.summary));
+        }
+        text += QStringLiteral("</ul><p><i>%1</i></p>")
+                    .arg(html(tr("Use the buttons at the bottom to read and write; every call "
+                                 "appears on the diagram.")));
+    }
+    m_narration->setHtml(text);
+}
+
+void MainWindow::updatePlaybackUi()
+{
+    const bool playing = m_controller->playing();
+    m_playAction->setText(playing ? tr("&Pause") : tr("&Play"));
+    m_playAction->setIcon(
+        QIcon(playing ? QStringLiteral(":/icons/pause.svg") : QStringLiteral(":/icons/play.svg")));
+    m_playAction->setToolTip(playing ? tr("Pause virtual time (Space)")
+                                     : tr("Let virtual time run (Space)"));
+    const int index = m_speed->findData(m_controller->speed());
+    if (index >= 0)
+        m_speed->setCurrentIndex(index);
+    m_speed->setEnabled(!m_controller->speedLocked());
+    m_speed->setToolTip(
+        m_controller->speedLocked()
+            ? tr("Fixed at 1×: a real Redis server keeps real time, so virtual time "
+                 "cannot run faster or slower than the clock on the wall.")
+            : tr("Virtual time per wall-clock time: at 0.05×, a 50 ms database call "
+                 "takes a second to watch."));
+    m_stepAction->setEnabled(!m_controller->speedLocked());
+    if (const scenario::Scenario *s = m_controller->scenario()) {
+        m_progress->setText(
+            tr("  Step %1 of %2").arg(std::max(0, m_commandIndex + 1)).arg(s->commands.size()));
+    } else {
+        m_progress->clear();
+    }
+    m_clock->setText(formatClock(m_controller->now()));
+}
+
+void MainWindow::updateWindowTitle()
+{
+    QString what;
+    if (const scenario::Scenario *s = m_controller->scenario())
+        what = s->title;
+    else if (m_controller->lab())
+        what = patternText(m_controller->lab()->config().pattern).title;
+    setWindowTitle(what.isEmpty() ? tr("Cache Lab") : tr("%1 — Cache Lab").arg(what));
+}
+
+void MainWindow::onOperationFinished(const Operation &op)
+{
+    const QString who =
+        participantName(Participant::app(op.client), m_controller->lab()->clients());
+    const QString took = formatSpan(op.finishedAt - op.startedAt);
+    QString what;
+    switch (op.kind) {
+    case Operation::Kind::Read:
+        what = !op.ok            ? tr("%1: read %2 failed: %3").arg(who, op.key, op.error)
+               : op.result.found ? tr("%1: read %2 → %3 (%4) in %5")
+                                       .arg(who, op.key, displayValue(op.result.value),
+                                            versionText(op.result.version), took)
+                                 : tr("%1: read %2 → not found, in %3").arg(who, op.key, took);
+        if (op.stale)
+            what += u' ' + tr("— stale: the database has v%1").arg(op.truthVersion);
+        break;
+    case Operation::Kind::Write:
+        what = op.ok ? tr("%1: wrote %2 in %3").arg(who, op.key, took)
+                     : tr("%1: write of %2 failed: %3").arg(who, op.key, op.error);
+        break;
+    case Operation::Kind::Delete:
+        what = op.ok ? tr("%1: deleted %2 in %3").arg(who, op.key, took)
+                     : tr("%1: delete of %2 failed: %3").arg(who, op.key, op.error);
+        break;
+    case Operation::Kind::Invalidate:
+        what = op.ok ? tr("%1: invalidated %2 in %3").arg(who, op.key, took)
+                     : tr("%1: invalidation of %2 failed: %3").arg(who, op.key, op.error);
+        break;
+    }
+    // Shown once per frame: a burst of a hundred reads must not lay out the status bar a
+    // hundred times.
+    if (!op.crashed)
+        m_pendingStatus = what;
+}
+
+void MainWindow::showMessageDetails(const TraceEvent &e)
+{
+    const int clients = m_controller->lab() ? m_controller->lab()->clients() : 1;
+    QString kind;
+    switch (e.kind) {
+    case EventKind::Call:
+        kind = tr("call");
+        break;
+    case EventKind::Return:
+        kind = tr("reply");
+        break;
+    case EventKind::Async:
+        kind = tr("message nobody waits for");
+        break;
+    case EventKind::Note:
+        kind = tr("note");
+        break;
+    }
+    QString rows;
+    const auto row = [&rows](const QString &name, const QString &value) {
+        rows += QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>")
+                    .arg(html(name), html(value));
+    };
+    row(tr("Message"), QStringLiteral("%1. %2").arg(e.id).arg(describe(e, 80)));
+    row(tr("Kind"), kind);
+    row(tr("From → to"), QStringLiteral("%1 → %2").arg(participantName(e.from, clients),
+                                                       participantName(e.to, clients)));
+    row(tr("Sent at"), formatClock(e.time));
+    if (e.kind != EventKind::Note) {
+        row(tr("Travel time"), formatSpan(e.duration));
+        row(tr("Arrives at"), formatClock(e.time + e.duration));
+    }
+    row(tr("Operation"), e.opId ? QStringLiteral("#%1").arg(e.opId) : tr("background work"));
+    if (!e.key.isEmpty())
+        row(tr("Key"), e.key);
+    if (!e.value.isEmpty())
+        row(tr("Value"), displayValue(e.value, 200));
+    if (e.version != 0)
+        row(tr("Version"), versionText(e.version));
+    if (e.verb == Verb::Set && e.number > 0)
+        row(tr("TTL"), formatSpan(e.number));
+    if (e.verb == Verb::Result || (e.verb == Verb::Ok && e.from == e.to))
+        row(tr("Latency (whole operation)"), formatSpan(e.number));
+    QStringList flags;
+    if (e.flags & Stale)
+        flags << tr("stale read");
+    if (e.flags & Lost)
+        flags << tr("lost writes");
+    if (e.flags & Failure)
+        flags << tr("failure");
+    if (e.flags & Background)
+        flags << tr("background work");
+    if (e.flags & Negative)
+        flags << tr("cached \"no such row\"");
+    if (!flags.isEmpty())
+        row(tr("Flags"), flags.join(QStringLiteral(", ")));
+    if (!e.text.isEmpty() && e.verb != Verb::Text)
+        row(tr("Note"), e.text);
+    m_details->setHtml(QStringLiteral("<table>%1</table>").arg(rows));
+    m_sideTabs->setCurrentWidget(m_details);
+}
+
+void MainWindow::runOperation(Operation::Kind kind)
+{
+    const QString key = m_key->currentText().trimmed();
+    if (key.isEmpty() || key.contains(u' ')) {
+        statusBar()->showMessage(tr("A key is one word without spaces, such as user:1."));
+        m_key->setFocus();
+        return;
+    }
+    m_controller->startOperation(kind, std::max(0, m_client->currentIndex()), key,
+                                 m_value->text().trimmed().toUtf8());
+    if (!m_controller->playing() && !m_controller->speedLocked())
+        m_controller->setPlaying(true);
+}
+
+void MainWindow::burst()
+{
+    const QString key = m_key->currentText().trimmed();
+    if (key.isEmpty() || key.contains(u' '))
+        return runOperation(Operation::Kind::Read); // says what is wrong with the key
+    for (int i = 0; i < m_burstCount->value(); ++i)
+        m_controller->startOperation(Operation::Kind::Read, std::max(0, m_client->currentIndex()),
+                                     key);
+    if (!m_controller->playing() && !m_controller->speedLocked())
+        m_controller->setPlaying(true);
+}
+
+void MainWindow::changeDatabase()
+{
+    const QString key = m_key->currentText().trimmed();
+    if (key.isEmpty() || key.contains(u' ')) {
+        statusBar()->showMessage(tr("A key is one word without spaces, such as user:1."));
+        return;
+    }
+    m_controller->databasePut(key, m_value->text().trimmed().toUtf8());
+    statusBar()->showMessage(tr("Another system wrote %1 straight into the database.").arg(key));
+}
+
+void MainWindow::applyLabBar()
+{
+    const auto kind = PatternKind(m_pattern->currentData().toInt());
+    PatternOptions options;
+    for (const QString &word : m_options->text().split(u' ', Qt::SkipEmptyParts)) {
+        const qsizetype eq = word.indexOf(u'=');
+        std::optional<QString> problem;
+        if (eq <= 0)
+            problem = tr("write option=value");
+        else
+            problem = applyOption(options, kind, word.left(eq), word.mid(eq + 1));
+        if (problem) {
+            const QString message = QStringLiteral("%1: %2").arg(word, *problem);
+            m_options->setStyleSheet(QStringLiteral("color: #e53935"));
+            m_options->setToolTip(message);
+            statusBar()->showMessage(message);
+            return;
+        }
+    }
+    m_options->setStyleSheet(QString());
+    m_options->setToolTip(tr("The pattern's options, as a scenario writes them; Enter applies"));
+    if (const auto error = startLab(kind, options, m_instances->value()))
+        reportError(tr("Cannot start the lab"), *error);
+}
+
+void MainWindow::syncLabBar()
+{
+    const Lab *lab = m_controller->lab();
+    m_pattern->setCurrentIndex(m_pattern->findData(int(lab->config().pattern)));
+    m_instances->setValue(lab->clients());
+    if (m_controller->scenario()) {
+        // Show the scenario's own pattern line, as its author wrote it.
+        QFile file(m_scenarioPath);
+        QString options;
+        if (file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+            while (!file.atEnd()) {
+                const QString line = QString::fromUtf8(file.readLine()).trimmed();
+                if (line.startsWith(QLatin1String("pattern "))) {
+                    options = line.section(u' ', 2, -1, QString::SectionSkipEmpty);
+                    break;
+                }
+            }
+        }
+        m_options->setText(options);
+    }
+}
+
+void MainWindow::applyZoom(double zoom)
+{
+    // The whole window grows with the diagram, so a projector shows panels as well as arrows.
+    QFont font = m_baseFont;
+    font.setPointSizeF(m_baseFont.pointSizeF() * std::max(1.0, zoom));
+    for (QWidget *w : std::initializer_list<QWidget *>{
+             m_sideTabs->parentWidget(), m_tryBar, m_playbackBar, m_labBar, menuBar(), statusBar()})
+        w->setFont(font);
+    QFont story = font;
+    story.setPointSizeF(font.pointSizeF() * 1.15);
+    m_narration->setFont(story);
+    m_details->setFont(story);
+}
+
+// --- commands --------------------------------------------------------------------------------
+
+void MainWindow::reportError(const QString &title, const QString &message)
+{
+    QMessageBox::warning(this, title, message);
+    statusBar()->showMessage(message);
+}
+
+void MainWindow::openScenarioDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Scenario"), QString(),
+                                                      tr("Cache Lab scenarios (*.cls)"));
+    if (path.isEmpty())
+        return;
+    if (const auto error = openScenario(path))
+        reportError(tr("Cannot open the scenario"), *error);
+}
+
+void MainWindow::openDemo(const QString &resource)
+{
+    if (const auto error = openScenario(resource))
+        reportError(tr("Cannot open the scenario"), *error);
+}
+
+void MainWindow::newLabDialog()
+{
+    const Lab *lab = m_controller->lab();
+    NewLabDialog dialog(lab ? lab->config().pattern : PatternKind::CacheAside,
+                        lab ? lab->clients() : 1, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (const auto error = startLab(dialog.pattern(), dialog.options(), dialog.clients()))
+        reportError(tr("Cannot start the lab"), *error);
+}
+
+void MainWindow::restart()
+{
+    const bool byHand = !m_controller->scenario();
+    if (const auto error = m_controller->restart())
+        reportError(tr("Cannot restart"), *error);
+    else if (byHand)
+        m_controller->setPlaying(true);
+}
+
+void MainWindow::exportSvg()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Diagram as SVG"), QStringLiteral("diagram.svg"), tr("SVG images (*.svg)"));
+    if (path.isEmpty())
+        return;
+    if (const auto error = exportDiagramSvg(*m_diagram, path))
+        reportError(tr("Export failed"), *error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+}
+
+void MainWindow::exportPng()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Diagram as PNG"), QStringLiteral("diagram.png"), tr("PNG images (*.png)"));
+    if (path.isEmpty())
+        return;
+    if (const auto error = exportDiagramPng(*m_diagram, path))
+        reportError(tr("Export failed"), *error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+}
+
+void MainWindow::exportMermaid()
+{
+    Lab *lab = m_controller->lab();
+    if (!lab)
+        return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Diagram as Mermaid Text"),
+                                                      QStringLiteral("diagram.mmd"),
+                                                      tr("Mermaid diagrams (*.mmd *.md *.txt)"));
+    if (path.isEmpty())
+        return;
+    if (const auto error = exportDiagramMermaid(*lab, path))
+        reportError(tr("Export failed"), *error);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)));
+}
+
+void MainWindow::settingsDialog()
+{
+    SettingsDialog dialog(m_settings, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const AppSettings previous = m_settings;
+    m_settings = dialog.settings();
+    m_controller->setBaseConfig(m_settings.labConfig());
+    if (const auto error = m_controller->restart()) {
+        // Keep the lab that worked; tell what went wrong in core's own words.
+        m_settings = previous;
+        m_controller->setBaseConfig(previous.labConfig());
+        reportError(tr("The new settings do not work"), *error);
+        return;
+    }
+    m_settings.save();
+    statusBar()->showMessage(tr("Settings applied; the lab started again."));
+}
+
+void MainWindow::setLanguage(const QString &code)
+{
+    if (!applyLanguage(code))
+        statusBar()->showMessage(tr("No translation for %1").arg(code));
+    m_settings.language = code;
+    m_settings.save();
+    // QEvent::LanguageChange reaches every widget: retranslate() runs from changeEvent().
+}
+
+void MainWindow::setDark(bool dark)
+{
+    applyTheme(dark);
+    m_settings.dark = dark;
+    m_settings.save();
 }
 
 } // namespace cachelab::ui

@@ -9,10 +9,10 @@ namespace cachelab::ui {
 /// What the app tells a person about a pattern, in its own words.
 struct PatternText
 {
-    QString title;       ///< "Cache-aside"
-    QString summary;     ///< how it works, two or three sentences
-    QString tradeOffs;   ///< what it costs and what can go wrong
-    QString whenToUse;   ///< where it fits
+    QString title;     ///< "Cache-aside"
+    QString summary;   ///< how it works, two or three sentences
+    QString tradeOffs; ///< what it costs and what can go wrong
+    QString whenToUse; ///< where it fits
 };
 
 PatternText patternText(PatternKind kind);

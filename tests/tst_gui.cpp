@@ -1,0 +1,466 @@
+// The desktop app under the offscreen platform: the diagram, the state panels and the
+// controller, driven in virtual time by the test (no wall-clock waits), plus the real
+// `cachelab` binary for --screenshot.
+
+#include <cachemodels.h>
+#include <delegates.h>
+#include <diagramexport.h>
+#include <diagramview.h>
+#include <labcontroller.h>
+#include <mainwindow.h>
+#include <tstranslator.h>
+#include <workmodels.h>
+
+#include <scenario/runner.h>
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QImage>
+#include <QPainter>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace cachelab;
+using namespace cachelab::ui;
+
+namespace {
+
+QString scenarioPath(const char *name)
+{
+    return QDir(QString::fromUtf8(CACHELAB_SCENARIO_DIR)).filePath(QString::fromUtf8(name));
+}
+
+// What identifies a message for comparing two runs.
+QString fingerprint(const TraceEvent &e)
+{
+    return QStringLiteral("%1 %2 %3>%4 %5 k=%6 v=%7 f=%8 n=%9")
+        .arg(e.time)
+        .arg(e.duration)
+        .arg(participantName(e.from, 2), participantName(e.to, 2))
+        .arg(int(e.verb))
+        .arg(e.key)
+        .arg(e.version)
+        .arg(e.flags)
+        .arg(e.number);
+}
+
+struct Testers
+{
+    explicit Testers(MainWindow &w)
+    {
+        for (QAbstractItemModel *m : std::initializer_list<QAbstractItemModel *>{
+                 w.cacheModel(), w.databaseModel(), w.l1Model(), w.writeQueueModel(),
+                 w.refreshQueueModel(), w.breakerModel()})
+            testers.push_back(std::make_unique<QAbstractItemModelTester>(
+                m, QAbstractItemModelTester::FailureReportingMode::QtTest));
+    }
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
+};
+
+PatternOptions withOptions(PatternKind kind, const QStringList &words)
+{
+    PatternOptions options;
+    for (const QString &w : words) {
+        const auto eq = w.indexOf(u'=');
+        const auto problem = applyOption(options, kind, w.left(eq), w.mid(eq + 1));
+        if (problem)
+            qFatal("%s", qPrintable(*problem));
+    }
+    return options;
+}
+
+} // namespace
+
+class TestGui : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void coldReadDrawsTheWholeStory();
+    void writeBehindEntriesLeaveAtTheFlush();
+    void failuresLightTheOpenBreaker();
+    void multiLevelShowsEveryL1();
+    void scenarioPlaysLikeTheHeadlessRunner_data();
+    void scenarioPlaysLikeTheHeadlessRunner();
+    void steppingGivesTheSameTrace();
+    void playingSkipsQuietTimeAndKeepsTheTrace();
+    void historyIsBounded();
+    void exports();
+    void germanCatalogue();
+    void screenshotWritesPng();
+    void unreachableRedisExitsTwo();
+};
+
+void TestGui::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings must not touch the user's
+}
+
+void TestGui::coldReadDrawsTheWholeStory()
+{
+    MainWindow window{AppSettings()};
+    Testers testers(window);
+    QVERIFY(!window.startLab(PatternKind::CacheAside,
+                             withOptions(PatternKind::CacheAside, {u"ttl=30s"_qs})));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    QSignalSpy frames(&c, &LabController::stateChanged);
+
+    c.databasePut(u"user:1"_qs, "Ann");
+    const int before = window.diagram()->messageCount();
+    c.startOperation(Operation::Kind::Read, 0, u"user:1"_qs);
+    // 10 ms in: the SELECT (sent at 1 ms, 25 ms one way) is still on its way.
+    c.advanceBy(10 * kMillisecond);
+    QVERIFY(window.diagram()->travellingCount() >= 1);
+    c.advanceBy(kSecond);
+    QVERIFY(!frames.isEmpty());
+
+    QList<Verb> verbs;
+    const QList<TraceEvent> messages = window.diagram()->messages();
+    for (qsizetype i = before; i < messages.size(); ++i)
+        verbs.append(messages[i].verb);
+    const QList<Verb> expected{Verb::Get, Verb::Miss, Verb::Select, Verb::Row,
+                               Verb::Set, Verb::Ok,   Verb::Result};
+    QCOMPARE(verbs, expected);
+    QCOMPARE(describe(messages[before]), u"GET user:1"_qs);
+    QCOMPARE(describe(messages[before + 4]), u"SETEX user:1 30s"_qs);
+    QCOMPARE(window.diagram()->travellingCount(), 0);
+
+    CacheModel &cache = *window.cacheModel();
+    QCOMPARE(cache.rowCount(), 1);
+    QCOMPARE(cache.index(0, CacheModel::Key).data().toString(), u"user:1"_qs);
+    QCOMPARE(cache.index(0, CacheModel::Value).data().toString(), u"Ann"_qs);
+    const double fraction =
+        cache.index(0, CacheModel::Ttl).data(StateTableModel::FractionRole).toDouble();
+    QVERIFY2(fraction > 0.9 && fraction <= 1.0, qPrintable(QString::number(fraction)));
+    const qint64 left =
+        cache.index(0, CacheModel::Ttl).data(StateTableModel::MicrosecondsRole).toLongLong();
+    QVERIFY(left > 28 * kSecond && left < 30 * kSecond);
+    // The bar runs down with time alone, and the row goes when the TTL ends.
+    c.advanceBy(20 * kSecond);
+    QVERIFY(cache.index(0, CacheModel::Ttl).data(StateTableModel::FractionRole).toDouble() < 0.35);
+    c.advanceBy(10 * kSecond);
+    QCOMPARE(cache.rowCount(), 0);
+    QCOMPARE(window.databaseModel()->rowCount(), 1);
+}
+
+void TestGui::writeBehindEntriesLeaveAtTheFlush()
+{
+    MainWindow window{AppSettings()};
+    Testers testers(window);
+    QVERIFY(!window.startLab(
+        PatternKind::WriteBehind,
+        withOptions(PatternKind::WriteBehind, {u"flush=10s"_qs, u"batch=100"_qs})));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    for (int i = 1; i <= 3; ++i)
+        c.startOperation(Operation::Kind::Write, 0, u"score:%1"_qs.arg(i),
+                         QByteArray::number(i * 10));
+    c.advanceBy(100 * kMillisecond);
+    WriteQueueModel &queue = *window.writeQueueModel();
+    QCOMPARE(queue.rowCount(), 3);
+    QCOMPARE(queue.index(0, WriteQueueModel::Key).data().toString(), u"score:1"_qs);
+    QCOMPARE(queue.flushes().size(), 1);
+    QCOMPARE(queue.flushes()[0].queued, 3);
+    QCOMPARE(window.databaseModel()->rowCount(), 0);
+    // Unflushed writes: the cache is ahead of the database.
+    QVERIFY(window.cacheModel()->index(0, 0).data(StateTableModel::DivergedRole).toBool());
+    c.advanceBy(10 * kSecond);
+    QCOMPARE(queue.rowCount(), 0);
+    QCOMPARE(window.databaseModel()->rowCount(), 3);
+    QVERIFY(!window.databaseModel()->index(0, 0).data(StateTableModel::DivergedRole).toBool());
+}
+
+void TestGui::failuresLightTheOpenBreaker()
+{
+    MainWindow window{AppSettings()};
+    Testers testers(window);
+    QVERIFY(!window.startLab(
+        PatternKind::CircuitBreaker,
+        withOptions(PatternKind::CircuitBreaker, {u"failures=3"_qs, u"open-timeout=10s"_qs})));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    c.databasePut(u"user:1"_qs, "Ann");
+    c.setCacheFailing(true);
+    BreakerModel &breaker = *window.breakerModel();
+    for (int i = 0; i < 3; ++i) {
+        c.startOperation(Operation::Kind::Read, 0, u"user:1"_qs);
+        c.advanceBy(kSecond);
+        if (i < 2)
+            QCOMPARE(breaker.index(0, BreakerModel::State).data(StateTableModel::StateRole).toInt(),
+                     int(BreakerState::Closed));
+    }
+    const QModelIndex state = breaker.index(0, BreakerModel::State);
+    QCOMPARE(state.data(StateTableModel::StateRole).toInt(), int(BreakerState::Open));
+    const qint64 trial =
+        breaker.index(0, BreakerModel::Trial).data(StateTableModel::MicrosecondsRole).toLongLong();
+    QVERIFY(trial > 7 * kSecond && trial <= 10 * kSecond);
+
+    // The delegate lights the open state (the right-hand third) in red, and only that one.
+    QImage image(300, 30, QImage::Format_ARGB32);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    QStyleOptionViewItem option;
+    option.rect = image.rect();
+    option.palette = window.palette();
+    option.font = window.font();
+    BreakerDelegate().paint(&painter, option, state);
+    painter.end();
+    QCOMPARE(image.pixelColor(215, 15).rgb(), errorColor().rgb());
+    QVERIFY(image.pixelColor(20, 15).rgb() != QColor(0x2E, 0x9E, 0x4F).rgb());
+
+    // The diagram drew the breaker's change as a red note.
+    bool redNote = false;
+    for (const TraceEvent &e : window.diagram()->messages())
+        redNote |= e.kind == EventKind::Note && e.from.role == Role::Breaker && (e.flags & Failure);
+    QVERIFY(redNote);
+
+    c.advanceBy(10 * kSecond);
+    QCOMPARE(breaker.index(0, BreakerModel::State).data(StateTableModel::StateRole).toInt(),
+             int(BreakerState::HalfOpen));
+}
+
+void TestGui::multiLevelShowsEveryL1()
+{
+    MainWindow window{AppSettings()};
+    Testers testers(window);
+    QVERIFY(!window.startLab(PatternKind::MultiLevel, {}, 2));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    c.databasePut(u"user:1"_qs, "Ann");
+    c.startOperation(Operation::Kind::Read, 0, u"user:1"_qs);
+    c.advanceBy(kSecond);
+    c.startOperation(Operation::Kind::Read, 1, u"user:1"_qs);
+    c.advanceBy(kSecond);
+    QCOMPARE(window.l1Model()->rowCount(), 2);
+    // Another system changes the row: every copy is now older than the truth.
+    c.databasePut(u"user:1"_qs, "Bob");
+    c.advanceBy(kMillisecond);
+    QVERIFY(window.l1Model()->index(1, 0).data(StateTableModel::DivergedRole).toBool());
+    QVERIFY(window.databaseModel()->index(0, 0).data(StateTableModel::DivergedRole).toBool());
+}
+
+void TestGui::scenarioPlaysLikeTheHeadlessRunner_data()
+{
+    QTest::addColumn<QString>("file");
+    const QDir dir(QString::fromUtf8(CACHELAB_SCENARIO_DIR));
+    for (const QString &name : dir.entryList({u"*.cls"_qs}, QDir::Files, QDir::Name))
+        QTest::newRow(qPrintable(name)) << dir.filePath(name);
+}
+
+void TestGui::scenarioPlaysLikeTheHeadlessRunner()
+{
+    QFETCH(QString, file);
+    auto parsed = scenario::parseFile(file);
+    QVERIFY(std::holds_alternative<scenario::Scenario>(parsed));
+    const auto s = std::get<scenario::Scenario>(parsed);
+
+    scenario::Runner headless(s);
+    const scenario::RunResult expected = headless.run();
+    QStringList want;
+    for (const TraceEvent &e : headless.lab().trace().events())
+        want.append(fingerprint(e));
+
+    // The GUI's way: frames of uneven length, the scenario advanced between them.
+    LabController c;
+    QStringList got;
+    connect(&c, &LabController::traceEvent, &c,
+            [&](const TraceEvent &e) { got.append(fingerprint(e)); });
+    QVERIFY(!c.loadScenario(s));
+    const TimeUs frames[] = {700, 16'000, 3'000, 250'000, 1'000, 40'000};
+    for (int i = 0; !c.scenarioFinished() && i < 100'000; ++i)
+        c.advanceBy(frames[i % 6]);
+    QVERIFY(c.scenarioFinished());
+    QCOMPARE(c.runner()->result().ok(), expected.ok());
+    QCOMPARE(c.runner()->result().passed, expected.passed);
+    // Background timers may run on after the last command: compare what both recorded.
+    QVERIFY2(got.size() >= want.size(), qPrintable(u"%1 < %2"_qs.arg(got.size()).arg(want.size())));
+    got.resize(want.size());
+    QCOMPARE(got, want);
+}
+
+void TestGui::steppingGivesTheSameTrace()
+{
+    auto parsed = scenario::parseFile(scenarioPath("write-behind-batching.cls"));
+    const auto s = std::get<scenario::Scenario>(parsed);
+    scenario::Runner headless(s);
+    QVERIFY(headless.run().ok());
+    QStringList want;
+    for (const TraceEvent &e : headless.lab().trace().events())
+        want.append(fingerprint(e));
+
+    LabController c;
+    QStringList got;
+    connect(&c, &LabController::traceEvent, &c,
+            [&](const TraceEvent &e) { got.append(fingerprint(e)); });
+    QVERIFY(!c.loadScenario(s));
+    int steps = 0;
+    for (; !c.scenarioFinished() && steps < 10'000; ++steps) {
+        const qsizetype before = got.size();
+        const TimeUs t = c.now();
+        const int command = c.commandIndex();
+        c.step();
+        // Each step shows a new message, lets one arrive, or moves the story on.
+        QVERIFY(got.size() > before || c.now() > t || c.commandIndex() > command);
+    }
+    QVERIFY(c.scenarioFinished());
+    QVERIFY(c.runner()->result().ok());
+    QVERIFY(steps > want.size() / 2);
+    got.resize(std::min(got.size(), want.size()));
+    QCOMPARE(got, want);
+}
+
+void TestGui::playingSkipsQuietTimeAndKeepsTheTrace()
+{
+    // The real frame loop: the wall clock drives virtual time at 10x, and the 9 s of nothing
+    // in this file are skipped. Same trace as the headless runner all the same.
+    auto parsed = scenario::parseFile(scenarioPath("write-behind-batching.cls"));
+    const auto s = std::get<scenario::Scenario>(parsed);
+    scenario::Runner headless(s);
+    QVERIFY(headless.run().ok());
+    QStringList want;
+    for (const TraceEvent &e : headless.lab().trace().events())
+        want.append(fingerprint(e));
+
+    LabController c;
+    QStringList got;
+    connect(&c, &LabController::traceEvent, &c,
+            [&](const TraceEvent &e) { got.append(fingerprint(e)); });
+    QSignalSpy skipped(&c, &LabController::quietTimeSkipped);
+    QVERIFY(!c.loadScenario(s));
+    c.setSpeed(10.0);
+    c.setPlaying(true);
+    QTRY_VERIFY_WITH_TIMEOUT(c.scenarioFinished(), 60'000);
+    QVERIFY(!skipped.isEmpty());
+    QVERIFY(c.runner()->result().ok());
+    got.resize(std::min(got.size(), want.size()));
+    QCOMPARE(got, want);
+}
+
+void TestGui::historyIsBounded()
+{
+    DiagramView view;
+    view.resize(800, 600);
+    view.reset({Participant::app(0), Participant::cache(), Participant::db()}, 1);
+    for (int i = 1; i <= DiagramView::kHistory + 500; ++i) {
+        TraceEvent e;
+        e.id = quint64(i);
+        e.time = i * 10;
+        e.duration = 5;
+        e.from = Participant::app(0);
+        e.to = Participant::cache();
+        e.verb = Verb::Get;
+        e.key = u"k%1"_qs.arg(i);
+        view.append(e);
+    }
+    QCOMPARE(view.messageCount(), DiagramView::kHistory);
+    QCOMPARE(view.messages().front().id, quint64(501));
+    QVERIFY(view.follow());
+    view.selectMessage(600);
+    QCOMPARE(view.selectedMessage()->key, u"k600"_qs);
+}
+
+void TestGui::exports()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.openScenario(scenarioPath("cache-aside-stampede.cls")));
+    window.playToEnd();
+    QTemporaryDir dir;
+    QVERIFY(!exportDiagramSvg(*window.diagram(), dir.filePath(u"d.svg"_qs)));
+    QVERIFY(!exportDiagramPng(*window.diagram(), dir.filePath(u"d.png"_qs)));
+    QVERIFY(!exportDiagramMermaid(*window.controller()->lab(), dir.filePath(u"d.mmd"_qs)));
+    QFile svg(dir.filePath(u"d.svg"_qs));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    QVERIFY(svg.readAll().contains("GET product:42"));
+    QImage png(dir.filePath(u"d.png"_qs));
+    QVERIFY(!png.isNull() && png.height() > 1000);
+    QFile mermaid(dir.filePath(u"d.mmd"_qs));
+    QVERIFY(mermaid.open(QIODevice::ReadOnly));
+    QVERIFY(mermaid.readAll().startsWith("sequenceDiagram"));
+}
+
+void TestGui::germanCatalogue()
+{
+    // Complete: lupdate left nothing unfinished.
+    QFile ts(QString::fromUtf8(CACHELAB_TS_DE));
+    QVERIFY(ts.open(QIODevice::ReadOnly));
+    const QByteArray xml = ts.readAll();
+    QVERIFY(xml.contains("<translation"));
+    QCOMPARE(xml.count("type=\"unfinished\""), 0);
+
+    TsTranslator german;
+    QVERIFY(german.loadTs(ts.fileName()));
+    QCoreApplication::installTranslator(&german);
+    // Core's messages are found although lupdate filed them under another context, and
+    // their plurals are resolved.
+    TraceEvent batch;
+    batch.verb = Verb::Batch;
+    batch.number = 3;
+    QCOMPARE(describe(batch), u"Stapel von 3 Zeilen schreiben"_qs);
+    batch.number = 1;
+    QCOMPARE(describe(batch), u"Stapel von 1 Zeile schreiben"_qs);
+    TraceEvent miss;
+    miss.verb = Verb::Miss;
+    QCOMPARE(describe(miss), u"Miss"_qs);
+    // The app's own messages, numerus forms included.
+    QCOMPARE(QCoreApplication::translate("cachelab::ui::MainWindow",
+                                         "The end: all %n expectation(s) held.", nullptr, 2),
+             u"Ende: alle 2 Erwartungen wurden erfüllt."_qs);
+    QCoreApplication::removeTranslator(&german);
+
+    // English has no catalogue, but its plurals are right.
+    TsTranslator english;
+    english.setSourceLanguage();
+    QCoreApplication::installTranslator(&english);
+    batch.number = 1;
+    QCOMPARE(describe(batch), u"batch write of 1 row"_qs);
+    batch.number = 2;
+    QCOMPARE(describe(batch), u"batch write of 2 rows"_qs);
+    QCoreApplication::removeTranslator(&english);
+}
+
+void TestGui::screenshotWritesPng()
+{
+    QTemporaryDir dir;
+    const QString png = dir.filePath(u"shot.png"_qs);
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+    env.insert(u"XDG_CONFIG_HOME"_qs, dir.path()); // no settings from a previous session
+    app.setProcessEnvironment(env);
+    app.start(QString::fromUtf8(CACHELAB_GUI),
+              {scenarioPath("write-behind-batching.cls"), u"--screenshot"_qs, png});
+    QVERIFY(app.waitForFinished(120'000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(app.exitCode() == 0, app.readAllStandardError().constData());
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QCOMPARE(image.size(), QSize(1280, 720));
+}
+
+void TestGui::unreachableRedisExitsTwo()
+{
+    QTemporaryDir dir;
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+    env.insert(u"XDG_CONFIG_HOME"_qs, dir.path());
+    app.setProcessEnvironment(env);
+    // Port 1: nothing listens there. Whether this build has a Redis backend or not, the app
+    // must say why it cannot start, and not crash.
+    app.start(QString::fromUtf8(CACHELAB_GUI),
+              {scenarioPath("cache-aside-race.cls"), u"--redis"_qs, u"redis://127.0.0.1:1"_qs,
+               u"--screenshot"_qs, dir.filePath(u"never.png"_qs)});
+    QVERIFY(app.waitForFinished(120'000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY(!app.readAllStandardError().trimmed().isEmpty());
+    QVERIFY(!QFile::exists(dir.filePath(u"never.png"_qs)));
+}
+
+QTEST_MAIN(TestGui)
+#include "tst_gui.moc"

@@ -1,0 +1,64 @@
+#include "labtext.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+namespace cachelab::ui {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("LabText", text);
+}
+
+} // namespace
+
+QString formatSpan(TimeUs us)
+{
+    const QLocale locale;
+    if (us < 0)
+        return tr("never");
+    if (us < kSecond)
+        return tr("%1 ms").arg(
+            locale.toString(double(us) / kMillisecond, 'f', us < 10 * kMillisecond ? 1 : 0));
+    if (us < 60 * kSecond)
+        return tr("%1 s").arg(locale.toString(double(us) / kSecond, 'f', 1));
+    const qint64 seconds = us / kSecond;
+    if (seconds < 3600)
+        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds / 60) % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString formatClock(TimeUs us)
+{
+    return tr("t = %1 s").arg(QLocale().toString(double(us) / kSecond, 'f', 3));
+}
+
+QString versionText(qint64 version)
+{
+    return version < 0 ? tr("not yet in the DB") : QStringLiteral("v%1").arg(version);
+}
+
+QList<Participant> participantsFor(PatternKind pattern, int clients)
+{
+    QList<Participant> out;
+    const auto perClient = [&](Role role) {
+        for (int c = 0; c < clients; ++c)
+            out.append(Participant{role, qint8(c)});
+    };
+    perClient(Role::App);
+    if (pattern == PatternKind::MultiLevel)
+        perClient(Role::L1);
+    if (pattern == PatternKind::CircuitBreaker)
+        perClient(Role::Breaker);
+    out.append(Participant::cache());
+    if (pattern == PatternKind::WriteBehind)
+        perClient(Role::Queue);
+    if (pattern == PatternKind::RefreshAhead)
+        perClient(Role::Refresher);
+    out.append(Participant::db());
+    return out;
+}
+
+} // namespace cachelab::ui
