@@ -102,7 +102,8 @@ void Lab::setOperationListener(std::function<void(const Operation &)> listener)
 
 const std::optional<Lab::Outcome> &Lab::lastOperation(int client) const
 {
-    return m_instances[std::size_t(client)]->lastOperation;
+    const Instance &instance = *m_instances[std::size_t(client)];
+    return instance.lastWasRead ? instance.lastRead : instance.lastChange;
 }
 
 const std::optional<Lab::Outcome> &Lab::lastRead(int client) const
@@ -199,14 +200,15 @@ void Lab::finish(Operation &op)
     }
 
     Instance &instance = *m_instances[std::size_t(op.client)];
-    if (!instance.lastOperation)
-        instance.lastOperation.emplace();
-    instance.lastOperation->ok = op.ok;
-    instance.lastOperation->error = op.error;
-    if (op.kind == Operation::Kind::Read) {
-        instance.lastOperation->result = op.result;
-        instance.lastRead = instance.lastOperation;
-    }
+    instance.lastWasRead = op.kind == Operation::Kind::Read;
+    std::optional<Outcome> &last = instance.lastWasRead ? instance.lastRead : instance.lastChange;
+    if (!last)
+        last.emplace();
+    last->ok = op.ok;
+    if (!op.error.isNull() || !last->error.isNull())
+        last->error = op.error;
+    if (instance.lastWasRead)
+        last->result = op.result;
     if (m_listener)
         m_listener(op);
 }
@@ -274,8 +276,9 @@ void Lab::crash(int client)
         m_metrics.add(Counter::LostWrites, client, lost);
     instance.lifetime.endEpoch();
     instance.retired.push_back(std::move(instance.pattern));
-    instance.lastOperation.reset();
+    instance.lastChange.reset();
     instance.lastRead.reset();
+    instance.lastWasRead = false;
     stateNote(Participant::app(client), tr("crashed and restarted: in-process state is gone"),
               Failure);
     instance.pattern = makePattern(client, instance.lifetime);

@@ -142,8 +142,11 @@ private:
         Lifetime lifetime;
         std::unique_ptr<Pattern> pattern;
         std::vector<std::unique_ptr<Pattern>> retired; // crashed; their coroutines may unwind
-        std::optional<Outcome> lastOperation;
+        // The last read and the last other operation; lastOperation() is whichever finished
+        // later. Kept apart so a finished read costs one copy, not two.
         std::optional<Outcome> lastRead;
+        std::optional<Outcome> lastChange;
+        bool lastWasRead = false;
     };
 
     std::unique_ptr<Pattern> makePattern(int client, const Lifetime &lifetime);

@@ -17,13 +17,14 @@ QString MemoryStore::describe() const
     return QCoreApplication::translate("MemoryStore", "embedded store");
 }
 
-MemoryStore::Entry *MemoryStore::live(const QString &key)
+const MemoryStore::Entry *MemoryStore::live(const QString &key)
 {
-    auto it = m_entries.find(key);
-    if (it == m_entries.end())
+    // A const lookup: the hot path never detaches or mutates the table.
+    const auto it = std::as_const(m_entries).find(key);
+    if (it == m_entries.cend())
         return nullptr;
     if (it->expiresAt >= 0 && it->expiresAt <= m_clock.now()) {
-        erase(it);
+        erase(m_entries.find(key));
         return nullptr;
     }
     if (m_maxKeys > 0)
@@ -57,14 +58,14 @@ void MemoryStore::sweepExpired()
 
 std::optional<CachedRecord> MemoryStore::get(const QString &key)
 {
-    if (Entry *e = live(key))
+    if (const Entry *e = live(key))
         return e->record;
     return std::nullopt;
 }
 
 std::optional<std::pair<CachedRecord, TimeUs>> MemoryStore::getWithTtl(const QString &key)
 {
-    if (Entry *e = live(key))
+    if (const Entry *e = live(key))
         return std::pair{e->record, e->expiresAt < 0 ? TimeUs(-1) : e->expiresAt - m_clock.now()};
     return std::nullopt;
 }
@@ -103,7 +104,7 @@ bool MemoryStore::remove(const QString &key)
 
 std::optional<TimeUs> MemoryStore::ttl(const QString &key)
 {
-    if (Entry *e = live(key))
+    if (const Entry *e = live(key))
         return e->expiresAt < 0 ? TimeUs(-1) : e->expiresAt - m_clock.now();
     return std::nullopt;
 }

@@ -46,7 +46,7 @@ private:
         TimeUs expiresAt = -1; // -1: never
         std::list<QString>::iterator lru;
     };
-    Entry *live(const QString &key);
+    const Entry *live(const QString &key);
     void erase(QHash<QString, Entry>::iterator it);
     void sweepExpired();
 

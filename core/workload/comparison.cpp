@@ -1,5 +1,7 @@
 #include "comparison.h"
 
+#include "../time/framepool.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 
@@ -75,6 +77,9 @@ Comparison compare(WorkloadSpec workload, const QMap<QString, QString> &options,
     }
     if (progress && !c.cancelled)
         progress(1.0);
+    // Comparisons usually run in a worker thread that ends afterwards: hand its pooled
+    // coroutine frames back now (only free blocks are pooled, so this is safe anywhere).
+    detail::releaseFramePool();
     return c;
 }
 
