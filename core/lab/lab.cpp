@@ -213,22 +213,17 @@ void Lab::finish(Operation &op)
         m_listener(op);
 }
 
-Task<void> Lab::detached(Task<Operation> op)
-{
-    co_await std::move(op);
-}
-
 quint64 Lab::start(Operation::Kind kind, int client, const QString &key, const QByteArray &value)
 {
     const quint64 id = m_nextOperation + 1; // perform() takes this id synchronously
     m_running.insert(id);
-    m_scheduler->spawn(detached(perform(kind, client, key, value)));
+    m_scheduler->spawn(perform(kind, client, key, value));
     return id;
 }
 
 void Lab::launch(Operation::Kind kind, int client, const QString &key, const QByteArray &value)
 {
-    m_scheduler->spawn(detached(perform(kind, client, key, value)));
+    m_scheduler->spawn(perform(kind, client, key, value));
 }
 
 void Lab::runUntilDone(quint64 id)

@@ -150,7 +150,6 @@ private:
     };
 
     std::unique_ptr<Pattern> makePattern(int client, const Lifetime &lifetime);
-    Task<void> detached(Task<Operation> op);
     void finish(Operation &op);
     void stateNote(Participant over, const QString &text, quint8 flags = NoFlags);
 

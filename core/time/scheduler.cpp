@@ -5,68 +5,31 @@
 #include <QDebug>
 
 #include <algorithm>
+#include <limits>
 
 namespace cachelab {
 
-// The frame that owns a spawned task. Roots form an intrusive list so that a scheduler that is
-// destroyed mid-run can free every coroutine still suspended in it (children are owned by the
-// Task objects inside their parents' frames, so destroying the root frees the whole chain).
-struct Scheduler::Root
+void Scheduler::Root::promise_type::unlink() noexcept
 {
-    struct promise_type
-    {
-        Scheduler *scheduler = nullptr;
-        promise_type *prev = nullptr;
-        promise_type *next = nullptr;
+    if (prev)
+        prev->next = next;
+    else
+        scheduler->m_roots = next;
+    if (next)
+        next->prev = prev;
+}
 
-        Root get_return_object() noexcept
-        {
-            return Root{std::coroutine_handle<promise_type>::from_promise(*this)};
-        }
-        std::suspend_always initial_suspend() const noexcept { return {}; }
-        struct Final
-        {
-            bool await_ready() const noexcept { return false; }
-            void await_suspend(std::coroutine_handle<promise_type> h) const noexcept
-            {
-                h.promise().unlink();
-                h.destroy();
-            }
-            void await_resume() const noexcept {}
-        };
-        Final final_suspend() const noexcept { return {}; }
-        void return_void() const noexcept {}
-        void unhandled_exception() const noexcept { std::terminate(); }
-
-        void unlink() noexcept
-        {
-            if (prev)
-                prev->next = next;
-            else
-                scheduler->m_roots = next;
-            if (next)
-                next->prev = prev;
-        }
-    };
-    std::coroutine_handle<promise_type> handle;
-};
-
-namespace {
-
-Scheduler::Root runRoot(Task<void> task, Scheduler *scheduler,
-                        const std::function<void(std::exception_ptr)> *onError)
+void Scheduler::reportUnlessCrashed(std::exception_ptr e,
+                                    const std::function<void(std::exception_ptr)> &onError)
 {
     try {
-        co_await std::move(task);
+        std::rethrow_exception(e);
     } catch (const InstanceCrashed &) {
         // Work of an instance that crashed: it just stops, as it would with its process.
     } catch (...) {
-        (*onError)(std::current_exception());
+        onError(std::current_exception());
     }
-    (void)scheduler;
 }
-
-} // namespace
 
 Scheduler::Scheduler()
     : m_errorHandler([](std::exception_ptr e) {
@@ -85,7 +48,7 @@ Scheduler::~Scheduler()
 {
     m_heap.clear();
     while (m_roots) {
-        auto *p = static_cast<Root::promise_type *>(m_roots);
+        Root::promise_type *p = m_roots;
         p->unlink();
         std::coroutine_handle<Root::promise_type>::from_promise(*p).destroy();
     }
@@ -96,17 +59,31 @@ void Scheduler::setErrorHandler(std::function<void(std::exception_ptr)> handler)
     m_errorHandler = std::move(handler);
 }
 
-void Scheduler::spawn(Task<void> task)
+void Scheduler::adopt(Root root)
 {
-    Root root = runRoot(std::move(task), this, &m_errorHandler);
     auto &p = root.handle.promise();
     p.scheduler = this;
-    p.next = static_cast<Root::promise_type *>(m_roots);
+    p.next = m_roots;
     if (p.next)
         p.next->prev = &p;
     m_roots = &p;
+    ++m_spawning;
     root.handle.resume();
+    --m_spawning;
 }
+
+struct Scheduler::Horizon
+{
+    Scheduler &s;
+    TimeUs saved;
+    Horizon(Scheduler &scheduler, TimeUs limit)
+        : s(scheduler)
+        , saved(scheduler.m_horizon)
+    {
+        s.m_horizon = limit;
+    }
+    ~Horizon() { s.m_horizon = saved; }
+};
 
 void Scheduler::push(Event e)
 {
@@ -176,12 +153,14 @@ bool Scheduler::step()
     std::pop_heap(m_heap.begin(), m_heap.end(), Later{});
     const Event e = m_heap.back();
     m_heap.pop_back();
+    m_eagerStreak = 0;
     runEvent(e);
     return true;
 }
 
 void Scheduler::runUntil(TimeUs t)
 {
+    const Horizon horizon(*this, t);
     while (!m_heap.empty() && m_heap.front().time <= t)
         step();
     if (m_pacer && t > now()) {
@@ -195,6 +174,7 @@ void Scheduler::runUntil(TimeUs t)
 
 bool Scheduler::runWhile(const std::function<bool()> &keepGoing, std::uint64_t maxEvents)
 {
+    const Horizon horizon(*this, std::numeric_limits<TimeUs>::max());
     for (std::uint64_t n = 0; !m_heap.empty() && keepGoing(); ++n) {
         if (n >= maxEvents)
             return false;

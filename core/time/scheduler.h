@@ -27,8 +27,11 @@ public:
     TimeUs now() const { return m_clock.now(); }
 
     /// Starts a coroutine now, without waiting for it. It runs until its first suspension
-    /// before spawn() returns. An exception that escapes it goes to the error handler.
+    /// before spawn() returns. An exception that escapes it goes to the error handler; a
+    /// result it produces is dropped.
     void spawn(Task<void> task);
+    template<typename T>
+    void spawn(Task<T> task);
 
     /// Resumes a suspended coroutine at virtual time `at` (never earlier than now).
     void resumeAt(TimeUs at, std::coroutine_handle<> h);
@@ -42,7 +45,10 @@ public:
     {
         Scheduler *scheduler;
         TimeUs duration;
-        bool await_ready() const noexcept { return duration <= 0; }
+        bool await_ready() const noexcept
+        {
+            return duration <= 0 || scheduler->passEagerly(duration);
+        }
         void await_suspend(std::coroutine_handle<> h) const
         {
             scheduler->resumeAt(scheduler->now() + duration, h);
@@ -59,6 +65,13 @@ public:
     /// Returns false if it stopped because the limit was reached.
     bool runWhile(const std::function<bool()> &keepGoing, std::uint64_t maxEvents = 50'000'000);
 
+    /// Eager mode, for headless bulk runs (simulations, benchmarks): a sleep that would be the
+    /// very next event anyway does not go through the queue — the clock jumps and the
+    /// coroutine goes on. The order and times of everything are exactly those of the normal
+    /// mode (ties still queue; a spawned coroutine never jumps ahead of its spawner; a run
+    /// never passes the time it was asked to stop at); only the bookkeeping is skipped.
+    void setEager(bool on) { m_eager = on; }
+
     bool idle() const { return m_heap.empty(); }
     /// Time of the next event, or -1 when nothing is scheduled.
     TimeUs nextEventTime() const;
@@ -72,9 +85,54 @@ public:
     /// Where exceptions that escape spawned coroutines go (default: qWarning).
     void setErrorHandler(std::function<void(std::exception_ptr)> handler);
 
-    struct Root; // the frame that owns a spawned coroutine (defined in scheduler.cpp)
+    /// The frame that owns a spawned coroutine. Roots form an intrusive list, so that a
+    /// scheduler destroyed mid-run can free every coroutine still suspended in it (children
+    /// are owned by the Task objects inside their parents' frames: destroying the root frees
+    /// the whole chain).
+    struct Root
+    {
+        struct promise_type
+        {
+            Scheduler *scheduler = nullptr;
+            promise_type *prev = nullptr;
+            promise_type *next = nullptr;
+
+            Root get_return_object() noexcept
+            {
+                return Root{std::coroutine_handle<promise_type>::from_promise(*this)};
+            }
+            std::suspend_always initial_suspend() const noexcept { return {}; }
+            struct Final
+            {
+                bool await_ready() const noexcept { return false; }
+                void await_suspend(std::coroutine_handle<promise_type> h) const noexcept
+                {
+                    h.promise().unlink();
+                    h.destroy();
+                }
+                void await_resume() const noexcept {}
+            };
+            Final final_suspend() const noexcept { return {}; }
+            void return_void() const noexcept {}
+            void unhandled_exception() const noexcept { std::terminate(); }
+            void unlink() noexcept;
+
+            static void *operator new(std::size_t size) { return detail::allocateFrame(size); }
+            static void operator delete(void *frame, std::size_t size) noexcept
+            {
+                detail::freeFrame(frame, size);
+            }
+        };
+        std::coroutine_handle<promise_type> handle;
+    };
 
 private:
+    template<typename T>
+    static Root runRoot(Task<T> task, const std::function<void(std::exception_ptr)> *onError);
+    void adopt(Root root);
+    static void reportUnlessCrashed(std::exception_ptr e,
+                                    const std::function<void(std::exception_ptr)> &onError);
+
     struct Event
     {
         TimeUs time;
@@ -91,6 +149,8 @@ private:
     };
 
     void push(Event e);
+    bool passEagerly(TimeUs d) noexcept;
+    struct Horizon; // scoped: how far a running loop may let eager sleeps go
     void runEvent(const Event &e);
 
     SimClock m_clock;
@@ -102,7 +162,46 @@ private:
     std::vector<std::uint32_t> m_freeSlots;
     std::function<void(std::exception_ptr)> m_errorHandler;
     std::function<void(TimeUs)> m_pacer;
-    void *m_roots = nullptr; // intrusive list of running spawned coroutines (Root frames)
+    bool m_eager = false;
+    TimeUs m_horizon = -1;  // eager sleeps may not end later; -1 outside run loops
+    int m_spawning = 0;     // inside spawn(): the spawner waits at its own time
+    int m_eagerStreak = 0;  // eager sleeps since the loop last had control
+    Root::promise_type *m_roots = nullptr; // running spawned coroutines
 };
+
+template<typename T>
+Scheduler::Root Scheduler::runRoot(Task<T> task,
+                                   const std::function<void(std::exception_ptr)> *onError)
+{
+    try {
+        co_await std::move(task);
+    } catch (...) {
+        reportUnlessCrashed(std::current_exception(), *onError);
+    }
+}
+
+template<typename T>
+void Scheduler::spawn(Task<T> task)
+{
+    adopt(runRoot(std::move(task), &m_errorHandler));
+}
+
+inline bool Scheduler::passEagerly(TimeUs d) noexcept
+{
+    if (!m_eager || m_spawning > 0 || m_pacer)
+        return false;
+    const TimeUs t = m_clock.now() + d;
+    // Strictly before the next event (a tie keeps its queue order), within the loop's horizon,
+    // and a bounded number of times in a row, so a periodic timer still hands control back.
+    if (t > m_horizon || (!m_heap.empty() && m_heap.front().time <= t) || ++m_eagerStreak > 64)
+        return false;
+    m_clock.advanceTo(t);
+    return true;
+}
+
+inline void Scheduler::spawn(Task<void> task)
+{
+    adopt(runRoot(std::move(task), &m_errorHandler));
+}
 
 } // namespace cachelab

@@ -143,8 +143,12 @@ Task<void> WorkloadDriver::run()
         const QString &key = m_keyNames[std::size_t(m_keys(m_random))];
         if (m_random.uniform() < m_spec.writeRatio) {
             const QByteArray value = "v" + QByteArray::number(m_issued);
+            if (m_issueListener)
+                m_issueListener(Operation::Kind::Write, client, key, value);
             m_lab.launch(Operation::Kind::Write, client, key, value);
         } else {
+            if (m_issueListener)
+                m_issueListener(Operation::Kind::Read, client, key, QByteArray());
             m_lab.launch(Operation::Kind::Read, client, key);
         }
     }
@@ -152,7 +156,8 @@ Task<void> WorkloadDriver::run()
 }
 
 SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
-                          const WorkloadSpec &workload, LabConfig base, const Progress &progress)
+                          const WorkloadSpec &workload, LabConfig base, const Progress &progress,
+                          bool eager)
 {
     base.pattern = pattern;
     base.options = options;
@@ -161,6 +166,7 @@ SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
     base.traceCapacity = 1;
     base.seed = workload.seed;
     Lab lab(base);
+    lab.scheduler().setEager(eager);
     lab.databaseSeed(workload.keys);
     WorkloadDriver driver(lab, workload);
     QElapsedTimer wall; // the run itself, not the set-up

@@ -76,7 +76,8 @@ struct SimulationResult
     QJsonObject toJson() const;
 };
 
-/// A LabConfig whose database is the hash table (see simulate()).
+/// A LabConfig whose database is the hash table (see simulate()). simulate() also runs its
+/// scheduler in eager mode (Scheduler::setEager) unless `eager` is false: same results, faster.
 inline LabConfig simulationConfig()
 {
     LabConfig c;
@@ -92,7 +93,7 @@ using Progress = std::function<bool(double)>;
 /// (kHashTableDatabase): the figures are the same as with SQLite, the wall time is not.
 SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
                           const WorkloadSpec &workload, LabConfig base = simulationConfig(),
-                          const Progress &progress = {});
+                          const Progress &progress = {}, bool eager = true);
 
 /// Drives `workload` on an existing lab from now on: open-loop arrivals, settles at the end.
 /// Used by simulate() and by the GUI's workload panel (which runs it in real time).
@@ -108,6 +109,12 @@ public:
     qint64 issued() const { return m_issued; }
     const WorkloadSpec &spec() const { return m_spec; }
 
+    /// Told of every request just before it is issued, at the lab's current time (the GUI
+    /// writes them into the session it records). Unset by default: simulate() pays one test.
+    using IssueListener = std::function<void(Operation::Kind kind, int client, const QString &key,
+                                             const QByteArray &value)>;
+    void setIssueListener(IssueListener listener) { m_issueListener = std::move(listener); }
+
 private:
     Task<void> run();
 
@@ -116,6 +123,7 @@ private:
     KeyChooser m_keys;
     Random m_random;
     std::vector<QString> m_keyNames;
+    IssueListener m_issueListener;
     qint64 m_issued = 0;
     bool m_stopped = false;
     bool m_running = false;
