@@ -68,7 +68,7 @@ void CacheProxy::sendReply(const Caller &c, Verb verb, const QString &key, TimeU
 }
 
 template<typename Op>
-std::optional<CacheError> CacheProxy::attempt(Op &&op)
+std::optional<CacheError> CacheProxy::attempt(const Op &op)
 {
     if (m_failing)
         return CacheError(CacheError::Kind::Unavailable, tr("the cache is down"));
@@ -144,131 +144,74 @@ Task<std::optional<std::pair<CachedRecord, TimeUs>>> CacheProxy::getWithTtl(Call
     co_return result;
 }
 
-Task<void> CacheProxy::set(Caller c, QString key, CachedRecord record, TimeUs ttl)
+Task<void> CacheProxy::call(Caller c, Verb verb, QString key, TraceEvent sent,
+                            std::function<void(TraceEvent &reply)> op)
 {
-    const TimeUs half = sendCall(c, Verb::Set, key, record.value, record.version, ttl,
-                                 (record.absent ? Negative : NoFlags) | (record.pending ? Pending : NoFlags));
+    const TimeUs half = firstHalf(m_env.latencies.cache);
+    if (m_env.trace.enabled()) {
+        record(m_env.trace, c, m_env.scheduler.now(), half, c.from, Participant::cache(),
+               EventKind::Call, verb, key, std::move(sent));
+    }
     co_await m_env.scheduler.sleep(half);
     c.checkAlive();
-    const auto error = attempt([&] { m_store->set(key, record, ttl); });
+    TraceEvent reply;
+    const auto error = attempt([&] { op(reply); });
     const TimeUs rest = m_env.latencies.cache - half;
     if (error)
         replyFailure(c, key, rest, *error);
     else
-        sendReply(c, Verb::Ok, key, rest);
+        sendReply(c, Verb::Ok, key, rest, reply);
     co_await m_env.scheduler.sleep(rest);
     c.checkAlive();
     if (error)
         throw *error;
 }
 
+Task<void> CacheProxy::set(Caller c, QString key, CachedRecord record, TimeUs ttl)
+{
+    TraceEvent sent;
+    if (m_env.trace.enabled()) {
+        sent.value = record.value;
+        sent.version = record.version;
+        sent.number = ttl;
+        sent.flags = (record.absent ? Negative : NoFlags) | (record.pending ? Pending : NoFlags);
+    }
+    co_await call(c, Verb::Set, key, std::move(sent), [&](TraceEvent &) { m_store->set(key, record, ttl); });
+}
+
 Task<bool> CacheProxy::remove(Caller c, QString key)
 {
-    const TimeUs half = sendCall(c, Verb::Del, key);
-    co_await m_env.scheduler.sleep(half);
-    c.checkAlive();
     bool removed = false;
-    const auto error = attempt([&] { removed = m_store->remove(key); });
-    const TimeUs rest = m_env.latencies.cache - half;
-    if (error)
-        replyFailure(c, key, rest, *error);
-    else
-        sendReply(c, Verb::Ok, key, rest);
-    co_await m_env.scheduler.sleep(rest);
-    c.checkAlive();
-    if (error)
-        throw *error;
+    co_await call(c, Verb::Del, key, {}, [&](TraceEvent &) { removed = m_store->remove(key); });
     co_return removed;
 }
 
 Task<void> CacheProxy::publish(Caller c, QString channel, QString key, QByteArray message)
 {
-    const TimeUs half = sendCall(c, Verb::Publish, key);
-    co_await m_env.scheduler.sleep(half);
-    c.checkAlive();
-    const auto error = attempt([&] { m_store->publish(channel, message); });
-    const TimeUs rest = m_env.latencies.cache - half;
-    if (error)
-        replyFailure(c, key, rest, *error);
-    else
-        sendReply(c, Verb::Ok, key, rest);
-    co_await m_env.scheduler.sleep(rest);
-    c.checkAlive();
-    if (error)
-        throw *error;
+    co_await call(c, Verb::Publish, key, {}, [&](TraceEvent &) { m_store->publish(channel, message); });
 }
 
 Task<void> CacheProxy::listPush(Caller c, QString list, QString key, QByteArray item)
 {
-    const TimeUs half = sendCall(c, Verb::ListPush, key);
-    co_await m_env.scheduler.sleep(half);
-    c.checkAlive();
-    const auto error = attempt([&] { m_store->listPush(list, item); });
-    const TimeUs rest = m_env.latencies.cache - half;
-    if (error)
-        replyFailure(c, key, rest, *error);
-    else
-        sendReply(c, Verb::Ok, key, rest);
-    co_await m_env.scheduler.sleep(rest);
-    c.checkAlive();
-    if (error)
-        throw *error;
+    co_await call(c, Verb::ListPush, key, {}, [&](TraceEvent &) { m_store->listPush(list, item); });
 }
 
 Task<QList<QByteArray>> CacheProxy::listRange(Caller c, QString list)
 {
-    const TimeUs half = sendCall(c, Verb::ListRead, QString());
-    co_await m_env.scheduler.sleep(half);
-    c.checkAlive();
     QList<QByteArray> items;
-    const auto error = attempt([&] { items = m_store->listRange(list); });
-    const TimeUs rest = m_env.latencies.cache - half;
-    if (error) {
-        replyFailure(c, QString(), rest, *error);
-    } else {
-        TraceEvent details;
-        details.number = items.size();
-        sendReply(c, Verb::Ok, QString(), rest, details);
-    }
-    co_await m_env.scheduler.sleep(rest);
-    c.checkAlive();
-    if (error)
-        throw *error;
+    co_await call(c, Verb::ListRead, QString(), {}, [&](TraceEvent &reply) {
+        items = m_store->listRange(list);
+        reply.number = items.size(); // the reply says how many came back
+    });
     co_return items;
-}
-
-Task<void> CacheProxy::listDropFront(Caller c, QString list, int n)
-{
-    const TimeUs half = sendCall(c, Verb::ListAck, QString(), {}, 0, n);
-    co_await m_env.scheduler.sleep(half);
-    c.checkAlive();
-    const auto error = attempt([&] { m_store->listDropFront(list, n); });
-    const TimeUs rest = m_env.latencies.cache - half;
-    if (error)
-        replyFailure(c, QString(), rest, *error);
-    else
-        sendReply(c, Verb::Ok, QString(), rest);
-    co_await m_env.scheduler.sleep(rest);
-    c.checkAlive();
-    if (error)
-        throw *error;
 }
 
 Task<void> CacheProxy::listRemove(Caller c, QString list, QList<QByteArray> items)
 {
-    const TimeUs half = sendCall(c, Verb::ListAck, QString(), {}, 0, items.size());
-    co_await m_env.scheduler.sleep(half);
-    c.checkAlive();
-    const auto error = attempt([&] { m_store->listRemove(list, items); });
-    const TimeUs rest = m_env.latencies.cache - half;
-    if (error)
-        replyFailure(c, QString(), rest, *error);
-    else
-        sendReply(c, Verb::Ok, QString(), rest);
-    co_await m_env.scheduler.sleep(rest);
-    c.checkAlive();
-    if (error)
-        throw *error;
+    TraceEvent sent;
+    sent.number = items.size();
+    co_await call(c, Verb::ListAck, QString(), std::move(sent),
+                  [&](TraceEvent &) { m_store->listRemove(list, items); });
 }
 
 // --- DatabaseProxy -------------------------------------------------------------------------

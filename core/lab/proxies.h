@@ -42,7 +42,6 @@ public:
     Task<void> publish(Caller c, QString channel, QString key, QByteArray message);
     Task<void> listPush(Caller c, QString list, QString key, QByteArray item);
     Task<QList<QByteArray>> listRange(Caller c, QString list);
-    Task<void> listDropFront(Caller c, QString list, int n);
     Task<void> listRemove(Caller c, QString list, QList<QByteArray> items);
 
 private:
@@ -51,7 +50,11 @@ private:
     void sendReply(const Caller &c, Verb verb, const QString &key, TimeUs duration,
                    const TraceEvent &details = {});
     template<typename Op>
-    std::optional<CacheError> attempt(Op &&op);
+    std::optional<CacheError> attempt(const Op &op);
+    /// One modelled call answered with OK: drawn, charged its latency, `op` done half-way
+    /// (unless the cache is down), the reply drawn, the failure (if any) thrown at the end.
+    Task<void> call(Caller c, Verb verb, QString key, TraceEvent sent,
+                    std::function<void(TraceEvent &reply)> op);
     void replyFailure(const Caller &c, const QString &key, TimeUs duration, const CacheError &e);
 
     ProxyEnv m_env;
