@@ -3,21 +3,32 @@
 // `cachelab` binary for --screenshot.
 
 #include <cachemodels.h>
+#include <chartspanel.h>
+#include <comparisonmodel.h>
+#include <comparisonwindow.h>
 #include <delegates.h>
 #include <diagramexport.h>
 #include <diagramview.h>
 #include <labcontroller.h>
 #include <mainwindow.h>
+#include <metricschartmodel.h>
+#include <replaycontroller.h>
 #include <tstranslator.h>
+#include <workloadform.h>
+#include <workloadpanel.h>
 #include <workmodels.h>
+
+#include <session/session.h>
 
 #include <scenario/runner.h>
 
 #include <QAbstractItemModelTester>
 #include <QDir>
+#include <QDockWidget>
 #include <QImage>
 #include <QPainter>
 #include <QProcess>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -60,6 +71,43 @@ struct Testers
     std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
 };
 
+// Everything the state panels show, cell by cell, with the red marks.
+QStringList panels(MainWindow &w)
+{
+    w.refreshPanels();
+    QStringList out;
+    for (const QAbstractItemModel *m : std::initializer_list<const QAbstractItemModel *>{
+             w.cacheModel(), w.databaseModel(), w.writeQueueModel(), w.l1Model(),
+             w.breakerModel()}) {
+        out << u"-- %1 rows"_qs.arg(m->rowCount());
+        for (int r = 0; r < m->rowCount(); ++r) {
+            QStringList cells;
+            for (int c = 0; c < m->columnCount(); ++c) {
+                const QModelIndex i = m->index(r, c);
+                cells << i.data().toString() +
+                             (i.data(StateTableModel::DivergedRole).toBool() ? u"!"_qs : QString());
+            }
+            out << cells.join(u" | ");
+        }
+    }
+    return out;
+}
+
+QStringList diagramFingerprints(const DiagramView &view)
+{
+    QStringList out;
+    for (const TraceEvent &e : view.messages())
+        out << u"%1 "_qs.arg(e.id) + fingerprint(e);
+    return out;
+}
+
+// Moves the lab's virtual time on in frames of 100 ms, as the GUI would.
+void advance(LabController &c, TimeUs d)
+{
+    for (TimeUs done = 0; done < d; done += 100 * kMillisecond)
+        c.advanceBy(std::min<TimeUs>(100 * kMillisecond, d - done));
+}
+
 PatternOptions withOptions(PatternKind kind, const QStringList &words)
 {
     PatternOptions options;
@@ -90,8 +138,15 @@ private Q_SLOTS:
     void playingSkipsQuietTimeAndKeepsTheTrace();
     void historyIsBounded();
     void exports();
+    void workloadPanelDrivesTheCurrentLab();
+    void stoppingAWorkload();
+    void replayShowsThePanelsAsTheyWere();
+    void busyWorkloadReplaysMessageForMessage();
+    void damagedSessionChangesNothing();
+    void comparisonWindowRunsInTheBackground();
     void germanCatalogue();
     void screenshotWritesPng();
+    void screenshotsOfWorkloadComparisonAndReplay();
     void unreachableRedisExitsTwo();
 };
 
@@ -383,6 +438,320 @@ void TestGui::exports()
     QVERIFY(mermaid.readAll().startsWith("sequenceDiagram"));
 }
 
+void TestGui::workloadPanelDrivesTheCurrentLab()
+{
+    MainWindow window{AppSettings()};
+    Testers testers(window);
+    QAbstractItemModelTester chartTester(window.chartModel(),
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(!window.startLab(PatternKind::CacheAside));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    WorkloadPanel &panel = *window.workloadPanel();
+    WorkloadSpec spec;
+    spec.requests = 600;
+    spec.rate = 200;
+    spec.keys = 20;
+    spec.writeRatio = 0.2;
+    spec.seed = 3;
+    spec.distribution.kind = KeyDistribution::Kind::Zipf;
+    panel.form()->setSpec(spec);
+    QCOMPARE(panel.form()->spec().requests, qint64(600));
+    QCOMPARE(panel.form()->spec().distribution.kind, KeyDistribution::Kind::Zipf);
+    QSignalSpy changed(&c, &LabController::workloadChanged);
+    panel.startButton()->click();
+    QVERIFY(c.workloadRunning());
+    QVERIFY(c.playing()); // Start lets time run
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(!panel.startButton()->isEnabled());
+    QVERIFY(panel.stopButton()->isEnabled());
+    // Pause is the controller's pause.
+    panel.pauseButton()->click();
+    QVERIFY(!c.playing());
+    QCOMPARE(panel.pauseButton()->text(), u"Resume"_qs);
+    // The requests' keys exist: the database was seeded as simulate() seeds it.
+    window.refreshPanels();
+    QCOMPARE(window.databaseModel()->rowCount(), 20);
+
+    // 200 operations a second at 0.05x is about 40 messages a second of wall time: too many to
+    // read, so the diagram thins and says so.
+    advance(c, kSecond);
+    QVERIFY(window.thinner().thinning());
+    QVERIFY(!window.diagram()->banner().isEmpty());
+    QVERIFY(window.diagram()->banner().contains(
+        u"one operation in %1"_qs.arg(window.thinner().keepOneIn())));
+    QVERIFY(window.thinner().skipped() > 0);
+    advance(c, 3 * kSecond);
+    QCOMPARE(c.workload()->issued(), qint64(600));
+    QVERIFY(!c.workloadRunning());
+    QCOMPARE(changed.count(), 2); // it ended by itself
+    advance(c, kSecond);
+    QVERIFY(!window.thinner().thinning());
+    QVERIFY(window.diagram()->banner().isEmpty());
+    panel.updateState();
+    QVERIFY(panel.startButton()->isEnabled());
+
+    // What the diagram drew, it drew whole: every operation it shows has all its messages
+    // (or only red ones, drawn for being red).
+    QHash<quint64, int> inTrace;
+    for (const TraceEvent &e : c.lab()->trace().events())
+        ++inTrace[e.opId];
+    QHash<quint64, int> drawn;
+    QHash<quint64, bool> allRed;
+    for (const TraceEvent &e : window.diagram()->messages()) {
+        if (e.opId == 0)
+            continue;
+        ++drawn[e.opId];
+        allRed[e.opId] = allRed.value(e.opId, true) && (e.flags & (Stale | Lost | Failure));
+    }
+    QVERIFY(drawn.size() > 20);
+    QVERIFY(drawn.size() < 600);
+    for (auto it = drawn.cbegin(); it != drawn.cend(); ++it)
+        QVERIFY2(it.value() == inTrace.value(it.key()) || allRed.value(it.key()),
+                 qPrintable(u"operation %1: %2 of %3"_qs.arg(it.key())
+                                .arg(it.value())
+                                .arg(inTrace.value(it.key()))));
+
+    // The charts followed, against virtual time.
+    MetricsChartModel &chart = *window.chartModel();
+    QVERIFY(chart.rowCount() >= 45);
+    QCOMPARE(chart.lastSeconds(), double(c.now()) / double(kSecond));
+    const QList<QPointF> hits = chart.points(MetricsChartModel::HitRatio);
+    QVERIFY(!hits.isEmpty());
+    QVERIFY2(hits.back().y() > 50, qPrintable(QString::number(hits.back().y())));
+    window.chartsDock()->show();
+    window.chartsPanel()->redraw();
+    QCOMPARE(window.chartsPanel()->shownPoints(ChartsPanel::HitRatioChart, 0), hits);
+}
+
+void TestGui::stoppingAWorkload()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::WriteBehind));
+    LabController &c = *window.controller();
+    WorkloadSpec spec;
+    spec.requests = 100'000;
+    spec.rate = 200;
+    window.workloadPanel()->form()->setSpec(spec);
+    QVERIFY(!window.workloadPanel()->start());
+    c.setPlaying(false);
+    QVERIFY(c.startWorkload(spec).has_value()); // one at a time
+    advance(c, kSecond / 2);
+    window.workloadPanel()->stopButton()->click();
+    QVERIFY(!c.workloadRunning());
+    const qint64 issued = c.workload()->issued();
+    QVERIFY(issued > 50 && issued < 150);
+    advance(c, kSecond);
+    QCOMPARE(c.workload()->issued(), issued);
+    QCOMPARE(c.lab()->inFlight(), 0); // those in flight finished
+    // Started again at once: a new driver, the old one's coroutine ended safely.
+    spec.requests = 10;
+    QVERIFY(!c.startWorkload(spec));
+    advance(c, kSecond);
+    QCOMPARE(c.workload()->issued(), qint64(10));
+    // A new lab while a workload runs: it goes with its lab.
+    spec.requests = 1000;
+    QVERIFY(!c.startWorkload(spec));
+    advance(c, 100 * kMillisecond);
+    QVERIFY(!window.startLab(PatternKind::CacheAside));
+    QVERIFY(!c.workloadRunning());
+    QVERIFY(!c.workload());
+    advance(c, kSecond);
+}
+
+void TestGui::replayShowsThePanelsAsTheyWere()
+{
+    MainWindow window{AppSettings()};
+    Testers testers(window);
+    QVERIFY(!window.startLab(PatternKind::WriteBehind,
+                             withOptions(PatternKind::WriteBehind, {u"flush=2s"_qs}), 2));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    // By hand, faults, another system, and a workload: everything a session records.
+    c.startOperation(Operation::Kind::Write, 0, u"user:1"_qs, "Ann");
+    advance(c, 300 * kMillisecond);
+    c.startOperation(Operation::Kind::Read, 1, u"user:1"_qs);
+    advance(c, 200 * kMillisecond);
+    c.setCacheFailing(true);
+    c.startOperation(Operation::Kind::Read, 0, u"user:2"_qs);
+    advance(c, 100 * kMillisecond);
+    c.setCacheFailing(false);
+    c.databasePut(u"user:2"_qs, "Bob");
+    WorkloadSpec spec;
+    spec.requests = 40;
+    spec.rate = 40;
+    spec.keys = 10;
+    spec.writeRatio = 0.3;
+    spec.clients = 2;
+    spec.seed = 7;
+    QVERIFY(!c.startWorkload(spec));
+    c.setPlaying(false);
+    advance(c, 600 * kMillisecond);
+    const TimeUs middle = c.now(); // the workload running, writes queued
+    const QStringList atMiddle = panels(window);
+    QVERIFY(window.writeQueueModel()->rowCount() > 0);
+    advance(c, 300 * kMillisecond);
+    c.crash(1);
+    c.startOperation(Operation::Kind::Delete, 1, u"user:1"_qs);
+    c.startOperation(Operation::Kind::Invalidate, 0, u"item:3"_qs);
+    advance(c, 3 * kSecond);
+    const TimeUs end = c.now();
+    const QStringList atEnd = panels(window);
+    const QStringList liveDiagram = diagramFingerprints(*window.diagram());
+    QVERIFY(liveDiagram.size() > 100);
+    Lab *live = c.lab();
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"s.cachelab.json"_qs);
+    QVERIFY(!window.saveSession(path));
+    QVERIFY(!window.openSession(path));
+    ReplayController *replay = window.replay();
+    QVERIFY(replay);
+    QVERIFY2(replay->divergence().isEmpty(), qPrintable(replay->divergence()));
+    QCOMPARE(replay->duration(), end);
+    QCOMPARE(replay->position(), TimeUs(0));
+    QVERIFY(!c.playing());
+
+    replay->seek(end);
+    QCOMPARE(panels(window), atEnd);
+    QCOMPARE(diagramFingerprints(*window.diagram()), liveDiagram);
+    replay->seek(middle); // back
+    QCOMPARE(panels(window), atMiddle);
+    replay->seek(end); // forward again, message by message
+    QCOMPARE(panels(window), atEnd);
+    QCOMPARE(diagramFingerprints(*window.diagram()), liveDiagram);
+    // The replay's charts: the session's metrics up to now.
+    QVERIFY(window.chartsPanel()->model() == replay->metrics());
+    QVERIFY(replay->metrics()->rowCount() > 30);
+
+    // Back to the live lab, as it was.
+    window.leaveReplay();
+    QVERIFY(!window.replay());
+    QCOMPARE(c.lab(), live);
+    QCOMPARE(c.now(), end);
+    QCOMPARE(panels(window), atEnd);
+    QVERIFY(window.chartsPanel()->model() == window.chartModel());
+}
+
+void TestGui::busyWorkloadReplaysMessageForMessage()
+{
+    // Hundreds of requests a second after a scenario: some arrive on the very microsecond of
+    // another message. Live they must be issued as the replay will issue them (after the
+    // instant's other messages), or the replay tells another story from there on.
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.openScenario(scenarioPath("write-behind-batching.cls")));
+    window.playToEnd();
+    LabController &c = *window.controller();
+    WorkloadSpec spec;
+    spec.requests = 2'500;
+    spec.rate = 500;
+    spec.distribution.kind = KeyDistribution::Kind::Zipf;
+    QVERIFY(!c.startWorkload(spec));
+    c.setPlaying(false);
+    advance(c, 6 * kSecond);
+    QVERIFY(!c.workloadRunning());
+    const QStringList atEnd = panels(window);
+    const auto session = c.session();
+    QVERIFY(std::holds_alternative<Session>(session));
+    ReplayController replay(std::get<Session>(session));
+    QVERIFY2(replay.divergence().isEmpty(), qPrintable(replay.divergence()));
+    replay.seek(replay.duration());
+    QCOMPARE(replay.lab().trace().total(), c.lab()->trace().total());
+    QCOMPARE(replay.lab().metrics().total(Counter::CacheHits),
+             c.lab()->metrics().total(Counter::CacheHits));
+    QCOMPARE(replay.lab().metrics().total(Counter::StaleReads),
+             c.lab()->metrics().total(Counter::StaleReads));
+    QCOMPARE(panels(window), atEnd);
+}
+
+void TestGui::damagedSessionChangesNothing()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    c.databasePut(u"user:1"_qs, "Ann");
+    c.startOperation(Operation::Kind::Read, 0, u"user:1"_qs);
+    advance(c, kSecond);
+    const Lab *lab = c.lab();
+    const TimeUs now = c.now();
+    const quint64 messages = c.lab()->trace().total();
+    const QStringList shown = panels(window);
+    const QStringList diagram = diagramFingerprints(*window.diagram());
+    const QString title = window.windowTitle();
+
+    QTemporaryDir dir;
+    const auto write = [&](const char *name, const QByteArray &bytes) {
+        QFile f(dir.filePath(QString::fromLatin1(name)));
+        f.open(QIODevice::WriteOnly);
+        f.write(bytes);
+        return f.fileName();
+    };
+    const QList<QPair<QString, QString>> cases{
+        {write("cut.json", "{\"format\": \"cachelab-session\", \"version\": 1, \"scen"),
+         u"not JSON"_qs},
+        {write("foreign.json", "{\"format\": \"something-else\"}"), u"not a Cache Lab session"_qs},
+        {write("bad.json", "{\"format\": \"cachelab-session\", \"version\": 1, \"duration_us\": 5,"
+                           " \"scenario\": \"pattern cache-aside\\nreed x\\n\", \"trace\": {}}"),
+         u"line 2"_qs},
+        {dir.filePath(u"missing.json"_qs), u"Cannot read"_qs},
+    };
+    for (const auto &[file, says] : cases) {
+        const auto error = window.openSession(file);
+        QVERIFY2(error && error->contains(says), qPrintable(error.value_or(u"(no error)"_qs)));
+        QVERIFY(!window.replay());
+        QCOMPARE(c.lab(), lab);
+        QCOMPARE(c.now(), now);
+        QCOMPARE(c.lab()->trace().total(), messages);
+        QCOMPARE(panels(window), shown);
+        QCOMPARE(diagramFingerprints(*window.diagram()), diagram);
+        QCOMPARE(window.windowTitle(), title);
+    }
+    // A damaged file while replaying another: the replay stays.
+    const QString good = dir.filePath(u"good.json"_qs);
+    QVERIFY(!window.saveSession(good));
+    QVERIFY(!window.openSession(good));
+    ReplayController *replay = window.replay();
+    QVERIFY(window.openSession(cases.front().first));
+    QCOMPARE(window.replay(), replay);
+}
+
+void TestGui::comparisonWindowRunsInTheBackground()
+{
+    MainWindow window{AppSettings()};
+    ComparisonWindow *comparison = window.showComparison();
+    QAbstractItemModelTester tester(comparison->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    WorkloadSpec spec;
+    spec.requests = 3'000;
+    spec.keys = 100;
+    comparison->form()->setSpec(spec);
+    QSignalSpy shown(comparison, &ComparisonWindow::resultsShown);
+    QVERIFY(comparison->run());
+    QVERIFY(comparison->running());
+    QVERIFY(!comparison->run());
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 60'000);
+    QCOMPARE(comparison->model()->rowCount(), 7);
+    QTemporaryDir dir;
+    QVERIFY(!comparison->saveCsv(dir.filePath(u"c.csv"_qs)));
+    QVERIFY(!comparison->saveMarkdown(dir.filePath(u"c.md"_qs)));
+    QFile csv(dir.filePath(u"c.csv"_qs));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(csv.readAll()), comparison->model()->comparison().toCsv());
+    QFile md(dir.filePath(u"c.md"_qs));
+    QVERIFY(md.open(QIODevice::ReadOnly));
+    QVERIFY(md.readAll().startsWith("| pattern | hit ratio |"));
+    QCOMPARE(window.showComparison(), comparison); // one window, raised again
+    // Cancel: a long run stops early and shows what finished.
+    spec.requests = 5'000'000;
+    comparison->form()->setSpec(spec);
+    QVERIFY(comparison->run());
+    comparison->cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 2, 60'000);
+    QVERIFY(comparison->model()->comparison().cancelled);
+    QVERIFY(comparison->model()->rowCount() < 7);
+}
+
 void TestGui::germanCatalogue()
 {
     // Complete: lupdate left nothing unfinished.
@@ -440,6 +809,41 @@ void TestGui::screenshotWritesPng()
     const QImage image(png);
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), QSize(1280, 720));
+}
+
+void TestGui::screenshotsOfWorkloadComparisonAndReplay()
+{
+    QTemporaryDir dir;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+    env.insert(u"XDG_CONFIG_HOME"_qs, dir.path());
+    const auto run = [&](const QStringList &args) {
+        QProcess app;
+        app.setProcessEnvironment(env);
+        app.start(QString::fromUtf8(CACHELAB_GUI), args);
+        if (!app.waitForFinished(120'000) || app.exitStatus() != QProcess::NormalExit)
+            return QByteArray("did not finish");
+        return app.exitCode() == 0 ? QByteArray() : app.readAllStandardError();
+    };
+    const QString session = dir.filePath(u"s.json"_qs);
+    QByteArray error = run({u"--workload"_qs, u"--run"_qs, u"5"_qs, u"--screenshot"_qs,
+                            dir.filePath(u"w.png"_qs), u"--save-session"_qs, session});
+    QVERIFY2(error.isEmpty(), error.constData());
+    error = run({u"--replay"_qs, session, u"--at"_qs, u"2.5"_qs, u"--screenshot"_qs,
+                 dir.filePath(u"r.png"_qs)});
+    QVERIFY2(error.isEmpty(), error.constData());
+    error = run({u"--compare"_qs, u"--screenshot"_qs, dir.filePath(u"c.png"_qs)});
+    QVERIFY2(error.isEmpty(), error.constData());
+    for (const char *name : {"w.png", "r.png", "c.png"})
+        QCOMPARE(QImage(dir.filePath(QString::fromLatin1(name))).size(), QSize(1280, 720));
+    // A damaged session: exit status 2, a reason, no picture.
+    QFile bad(dir.filePath(u"bad.json"_qs));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{}");
+    bad.close();
+    QVERIFY(!run({u"--replay"_qs, bad.fileName(), u"--screenshot"_qs, dir.filePath(u"x.png"_qs)})
+                 .isEmpty());
+    QVERIFY(!QFile::exists(dir.filePath(u"x.png"_qs)));
 }
 
 void TestGui::unreachableRedisExitsTwo()

@@ -1434,6 +1434,18 @@
         <source>Any cache that can fail or slow down without taking the application with it.</source>
         <translation>Jeder Cache, der ausfallen oder langsam werden kann, ohne die Anwendung mitzureißen.</translation>
     </message>
+    <message>
+        <source>Around</source>
+        <translation>Around</translation>
+    </message>
+    <message>
+        <source>Multi-level</source>
+        <translation>Mehrstufig</translation>
+    </message>
+    <message>
+        <source>Circuit breaker</source>
+        <translation>Schutzschalter</translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::BreakerModel</name>
@@ -1515,6 +1527,382 @@
     <message>
         <source>v%1, not yet in the DB</source>
         <translation>v%1, noch nicht in der DB</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::ChartsPanel</name>
+    <message>
+        <source>Hit ratio (%)</source>
+        <translation>Trefferquote (%)</translation>
+    </message>
+    <message>
+        <source>Share of lookups the cache answered, over the last second of virtual time.</source>
+        <translation>Anteil der Nachfragen, die der Cache beantwortet hat, in der letzten Sekunde virtueller Zeit.</translation>
+    </message>
+    <message>
+        <source>Read latency (ms)</source>
+        <translation>Leselatenz (ms)</translation>
+    </message>
+    <message>
+        <source>How long reads took: half of them took up to p50, 95 % up to p95, 99 % up to p99 (over the last second of virtual time).</source>
+        <translation>Wie lange Lesevorgänge dauerten: die Hälfte höchstens p50, 95 % höchstens p95, 99 % höchstens p99 (in der letzten Sekunde virtueller Zeit).</translation>
+    </message>
+    <message>
+        <source>Write latency (ms)</source>
+        <translation>Schreiblatenz (ms)</translation>
+    </message>
+    <message>
+        <source>How long writes took until the application had its answer (p50, p95, p99 over the last second of virtual time).</source>
+        <translation>Wie lange Schreibvorgänge dauerten, bis die Anwendung ihre Antwort hatte (p50, p95, p99 in der letzten Sekunde virtueller Zeit).</translation>
+    </message>
+    <message>
+        <source>Rows the application read from and wrote to the database, per second of virtual time.</source>
+        <translation>Zeilen, die die Anwendung aus der Datenbank las und in sie schrieb, pro Sekunde virtueller Zeit.</translation>
+    </message>
+    <message>
+        <source>Write-behind queue (entries)</source>
+        <translation>Warteschlange (Einträge)</translation>
+    </message>
+    <message>
+        <source>Writes acknowledged but not yet in the database, all instances together.</source>
+        <translation>Bestätigte Schreibvorgänge, die noch nicht in der Datenbank sind, alle Instanzen zusammen.</translation>
+    </message>
+    <message>
+        <source>Reads that returned an older version than the database held, and acknowledged writes that will never reach the database, since the lab started.</source>
+        <translation>Lesevorgänge, die eine ältere Version lieferten, als die Datenbank hatte, und bestätigte Schreibvorgänge, die die Datenbank nie erreichen werden, seit das Lab läuft.</translation>
+    </message>
+    <message>
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>reads</source>
+        <translation>Lesen</translation>
+    </message>
+    <message>
+        <source>writes</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>stale reads</source>
+        <translation>veraltet</translation>
+    </message>
+    <message>
+        <source>lost writes</source>
+        <translation>verloren</translation>
+    </message>
+    <message>
+        <source>Save Chart as PNG</source>
+        <translation>Diagramm als PNG speichern</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Save Live Charts as PNG</source>
+        <translation>Live-Diagramme als PNG speichern</translation>
+    </message>
+    <message>
+        <source>Save This Chart as PNG…</source>
+        <translation>Dieses Diagramm als PNG speichern …</translation>
+    </message>
+    <message>
+        <source>Save All Charts as PNG…</source>
+        <translation>Alle Diagramme als PNG speichern …</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>%1 kann nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Database reads and writes (/s)</source>
+        <translation>DB-Zugriffe (/s)</translation>
+    </message>
+    <message>
+        <source>Stale reads, lost writes (total)</source>
+        <translation>Veraltet, verloren (gesamt)</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::ComparisonModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>The source material does not rate this pattern.</source>
+        <translation>Das Quellmaterial bewertet dieses Muster nicht.</translation>
+    </message>
+    <message>
+        <source>What the source material&apos;s comparison table says.</source>
+        <translation>Was die Vergleichstabelle des Quellmaterials sagt.</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>Muster</translation>
+    </message>
+    <message>
+        <source>Hit ratio</source>
+        <translation>Trefferquote</translation>
+    </message>
+    <message>
+        <source>Read p50</source>
+        <translation>Lesen p50</translation>
+    </message>
+    <message>
+        <source>Read p99</source>
+        <translation>Lesen p99</translation>
+    </message>
+    <message>
+        <source>Textbook:
+read latency</source>
+        <translation>Lehrbuch:
+Leselatenz</translation>
+    </message>
+    <message>
+        <source>Write p50</source>
+        <translation>Schreiben p50</translation>
+    </message>
+    <message>
+        <source>Write p99</source>
+        <translation>Schreiben p99</translation>
+    </message>
+    <message>
+        <source>Textbook:
+write latency</source>
+        <translation>Lehrbuch:
+Schreiblatenz</translation>
+    </message>
+    <message>
+        <source>DB reads
+per 1,000 ops</source>
+        <translation>DB-Lesen
+je 1.000 Op.</translation>
+    </message>
+    <message>
+        <source>DB writes
+per 1,000 ops</source>
+        <translation>DB-Schreiben
+je 1.000 Op.</translation>
+    </message>
+    <message>
+        <source>Stale reads</source>
+        <translation>Veraltete
+Lesevorgänge</translation>
+    </message>
+    <message>
+        <source>Textbook:
+consistency</source>
+        <translation>Lehrbuch:
+Konsistenz</translation>
+    </message>
+    <message>
+        <source>Writes lost
+at the crash</source>
+        <translation>Beim Absturz
+verloren</translation>
+    </message>
+    <message>
+        <source>Textbook:
+complexity</source>
+        <translation>Lehrbuch:
+Komplexität</translation>
+    </message>
+    <message>
+        <source>Lookups the cache answered, of all lookups (L1 hits count as hits)</source>
+        <translation>Vom Cache beantwortete Nachfragen, unter allen Nachfragen (L1-Treffer zählen als Treffer)</translation>
+    </message>
+    <message>
+        <source>Half of the operations took at most this long (virtual time)</source>
+        <translation>Die Hälfte der Operationen dauerte höchstens so lange (virtuelle Zeit)</translation>
+    </message>
+    <message>
+        <source>99 in 100 operations took at most this long (virtual time)</source>
+        <translation>99 von 100 Operationen dauerten höchstens so lange (virtuelle Zeit)</translation>
+    </message>
+    <message>
+        <source>Database rows read or written per 1,000 application operations</source>
+        <translation>Gelesene oder geschriebene Datenbankzeilen pro 1.000 Operationen der Anwendung</translation>
+    </message>
+    <message>
+        <source>Reads that returned an older version than the database held</source>
+        <translation>Lesevorgänge, die eine ältere Version lieferten, als die Datenbank hatte</translation>
+    </message>
+    <message>
+        <source>Acknowledged writes that never reached the database when every instance crashed halfway through</source>
+        <translation>Bestätigte Schreibvorgänge, die die Datenbank nie erreichten, als jede Instanz auf halbem Weg abstürzte</translation>
+    </message>
+    <message>
+        <source>The source material&apos;s own words for this pattern</source>
+        <translation>Die eigenen Worte des Quellmaterials zu diesem Muster</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::ComparisonWindow</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>%1: write option=value</source>
+        <translation>%1: option=wert schreiben</translation>
+    </message>
+    <message>
+        <source>Running every pattern on its own lab, one after the other…</source>
+        <translation>Jedes Muster läuft in einem eigenen Lab, eines nach dem anderen …</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen …</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 of %2 patterns finished.</source>
+        <translation>Abgebrochen: %1 von %2 Mustern fertig.</translation>
+    </message>
+    <message>
+        <source>Done: %1 requests through each of the %2 patterns in %3 s of wall time.</source>
+        <translation>Fertig: %1 Anfragen durch jedes der %2 Muster in %3 s echter Zeit.</translation>
+    </message>
+    <message>
+        <source>Hit ratio (%)</source>
+        <translation>Trefferquote (%)</translation>
+    </message>
+    <message>
+        <source>hit ratio</source>
+        <translation>Trefferquote</translation>
+    </message>
+    <message>
+        <source>Read latency (ms)</source>
+        <translation>Leselatenz (ms)</translation>
+    </message>
+    <message>
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <source>Write latency (ms)</source>
+        <translation>Schreiblatenz (ms)</translation>
+    </message>
+    <message>
+        <source>Database rows per 1,000 operations</source>
+        <translation>DB-Zeilen je 1.000 Op.</translation>
+    </message>
+    <message>
+        <source>reads</source>
+        <translation>Lesen</translation>
+    </message>
+    <message>
+        <source>writes</source>
+        <translation>Schreiben</translation>
+    </message>
+    <message>
+        <source>Writes lost at the crash</source>
+        <translation>Beim Absturz verloren</translation>
+    </message>
+    <message>
+        <source>lost writes</source>
+        <translation>verlorene Schreibvorgänge</translation>
+    </message>
+    <message>
+        <source>Export Comparison as Markdown</source>
+        <translation>Vergleich als Markdown exportieren</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Export Comparison as CSV</source>
+        <translation>Vergleich als CSV exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Compare the Patterns — Cache Lab</source>
+        <translation>Muster vergleichen — Cache Lab</translation>
+    </message>
+    <message>
+        <source>One workload through all seven patterns</source>
+        <translation>Eine Last durch alle sieben Muster</translation>
+    </message>
+    <message>
+        <source>Options:</source>
+        <translation>Optionen:</translation>
+    </message>
+    <message>
+        <source>Pattern options, as a scenario writes them; each applies to every pattern that has it</source>
+        <translation>Musteroptionen, wie ein Szenario sie schreibt; jede gilt für jedes Muster, das sie hat</translation>
+    </message>
+    <message>
+        <source>Each pattern runs on a fresh lab of its own, in virtual time, and every instance crashes halfway through, so that what a crash costs is measured too. Beside the figures: the source material&apos;s own words (in italics).</source>
+        <translation>Jedes Muster läuft in einem eigenen, frischen Lab in virtueller Zeit, und jede Instanz stürzt auf halbem Weg ab, damit auch gemessen wird, was ein Absturz kostet. Neben den Zahlen: die eigenen Worte des Quellmaterials (kursiv).</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Vergleichen</translation>
+    </message>
+    <message>
+        <source>Run the workload through every pattern (in the background)</source>
+        <translation>Die Last durch jedes Muster schicken (im Hintergrund)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Comparison progress</source>
+        <translation>Fortschritt des Vergleichs</translation>
+    </message>
+    <message>
+        <source>Comparison results</source>
+        <translation>Ergebnisse des Vergleichs</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren …</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Markdown exportieren …</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Set up a workload and press Compare.</source>
+        <translation>Eine Last einstellen und Vergleichen drücken.</translation>
     </message>
 </context>
 <context>
@@ -1612,6 +2000,25 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>Older than the database: a read here would be stale.</source>
         <translation>Älter als die Datenbank: ein Lesevorgang hier wäre veraltet.</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::LabController</name>
+    <message>
+        <source>There is no lab to run the workload on.</source>
+        <translation>Es gibt kein Lab, auf dem die Last laufen könnte.</translation>
+    </message>
+    <message>
+        <source>A workload is running already: stop it first.</source>
+        <translation>Es läuft schon eine Last: erst diese anhalten.</translation>
+    </message>
+    <message>
+        <source>A workload needs at least one request, one key, one client and a rate above zero.</source>
+        <translation>Eine Last braucht mindestens eine Anfrage, einen Schlüssel, einen Client und eine Rate über null.</translation>
+    </message>
+    <message>
+        <source>There is no lab to save.</source>
+        <translation>Es gibt kein Lab zum Speichern.</translation>
     </message>
 </context>
 <context>
@@ -2266,6 +2673,241 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <source>No translation for %1</source>
         <translation>Keine Übersetzung für %1</translation>
     </message>
+    <message>
+        <source>&amp;Measure</source>
+        <translation>&amp;Messen</translation>
+    </message>
+    <message>
+        <source>Open Se&amp;ssion…</source>
+        <translation>Si&amp;tzung öffnen …</translation>
+    </message>
+    <message>
+        <source>Replay a saved session with a time slider</source>
+        <translation>Eine gespeicherte Sitzung mit einem Zeitschieber wiedergeben</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve Session…</source>
+        <translation>Sitzung s&amp;peichern …</translation>
+    </message>
+    <message>
+        <source>Save everything done to this lab so far, to replay it later (Ctrl+S)</source>
+        <translation>Alles bisher mit diesem Lab Getane speichern, um es später wiederzugeben (Strg+S)</translation>
+    </message>
+    <message>
+        <source>&amp;Compare the Patterns…</source>
+        <translation>Muster &amp;vergleichen …</translation>
+    </message>
+    <message>
+        <source>Run one workload through all seven patterns and compare the figures with the textbook&apos;s words</source>
+        <translation>Eine Last durch alle sieben Muster schicken und die Zahlen mit den Worten des Lehrbuchs vergleichen</translation>
+    </message>
+    <message>
+        <source>Save Live Charts as &amp;PNG…</source>
+        <translation>Live-Diagramme als &amp;PNG speichern …</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>Last</translation>
+    </message>
+    <message>
+        <source>&amp;Workload Panel</source>
+        <translation>&amp;Lastbereich</translation>
+    </message>
+    <message>
+        <source>Send a stream of requests to the current lab</source>
+        <translation>Einen Strom von Anfragen an das aktuelle Lab schicken</translation>
+    </message>
+    <message>
+        <source>Live Charts</source>
+        <translation>Live-Diagramme</translation>
+    </message>
+    <message>
+        <source>Live &amp;Charts</source>
+        <translation>Live-&amp;Diagramme</translation>
+    </message>
+    <message>
+        <source>Hit ratio, latencies, database load and anomalies against virtual time</source>
+        <translation>Trefferquote, Latenzen, Datenbanklast und Anomalien über der virtuellen Zeit</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Sitzungswiedergabe</translation>
+    </message>
+    <message>
+        <source>Play or pause the replay (Space)</source>
+        <translation>Wiedergabe abspielen oder anhalten (Leertaste)</translation>
+    </message>
+    <message>
+        <source>Replay position</source>
+        <translation>Wiedergabeposition</translation>
+    </message>
+    <message>
+        <source>Drag to any moment of the session, forwards or back</source>
+        <translation>Zu einem beliebigen Moment der Sitzung ziehen, vor oder zurück</translation>
+    </message>
+    <message>
+        <source> Speed:</source>
+        <translation> Tempo:</translation>
+    </message>
+    <message>
+        <source>Back to the Live Lab</source>
+        <translation>Zurück zum laufenden Lab</translation>
+    </message>
+    <message>
+        <source>Leave the replay; the live lab goes on where it was (Esc)</source>
+        <translation>Die Wiedergabe verlassen; das laufende Lab macht weiter, wo es war (Esc)</translation>
+    </message>
+    <message>
+        <source>This session is long: what happens from %1 on is no longer recorded (a saved session holds at most %2 commands).</source>
+        <translation>Diese Sitzung ist lang: was ab %1 geschieht, wird nicht mehr aufgezeichnet (eine gespeicherte Sitzung fasst höchstens %2 Befehle).</translation>
+    </message>
+    <message>
+        <source>Replay of %1</source>
+        <translation>Wiedergabe von %1</translation>
+    </message>
+    <message>
+        <source>About %1 messages a second at %2: too many to read. Drawn: one operation in %3, each in full, and red and background messages. Slow down to see more.</source>
+        <translation>Etwa %1 Nachrichten pro Sekunde bei %2: zu viele zum Lesen. Gezeichnet: eine von %3 Operationen, jede vollständig, dazu rote und Hintergrund-Nachrichten. Langsamer stellen, um mehr zu sehen.</translation>
+    </message>
+    <message>
+        <source>This session cannot be saved: %1.</source>
+        <translation>Diese Sitzung kann nicht gespeichert werden: %1.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Save Session</source>
+        <translation>Sitzung speichern</translation>
+    </message>
+    <message>
+        <source>Cache Lab sessions (*.cachelab.json *.json)</source>
+        <translation>Cache-Lab-Sitzungen (*.cachelab.json *.json)</translation>
+    </message>
+    <message>
+        <source>Cannot save the session</source>
+        <translation>Die Sitzung kann nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>Saved the first %1 of the session to %2: a session records at most %3 commands.</source>
+        <translation>Die ersten %1 der Sitzung in %2 gespeichert: eine Sitzung zeichnet höchstens %3 Befehle auf.</translation>
+    </message>
+    <message>
+        <source>Saved %1 of the session to %2</source>
+        <translation>%1 der Sitzung in %2 gespeichert</translation>
+    </message>
+    <message>
+        <source>Replaying %1: drag the slider, or press Play.</source>
+        <translation>Wiedergabe von %1: den Schieber ziehen oder Abspielen drücken.</translation>
+    </message>
+    <message>
+        <source>Replaying %1, but %2.</source>
+        <translation>Wiedergabe von %1, aber %2.</translation>
+    </message>
+    <message>
+        <source>Open Session</source>
+        <translation>Sitzung öffnen</translation>
+    </message>
+    <message>
+        <source>Cannot open the session</source>
+        <translation>Die Sitzung kann nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Back to the live lab.</source>
+        <translation>Zurück im laufenden Lab.</translation>
+    </message>
+    <message>
+        <source>Too many messages a second to read at %1: drawing one operation in %2. Pause or slow down to see every message.</source>
+        <translation>Zu viele Nachrichten pro Sekunde zum Lesen bei %1: gezeichnet wird eine von %2 Operationen. Anhalten oder langsamer stellen, um jede Nachricht zu sehen.</translation>
+    </message>
+    <message>
+        <source>Replay: %1</source>
+        <translation>Wiedergabe: %1</translation>
+    </message>
+    <message>
+        <source>Done by %1: %2 of %3 commands</source>
+        <translation>Erledigt bis %1: %2 von %3 Befehlen</translation>
+    </message>
+    <message>
+        <source>Next, at %1:</source>
+        <translation>Als Nächstes, bei %1:</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <source>Replay of %1 </source>
+        <translation>Wiedergabe von %1 </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>differs from the recording </source>
+        <translation>weicht von der Aufzeichnung ab </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::MetricsChartModel</name>
+    <message>
+        <source>Time (s)</source>
+        <translation>Zeit (s)</translation>
+    </message>
+    <message>
+        <source>Hit ratio (%)</source>
+        <translation>Trefferquote (%)</translation>
+    </message>
+    <message>
+        <source>Read p50 (ms)</source>
+        <translation>Lesen p50 (ms)</translation>
+    </message>
+    <message>
+        <source>Read p95 (ms)</source>
+        <translation>Lesen p95 (ms)</translation>
+    </message>
+    <message>
+        <source>Read p99 (ms)</source>
+        <translation>Lesen p99 (ms)</translation>
+    </message>
+    <message>
+        <source>Write p50 (ms)</source>
+        <translation>Schreiben p50 (ms)</translation>
+    </message>
+    <message>
+        <source>Write p95 (ms)</source>
+        <translation>Schreiben p95 (ms)</translation>
+    </message>
+    <message>
+        <source>Write p99 (ms)</source>
+        <translation>Schreiben p99 (ms)</translation>
+    </message>
+    <message>
+        <source>DB reads/s</source>
+        <translation>DB-Lesezugriffe/s</translation>
+    </message>
+    <message>
+        <source>DB writes/s</source>
+        <translation>DB-Schreibzugriffe/s</translation>
+    </message>
+    <message>
+        <source>Write queue</source>
+        <translation>Schreib-Warteschlange</translation>
+    </message>
+    <message>
+        <source>Stale reads</source>
+        <translation>Veraltete Lesevorgänge</translation>
+    </message>
+    <message>
+        <source>Lost writes</source>
+        <translation>Verlorene Schreibvorgänge</translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::NewLabDialog</name>
@@ -2323,6 +2965,36 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>waiting</source>
         <translation>wartet</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::ReplayController</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a Cache Lab session.</source>
+        <translation>%1 ist zu groß für eine Cache-Lab-Sitzung.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>the replay made %1 messages, the session recorded %2</source>
+        <translation>die Wiedergabe erzeugte %1 Nachrichten, die Sitzung zeichnete %2 auf</translation>
+    </message>
+    <message>
+        <source>from %1 on, the replay differs from the recording (message %2: recorded &quot;%3&quot;, replayed &quot;%4&quot;)</source>
+        <translation>ab %1 weicht die Wiedergabe von der Aufzeichnung ab (Nachricht %2: aufgezeichnet „%3“, wiedergegeben „%4“)</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::SessionLog</name>
+    <message>
+        <source>the value &quot;%1&quot; of %2 cannot be written into a session (a value must be one line, not empty, without spaces at either end)</source>
+        <translation>der Wert „%1“ von %2 lässt sich nicht in eine Sitzung schreiben (ein Wert muss eine Zeile sein, nicht leer, ohne Leerzeichen an den Enden)</translation>
     </message>
 </context>
 <context>
@@ -2418,6 +3090,167 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>Could not connect: %1</source>
         <translation>Keine Verbindung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::WorkloadForm</name>
+    <message>
+        <source>About %1 of virtual time; keys item:1 … item:%2.</source>
+        <translation>Etwa %1 virtuelle Zeit; Schlüssel item:1 … item:%2.</translation>
+    </message>
+    <message>
+        <source>Clients:</source>
+        <translation>Clients:</translation>
+    </message>
+    <message>
+        <source>Application instances that send requests (at most the lab&apos;s instances, set in the Lab bar)</source>
+        <translation>Anwendungsinstanzen, die Anfragen senden (höchstens so viele, wie das Lab hat; in der Lab-Leiste einstellbar)</translation>
+    </message>
+    <message>
+        <source>Rate:</source>
+        <translation>Rate:</translation>
+    </message>
+    <message>
+        <source> /s</source>
+        <translation> /s</translation>
+    </message>
+    <message>
+        <source>Requests per second of virtual time, arriving at random (Poisson)</source>
+        <translation>Anfragen pro Sekunde virtueller Zeit, zufällig eintreffend (Poisson)</translation>
+    </message>
+    <message>
+        <source>Writes:</source>
+        <translation>Schreiben:</translation>
+    </message>
+    <message>
+        <source>Share of requests that are writes; the rest are reads</source>
+        <translation>Anteil der Anfragen, die schreiben; der Rest liest</translation>
+    </message>
+    <message>
+        <source>Keys:</source>
+        <translation>Schlüssel:</translation>
+    </message>
+    <message>
+        <source>How many different keys the requests use</source>
+        <translation>Wie viele verschiedene Schlüssel die Anfragen verwenden</translation>
+    </message>
+    <message>
+        <source>Requests:</source>
+        <translation>Anfragen:</translation>
+    </message>
+    <message>
+        <source>How many requests the workload sends in all</source>
+        <translation>Wie viele Anfragen die Last insgesamt sendet</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Startwert:</translation>
+    </message>
+    <message>
+        <source>The same seed gives the same requests</source>
+        <translation>Derselbe Startwert ergibt dieselben Anfragen</translation>
+    </message>
+    <message>
+        <source>Keys drawn:</source>
+        <translation>Schlüsselwahl:</translation>
+    </message>
+    <message>
+        <source>Uniformly</source>
+        <translation>Gleichverteilt</translation>
+    </message>
+    <message>
+        <source>By Zipf&apos;s law</source>
+        <translation>Nach Zipfs Gesetz</translation>
+    </message>
+    <message>
+        <source>From a hot set</source>
+        <translation>Aus einer heißen Menge</translation>
+    </message>
+    <message>
+        <source>How often each key is asked for</source>
+        <translation>Wie oft jeder Schlüssel angefragt wird</translation>
+    </message>
+    <message>
+        <source>exponent s</source>
+        <translation>Exponent s</translation>
+    </message>
+    <message>
+        <source>The k-th most popular key gets a share proportional to 1/k^s: the larger s, the more the top keys dominate</source>
+        <translation>Der k-beliebteste Schlüssel bekommt einen Anteil proportional zu 1/k^s: je größer s, desto mehr dominieren die obersten Schlüssel</translation>
+    </message>
+    <message>
+        <source>of the keys get</source>
+        <translation>der Schlüssel bekommen</translation>
+    </message>
+    <message>
+        <source>of the requests</source>
+        <translation>der Anfragen</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::WorkloadPanel</name>
+    <message>
+        <source>Workload stopped; the requests in flight finish.</source>
+        <translation>Last angehalten; die laufenden Anfragen werden fertig.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Workload started: %Ln request(s) at %1 a second.</source>
+        <translation>
+            <numerusform>Last gestartet: %Ln Anfrage mit %1 pro Sekunde.</numerusform>
+            <numerusform>Last gestartet: %Ln Anfragen mit %1 pro Sekunde.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Requests go to the current pattern of the current lab; the diagram, the panels and the charts follow them.</source>
+        <translation>Die Anfragen gehen an das aktuelle Muster des aktuellen Labs; Sequenzdiagramm, Bereiche und Live-Diagramme folgen ihnen.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 requests issued, %3 in flight.</source>
+        <translation>%1 von %2 Anfragen gestellt, %3 unterwegs.</translation>
+    </message>
+    <message>
+        <source>Paused.</source>
+        <translation>Angehalten.</translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation>Fertig.</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>Beendet.</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Start sending these requests to the current lab</source>
+        <translation>Diese Anfragen an das aktuelle Lab zu senden beginnen</translation>
+    </message>
+    <message>
+        <source>Pause or resume virtual time, and with it the workload (Space)</source>
+        <translation>Virtuelle Zeit und damit die Last anhalten oder weiterlaufen lassen (Leertaste)</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Send no more requests; those in flight finish</source>
+        <translation>Keine Anfragen mehr senden; die laufenden werden fertig</translation>
+    </message>
+    <message>
+        <source>Requests issued</source>
+        <translation>Gestellte Anfragen</translation>
     </message>
 </context>
 <context>
@@ -2531,10 +3364,6 @@ Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eing
         <translation>Die Datenbank in der SQLite-Datei PATH halten (Standard: im Arbeitsspeicher).</translation>
     </message>
     <message>
-        <source>Play the scenario to its end, save the window as the PNG image FILE and quit.</source>
-        <translation>Das Szenario bis zum Ende abspielen, das Fenster als PNG-Bild FILE speichern und beenden.</translation>
-    </message>
-    <message>
         <source>With --screenshot: stop after the command on line LINE.</source>
         <translation>Mit --screenshot: nach dem Befehl in Zeile LINE anhalten.</translation>
     </message>
@@ -2555,16 +3384,48 @@ Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eing
         <translation>Höchstens eine Szenariodatei angeben.</translation>
     </message>
     <message>
-        <source>--screenshot needs a scenario file to play.</source>
-        <translation>--screenshot braucht eine Szenariodatei zum Abspielen.</translation>
-    </message>
-    <message>
         <source>Cache Lab cannot start</source>
         <translation>Cache Lab kann nicht starten</translation>
     </message>
     <message>
         <source>cannot write %1</source>
         <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Start a workload (the Workload panel&apos;s defaults) on the lab and show the live charts.</source>
+        <translation>Eine Last (mit den Vorgaben des Lastbereichs) auf dem Lab starten und die Live-Diagramme zeigen.</translation>
+    </message>
+    <message>
+        <source>With --workload and --screenshot: let SECONDS of virtual time pass first (default 30).</source>
+        <translation>Mit --workload und --screenshot: zuerst SECONDS virtuelle Zeit vergehen lassen (Standard 30).</translation>
+    </message>
+    <message>
+        <source>Open the comparison of the patterns. With --screenshot: run it and save that window.</source>
+        <translation>Den Vergleich der Muster öffnen. Mit --screenshot: ihn ausführen und dieses Fenster speichern.</translation>
+    </message>
+    <message>
+        <source>Replay the saved session FILE.</source>
+        <translation>Die gespeicherte Sitzung FILE wiedergeben.</translation>
+    </message>
+    <message>
+        <source>With --replay: move the replay to SECONDS of virtual time.</source>
+        <translation>Mit --replay: die Wiedergabe auf SECONDS virtuelle Zeit setzen.</translation>
+    </message>
+    <message>
+        <source>With --screenshot: also save the session played so far as FILE.</source>
+        <translation>Mit --screenshot: außerdem die bisher gespielte Sitzung als FILE speichern.</translation>
+    </message>
+    <message>
+        <source>--screenshot needs a scenario file to play, --workload, --compare or --replay.</source>
+        <translation>--screenshot braucht eine Szenariodatei zum Abspielen, --workload, --compare oder --replay.</translation>
+    </message>
+    <message>
+        <source>Cache Lab cannot open the session</source>
+        <translation>Cache Lab kann die Sitzung nicht öffnen</translation>
+    </message>
+    <message>
+        <source>Play the scenario to its end (or run what --workload, --compare or --replay ask for), save the window as the PNG image FILE and quit.</source>
+        <translation>Das Szenario bis zum Ende abspielen (oder ausführen, was --workload, --compare oder --replay verlangen), das Fenster als PNG-Bild FILE speichern und beenden.</translation>
     </message>
 </context>
 </TS>

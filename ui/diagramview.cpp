@@ -506,6 +506,41 @@ void DiagramView::paintRow(QPainter &p, const Geometry &g, const Row &row, int y
     }
 }
 
+void DiagramView::setBanner(const QString &text)
+{
+    if (text == m_banner)
+        return;
+    m_banner = text;
+    viewport()->update();
+    if (QAccessible::isActive() && !text.isEmpty())
+        setAccessibleDescription(text);
+}
+
+void DiagramView::paintBanner(QPainter &p, const Geometry &g, const QRect &area) const
+{
+    // Drawn over the newest rows' top edge, in the palette's highlight, so that it cannot be
+    // mistaken for a message.
+    const QPalette &pal = palette();
+    QFont font = g.font;
+    font.setPixelSize(std::max(8, int(g.font.pixelSize() * 0.85)));
+    const QFontMetrics fm(font);
+    const int pad = int(8 * g.zoom);
+    const int maxW = std::max(100, area.width() - 4 * pad);
+    const QRect text =
+        fm.boundingRect(QRect(0, 0, maxW, 10000), Qt::TextWordWrap | Qt::AlignHCenter, m_banner);
+    QRect box(0, 0, text.width() + 2 * pad, text.height() + pad);
+    box.moveCenter(QPoint(area.center().x(), 0));
+    box.moveTop(area.top() + pad / 2);
+    QColor fill = pal.color(QPalette::Highlight);
+    fill.setAlpha(235);
+    p.setPen(Qt::NoPen);
+    p.setBrush(fill);
+    p.drawRoundedRect(box, 6 * g.zoom, 6 * g.zoom);
+    p.setPen(pal.color(QPalette::HighlightedText));
+    p.setFont(font);
+    p.drawText(box.adjusted(pad, pad / 2, -pad, 0), Qt::TextWordWrap | Qt::AlignHCenter, m_banner);
+}
+
 void DiagramView::paintEvent(QPaintEvent *)
 {
     flushPending();
@@ -531,6 +566,8 @@ void DiagramView::paintEvent(QPaintEvent *)
         paintRow(p, g, *it, top + int(it->y - scroll), false);
     p.restore();
     paintHeader(p, g, 0, top);
+    if (!m_banner.isEmpty())
+        paintBanner(p, g, QRect(horizontalScrollBar()->value(), top, w, h - top));
     if (m_rows.empty()) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.setFont(g.font);

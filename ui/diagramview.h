@@ -51,6 +51,11 @@ public:
     std::optional<TraceEvent> selectedMessage() const;
     void selectMessage(quint64 id);
 
+    /// A notice over the top of the diagram (empty: none), such as "drawing one operation in
+    /// 50": what the reader sees is then not everything that happened, and the diagram says so.
+    void setBanner(const QString &text);
+    QString banner() const { return m_banner; }
+
     /// Paints the newest `maxRows` messages (all arrived) at the current zoom, for export.
     QSize exportSize(int maxRows) const;
     void renderForExport(QPainter &painter, int maxRows) const;
@@ -109,6 +114,7 @@ private:
     void paintRow(QPainter &p, const Geometry &g, const Row &row, int y, bool arrived) const;
     void paintNote(QPainter &p, const Geometry &g, const QRect &area, int centerX,
                    const QString &text, bool red) const;
+    void paintBanner(QPainter &p, const Geometry &g, const QRect &area) const;
 
     QList<Participant> m_participants;
     int m_clients = 1;
@@ -125,6 +131,7 @@ private:
     bool m_accessibleDirty = false;
     bool m_scrollDirty = false;
     qint64 m_droppedHeight = 0; // of rows dropped since the last flushPending()
+    QString m_banner;
 };
 
 /// The red of errors, stale reads and lost writes: readable on light and dark backgrounds.

@@ -31,9 +31,12 @@ LabController::LabController(QObject *parent)
 
 LabController::~LabController()
 {
-    // Core's callbacks point here; the lab (and its coroutines) go first.
+    // Core's callbacks point here; the lab (and its coroutines) go first, then the workloads
+    // whose coroutines it held.
     m_runner.reset();
     m_ownLab.reset();
+    m_workload.reset();
+    m_stoppedWorkloads.clear();
 }
 
 const scenario::Scenario *LabController::scenario() const
@@ -103,6 +106,14 @@ std::optional<QString> LabController::adopt(std::unique_ptr<scenario::Runner> ru
     m_runner = std::move(runner);
     m_ownLab = std::move(lab);
     m_lab = m_runner ? &m_runner->lab() : m_ownLab.get();
+    // The old lab's scheduler freed the workloads' coroutines: the drivers can go now.
+    const bool hadWorkload = m_workload != nullptr;
+    m_workload.reset();
+    m_stoppedWorkloads.clear();
+    m_workloadWasRunning = false;
+    m_workloadStopped = false;
+    m_seededKeys = 0;
+    m_log.reset(m_lab->config());
     m_commandIndex = -1;
     m_waitUntil = -1;
     m_lastArrival = 0;
@@ -113,6 +124,8 @@ std::optional<QString> LabController::adopt(std::unique_ptr<scenario::Runner> ru
     m_lastEmittedTime = -1;
     connectLab();
     setPlaying(false);
+    if (hadWorkload)
+        Q_EMIT workloadChanged();
     if (speedLocked() && m_speed != 1.0) {
         m_speed = 1.0;
         Q_EMIT speedChanged(m_speed);
@@ -181,9 +194,11 @@ bool LabController::waitingOnWait() const
 
 void LabController::beginCommand()
 {
+    const TimeUs at = m_lab->now();
     m_runner->beginNext();
     ++m_commandIndex;
     const scenario::Command &command = *m_runner->current();
+    m_log.command(at, command);
     m_waitUntil =
         command.type == scenario::Command::Type::Wait ? m_lab->now() + command.duration : -1;
     m_dirty = true;
@@ -277,6 +292,11 @@ void LabController::tick()
 void LabController::endFrame()
 {
     m_arrivals.erase(m_arrivals.begin(), m_arrivals.upper_bound(now()));
+    std::erase_if(m_stoppedWorkloads, [](const auto &w) { return !w->running(); });
+    if (m_workloadWasRunning && !workloadRunning()) {
+        m_workloadWasRunning = false;
+        Q_EMIT workloadChanged();
+    }
     if (m_runner && !m_ended && scenarioFinished()) {
         m_ended = true;
         Q_EMIT scenarioEnded(m_fatal.isEmpty() && m_runner->result().ok());
@@ -369,14 +389,17 @@ quint64 LabController::startOperation(Operation::Kind kind, int client, const QS
 {
     if (!m_lab)
         return 0;
-    const quint64 id = m_lab->start(kind, std::clamp(client, 0, m_lab->clients() - 1), key, value);
+    client = std::clamp(client, 0, m_lab->clients() - 1);
+    m_log.operation(m_lab->now(), kind, client, key, value);
+    const quint64 id = m_lab->start(kind, client, key, value);
     m_dirty = true;
     return id;
 }
 
 void LabController::setCacheFailing(bool failing)
 {
-    if (m_lab) {
+    if (m_lab && failing != m_lab->cacheFailing()) {
+        m_log.cacheFailing(m_lab->now(), failing);
         m_lab->setCacheFailing(failing);
         m_dirty = true;
     }
@@ -384,7 +407,8 @@ void LabController::setCacheFailing(bool failing)
 
 void LabController::setDatabaseFailing(bool failing)
 {
-    if (m_lab) {
+    if (m_lab && failing != m_lab->databaseFailing()) {
+        m_log.databaseFailing(m_lab->now(), failing);
         m_lab->setDatabaseFailing(failing);
         m_dirty = true;
     }
@@ -393,7 +417,9 @@ void LabController::setDatabaseFailing(bool failing)
 void LabController::crash(int client)
 {
     if (m_lab) {
-        m_lab->crash(std::clamp(client, 0, m_lab->clients() - 1));
+        client = std::clamp(client, 0, m_lab->clients() - 1);
+        m_log.crash(m_lab->now(), client);
+        m_lab->crash(client);
         m_dirty = true;
     }
 }
@@ -403,11 +429,70 @@ void LabController::databasePut(const QString &key, const QByteArray &value)
     if (!m_lab)
         return;
     try {
+        m_log.databasePut(m_lab->now(), key, value);
         m_lab->databasePut(key, value);
     } catch (const Error &e) {
         Q_EMIT fatal(e.message());
     }
     m_dirty = true;
+}
+
+// --- workloads and sessions ------------------------------------------------------------------
+
+std::optional<QString> LabController::startWorkload(const WorkloadSpec &spec)
+{
+    if (!m_lab)
+        return tr("There is no lab to run the workload on.");
+    if (workloadRunning())
+        return tr("A workload is running already: stop it first.");
+    if (spec.requests < 1 || spec.keys < 1 || spec.clients < 1 || !(spec.rate > 0))
+        return tr("A workload needs at least one request, one key, one client and a rate above "
+                  "zero.");
+    if (spec.keys > m_seededKeys) {
+        // The rows the requests ask for, as simulate() has them: without them every read
+        // would miss and nothing would ever be cached.
+        try {
+            m_log.databaseSeed(m_lab->now(), spec.keys);
+            m_lab->databaseSeed(spec.keys);
+        } catch (const Error &e) {
+            return e.message();
+        }
+        m_seededKeys = spec.keys;
+    }
+    if (m_workload)
+        m_stoppedWorkloads.push_back(std::move(m_workload));
+    m_workload = std::make_unique<WorkloadDriver>(*m_lab, spec);
+    m_workload->setIssueAfterInstant(true); // as a replay of the session will issue them
+    m_workloadStopped = false;
+    m_workload->setIssueListener(
+        [this](Operation::Kind kind, int client, const QString &key, const QByteArray &value) {
+            m_log.operation(m_lab->now(), kind, client, key, value);
+        });
+    m_workload->start();
+    m_workloadWasRunning = m_workload->running();
+    m_dirty = true;
+    Q_EMIT workloadChanged();
+    if (!speedLocked())
+        setPlaying(true);
+    endFrame();
+    return std::nullopt;
+}
+
+void LabController::stopWorkload()
+{
+    if (!workloadRunning())
+        return;
+    m_workload->stop();
+    m_workloadStopped = true;
+    m_workloadWasRunning = false;
+    Q_EMIT workloadChanged();
+}
+
+std::variant<Session, QString> LabController::session()
+{
+    if (!m_lab)
+        return tr("There is no lab to save.");
+    return m_log.session(*m_lab);
 }
 
 } // namespace cachelab::ui

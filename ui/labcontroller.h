@@ -1,7 +1,10 @@
 #pragma once
 
+#include "sessionlog.h"
+
 #include <lab/lab.h>
 #include <scenario/runner.h>
+#include <workload/workload.h>
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -80,6 +83,25 @@ public:
     void crash(int client);
     void databasePut(const QString &key, const QByteArray &value);
 
+    // --- a workload on the current lab ----------------------------------------------------
+    /// Starts `spec` on the current lab from now on (seeding item:1 … item:N into the database
+    /// first, as simulate() does) and lets time run. Returns a message for people, or nothing.
+    std::optional<QString> startWorkload(const WorkloadSpec &spec);
+    /// No new requests; those in flight finish.
+    void stopWorkload();
+    /// Issuing requests (not stopped, not done).
+    bool workloadRunning() const
+    {
+        return m_workload && m_workload->running() && !m_workloadStopped;
+    }
+    /// The workload started last on this lab (running or not), or nullptr.
+    const WorkloadDriver *workload() const { return m_workload.get(); }
+
+    // --- the session: everything done to this lab, with its virtual times -----------------
+    const SessionLog &sessionLog() const { return m_log; }
+    /// The session so far, ready for sessionToJson(), or why it cannot be saved.
+    std::variant<Session, QString> session();
+
 Q_SIGNALS:
     /// A new lab exists (new pattern, clients or scenario): panels and diagram start over.
     void labReset();
@@ -97,6 +119,8 @@ Q_SIGNALS:
     void speedChanged(double speed);
     void quietTimeSkipped(qint64 from, qint64 to);
     void fatal(const QString &message);
+    /// A workload started, was stopped, or issued its last request.
+    void workloadChanged();
 
 private:
     std::optional<QString> adopt(std::unique_ptr<scenario::Runner> runner,
@@ -138,6 +162,14 @@ private:
     std::multiset<TimeUs> m_arrivals; // of messages still travelling
     int m_commandIndex = -1;
     QString m_fatal;
+
+    SessionLog m_log;
+    std::unique_ptr<WorkloadDriver> m_workload;
+    // Stopped drivers whose coroutine has not yet noticed: they must outlive it.
+    std::vector<std::unique_ptr<WorkloadDriver>> m_stoppedWorkloads;
+    bool m_workloadWasRunning = false;
+    bool m_workloadStopped = false;
+    int m_seededKeys = 0;
 };
 
 } // namespace cachelab::ui

@@ -1,17 +1,24 @@
 #include "mainwindow.h"
 
 #include "cachemodels.h"
+#include "chartspanel.h"
+#include "comparisonwindow.h"
 #include "delegates.h"
 #include "diagramexport.h"
 #include "diagramview.h"
 #include "labcontroller.h"
 #include "labtext.h"
+#include "metricschartmodel.h"
 #include "newlabdialog.h"
 #include "patterncatalog.h"
+#include "replaycontroller.h"
 #include "settingsdialog.h"
 #include "statepanel.h"
 #include "theme.h"
+#include "workloadpanel.h"
 #include "workmodels.h"
+
+#include <session/session.h>
 
 #include <QActionGroup>
 #include <QApplication>
@@ -19,6 +26,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -27,6 +35,9 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSaveFile>
+#include <QSignalBlocker>
+#include <QSlider>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
@@ -36,6 +47,8 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace cachelab::ui {
 
@@ -72,6 +85,18 @@ QString html(const QString &text)
     return text.toHtmlEscaped();
 }
 
+// While a workload runs, the state panels are brought up to date this often (wall time).
+constexpr qint64 kBusyPanelIntervalMs = 100;
+
+// Two significant digits: a rate that reads the same from one frame to the next.
+double twoDigits(double v)
+{
+    if (!(v > 0))
+        return 0;
+    const double unit = std::pow(10.0, std::floor(std::log10(v)) - 1);
+    return std::round(v / unit) * unit;
+}
+
 } // namespace
 
 MainWindow::MainWindow(const AppSettings &settings, QWidget *parent)
@@ -92,8 +117,10 @@ MainWindow::MainWindow(const AppSettings &settings, QWidget *parent)
     m_controller->setSpeed(settings.speed);
     m_controller->setSkipQuietTime(settings.skipQuietTime);
     createActions();
+    createDocks();
     createMenus();
     createToolBars();
+    createReplayBar();
     createCentre();
     connectController();
     retranslate();
@@ -234,6 +261,117 @@ void MainWindow::createActions()
     m_crashAction = new QAction(this);
     connect(m_crashAction, &QAction::triggered, this,
             [this] { m_controller->crash(std::max(0, m_client->currentIndex())); });
+
+    m_saveSessionAction = new QAction(this);
+    m_saveSessionAction->setShortcut(QKeySequence::Save);
+    connect(m_saveSessionAction, &QAction::triggered, this, &MainWindow::saveSessionDialog);
+    m_openSessionAction = new QAction(this);
+    m_openSessionAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_O);
+    connect(m_openSessionAction, &QAction::triggered, this, &MainWindow::openSessionDialog);
+    m_compareAction = new QAction(this);
+    m_compareAction->setShortcut(Qt::CTRL | Qt::Key_K);
+    connect(m_compareAction, &QAction::triggered, this, [this] { showComparison(); });
+    m_saveChartsAction = new QAction(this);
+    m_replayPlayAction = new QAction(icon("play"), QString(), this);
+    m_replayPlayAction->setShortcut(Qt::Key_Space);
+    m_replayPlayAction->setEnabled(false);
+    connect(m_replayPlayAction, &QAction::triggered, this, [this] {
+        if (m_replay)
+            m_replay->setPlaying(!m_replay->playing());
+    });
+    m_leaveReplayAction = new QAction(icon("restart"), QString(), this);
+    m_leaveReplayAction->setShortcut(Qt::Key_Escape);
+    m_leaveReplayAction->setEnabled(false);
+    connect(m_leaveReplayAction, &QAction::triggered, this, &MainWindow::leaveReplay);
+}
+
+void MainWindow::createDocks()
+{
+    m_chartModel = new MetricsChartModel(this);
+    m_chartsPanel = new ChartsPanel(m_chartModel, this);
+    m_chartsDock = new QDockWidget(this);
+    m_chartsDock->setObjectName(QStringLiteral("charts"));
+    m_chartsDock->setWidget(m_chartsPanel);
+    m_workloadPanel = new WorkloadPanel(m_controller, this);
+    m_workloadDock = new QDockWidget(this);
+    m_workloadDock->setObjectName(QStringLiteral("workload"));
+    m_workloadDock->setWidget(m_workloadPanel);
+    // A column on the right, the workload above its charts: the diagram and the state panels
+    // keep the window's full height (at 1280×720 they need it; width they can spare).
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
+    addDockWidget(Qt::RightDockWidgetArea, m_workloadDock);
+    splitDockWidget(m_workloadDock, m_chartsDock, Qt::Vertical);
+    resizeDocks({m_workloadDock, m_chartsDock}, {440, 440}, Qt::Horizontal);
+    m_workloadDock->hide();
+    m_chartsDock->hide();
+    connect(m_saveChartsAction, &QAction::triggered, m_chartsPanel, [this] {
+        m_chartsDock->show();
+        m_chartsPanel->saveAllDialog();
+    });
+    connect(m_workloadPanel, &WorkloadPanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text); });
+}
+
+void MainWindow::createReplayBar()
+{
+    m_replayBar = new QToolBar(this);
+    m_replayBar->setObjectName(QStringLiteral("replay"));
+    m_replayBar->setMovable(false);
+    m_replayBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_replayTitle = new QLabel(m_replayBar);
+    QFont bold = m_replayTitle->font();
+    bold.setBold(true);
+    m_replayTitle->setFont(bold);
+    m_replayBar->addWidget(m_replayTitle);
+    m_replayBar->addAction(m_replayPlayAction);
+    m_replaySlider = new QSlider(Qt::Horizontal, m_replayBar);
+    m_replaySlider->setMinimumWidth(240);
+    m_replaySlider->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_replayBar->addWidget(m_replaySlider);
+    m_replayClock = new QLabel(m_replayBar);
+    QFont mono = m_replayClock->font();
+    mono.setBold(true);
+    m_replayClock->setFont(mono);
+    m_replayBar->addWidget(m_replayClock);
+    m_replaySpeedLabel = new QLabel(m_replayBar);
+    m_replaySpeed = new QComboBox(m_replayBar);
+    for (const double speed : kSpeeds)
+        m_replaySpeed->addItem(speedText(speed), speed);
+    m_replaySpeedLabel->setBuddy(m_replaySpeed);
+    m_replayBar->addWidget(m_replaySpeedLabel);
+    m_replayBar->addWidget(m_replaySpeed);
+    m_replayBar->addSeparator();
+    m_replayBar->addAction(m_leaveReplayAction);
+    addToolBar(Qt::TopToolBarArea, m_replayBar);
+    m_replayBar->hide();
+    m_replayNote = new QLabel(m_replayBar);
+    m_replayNote->setStyleSheet(QStringLiteral("color: %1").arg(errorColor().name()));
+    m_replayBar->insertWidget(m_replayPlayAction, m_replayNote);
+
+    // Dragging the slider asks for many positions; a seek back replays from the start, so
+    // only the newest one asked for is done, once the event loop is free again.
+    connect(m_replaySlider, &QSlider::valueChanged, this, [this](int ms) {
+        if (!m_replay)
+            return;
+        const bool pending = m_replayTarget >= 0;
+        m_replayTarget = TimeUs(ms) * kMillisecond;
+        if (!pending) {
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    const TimeUs t = m_replayTarget;
+                    m_replayTarget = -1;
+                    if (m_replay && t >= 0)
+                        m_replay->seek(t);
+                },
+                Qt::QueuedConnection);
+        }
+    });
+    connect(m_replaySpeed, &QComboBox::activated, this, [this](int index) {
+        if (m_replay)
+            m_replay->setSpeed(m_replaySpeed->itemData(index).toDouble());
+    });
 }
 
 void MainWindow::createMenus()
@@ -258,6 +396,9 @@ void MainWindow::createMenus()
         connect(a, &QAction::triggered, this, [this, path] { openDemo(path); });
     }
     m_fileMenu->addAction(m_restartAction);
+    m_fileMenu->addSeparator();
+    m_fileMenu->addAction(m_openSessionAction);
+    m_fileMenu->addAction(m_saveSessionAction);
     m_fileMenu->addSeparator();
     m_exportMenu = m_fileMenu->addMenu(QString());
     m_exportMenu->addAction(m_exportSvgAction);
@@ -284,6 +425,13 @@ void MainWindow::createMenus()
     m_viewMenu->addAction(m_followAction);
     m_viewMenu->addAction(m_fullScreenAction);
     m_viewMenu->addAction(m_darkAction);
+
+    m_measureMenu = menuBar()->addMenu(QString());
+    m_measureMenu->addAction(m_workloadDock->toggleViewAction());
+    m_measureMenu->addAction(m_chartsDock->toggleViewAction());
+    m_measureMenu->addAction(m_saveChartsAction);
+    m_measureMenu->addSeparator();
+    m_measureMenu->addAction(m_compareAction);
 
     m_languageMenu = menuBar()->addMenu(QString());
     m_languageMenu->addAction(m_englishAction);
@@ -454,8 +602,22 @@ void MainWindow::createCentre()
 void MainWindow::connectController()
 {
     connect(m_controller, &LabController::labReset, this, &MainWindow::onLabReset);
-    connect(m_controller, &LabController::traceEvent, m_diagram, &DiagramView::append);
-    connect(m_controller, &LabController::stateChanged, this, &MainWindow::refreshPanels);
+    connect(m_controller, &LabController::traceEvent, this, &MainWindow::onTraceEvent);
+    connect(m_controller, &LabController::stateChanged, this, &MainWindow::onStateChanged);
+    m_panelTimer.setSingleShot(true);
+    connect(&m_panelTimer, &QTimer::timeout, this, [this] {
+        if (m_replay)
+            return;
+        m_panelClock.restart();
+        refreshPanels();
+        for (StateTableModel *model : std::initializer_list<StateTableModel *>{
+                 m_cacheModel, m_l1Model, m_writeQueueModel, m_refreshQueueModel, m_breakerModel})
+            model->setNow(m_controller->now());
+    });
+    connect(m_controller, &LabController::workloadChanged, this, [this] {
+        if (!m_replay)
+            refreshPanels(); // the last word of a workload, unthrottled
+    });
     connect(m_controller, &LabController::timeAdvanced, this, &MainWindow::onTimeAdvanced);
     connect(m_controller, &LabController::commandStarted, this, &MainWindow::onCommandStarted);
     connect(m_controller, &LabController::expectationChecked, this, &MainWindow::onExpectation);
@@ -567,6 +729,35 @@ void MainWindow::retranslate()
     if (m_details->document()->isEmpty())
         m_details->setPlaceholderText(tr("Click a message on the diagram to see its details."));
 
+    m_measureMenu->setTitle(tr("&Measure"));
+    m_openSessionAction->setText(tr("Open Se&ssion…"));
+    m_openSessionAction->setToolTip(tr("Replay a saved session with a time slider"));
+    m_saveSessionAction->setText(tr("Sa&ve Session…"));
+    m_saveSessionAction->setToolTip(
+        tr("Save everything done to this lab so far, to replay it later (Ctrl+S)"));
+    m_compareAction->setText(tr("&Compare the Patterns…"));
+    m_compareAction->setToolTip(tr("Run one workload through all seven patterns and compare the "
+                                   "figures with the textbook's words"));
+    m_saveChartsAction->setText(tr("Save Live Charts as &PNG…"));
+    m_workloadDock->setWindowTitle(tr("Workload"));
+    m_workloadDock->toggleViewAction()->setText(tr("&Workload Panel"));
+    m_workloadDock->toggleViewAction()->setToolTip(
+        tr("Send a stream of requests to the current lab"));
+    m_chartsDock->setWindowTitle(tr("Live Charts"));
+    m_chartsDock->toggleViewAction()->setText(tr("Live &Charts"));
+    m_chartsDock->toggleViewAction()->setToolTip(
+        tr("Hit ratio, latencies, database load and anomalies against virtual time"));
+    m_replayBar->setWindowTitle(tr("Replay"));
+    m_replayPlayAction->setToolTip(tr("Play or pause the replay (Space)"));
+    m_replaySlider->setAccessibleName(tr("Replay position"));
+    m_replaySlider->setToolTip(tr("Drag to any moment of the session, forwards or back"));
+    m_replaySpeedLabel->setText(tr(" Speed:"));
+    m_leaveReplayAction->setText(tr("Back to the Live Lab"));
+    m_leaveReplayAction->setToolTip(
+        tr("Leave the replay; the live lab goes on where it was (Esc)"));
+    m_chartModel->retranslate();
+    updateReplayUi();
+
     m_cachePanel->setTitle(tr("Cache"),
                            tr("What the shared cache holds; the bar is the time left to live."));
     m_databasePanel->setTitle(
@@ -637,9 +828,16 @@ void MainWindow::playToEnd(int untilLine)
 
 void MainWindow::onLabReset()
 {
+    if (m_replay)
+        leaveReplay();
     Lab *lab = m_controller->lab();
     const int clients = lab->clients();
     m_diagram->reset(participantsFor(lab->config().pattern, clients), clients);
+    m_thinner.reset();
+    m_bannerKeep = 1;
+    m_diagram->setBanner(QString());
+    m_chartModel->setLab(lab);
+    m_toldLogFull = false;
     m_commandIndex = -1;
     m_checks.clear();
     m_held = m_failed = 0;
@@ -660,7 +858,7 @@ void MainWindow::onLabReset()
 
 void MainWindow::showPanelsForPattern()
 {
-    const PatternKind pattern = m_controller->lab()->config().pattern;
+    const PatternKind pattern = shownLab()->config().pattern;
     m_l1Panel->setVisible(pattern == PatternKind::MultiLevel);
     m_queuePanel->setVisible(pattern == PatternKind::WriteBehind);
     m_refreshPanel->setVisible(pattern == PatternKind::RefreshAhead);
@@ -669,7 +867,7 @@ void MainWindow::showPanelsForPattern()
 
 void MainWindow::refreshPanels()
 {
-    Lab *lab = m_controller->lab();
+    Lab *lab = shownLab();
     if (!lab)
         return;
     m_cacheModel->refresh(*lab);
@@ -688,15 +886,31 @@ void MainWindow::refreshPanels()
         statusBar()->showMessage(m_pendingStatus);
         m_pendingStatus.clear();
     }
-    m_cacheDownAction->setChecked(lab->cacheFailing());
-    m_dbDownAction->setChecked(lab->databaseFailing());
+    if (!m_replay) {
+        m_cacheDownAction->setChecked(lab->cacheFailing());
+        m_dbDownAction->setChecked(lab->databaseFailing());
+    }
 }
 
 void MainWindow::onTimeAdvanced(qint64 now)
 {
+    if (m_replay)
+        return; // the live lab waits, paused, behind the replay
+    m_chartModel->sampleIfDue();
+    updateThinning();
+    if (m_controller->sessionLog().full() && !m_toldLogFull) {
+        m_toldLogFull = true;
+        statusBar()->showMessage(
+            tr("This session is long: what happens from %1 on is no longer recorded (a saved "
+               "session holds at most %2 commands).")
+                .arg(formatClock(m_controller->sessionLog().fullAt()))
+                .arg(QLocale().toString(SessionLog::kMaxEntries)));
+    }
     m_diagram->setTime(now);
     m_clock->setText(formatClock(now));
     Lab *lab = m_controller->lab();
+    if (panelsThrottled())
+        return; // onStateChanged() brings them up to date a few times a second
     bool expired = false;
     for (StateTableModel *model : std::initializer_list<StateTableModel *>{
              m_cacheModel, m_l1Model, m_writeQueueModel, m_refreshQueueModel, m_breakerModel})
@@ -704,6 +918,30 @@ void MainWindow::onTimeAdvanced(qint64 now)
     if (expired && lab)
         refreshPanels(); // an entry's TTL ran out: it is gone from the cache now
     m_flushGauge->update();
+}
+
+bool MainWindow::panelsThrottled() const
+{
+    // Under a workload a panel holds up to a thousand rows that change every frame: nobody
+    // reads them 60 times a second, and reading the lab for them would cost the frames.
+    return m_controller->workloadRunning() && m_panelClock.isValid() &&
+           m_panelClock.elapsed() < kBusyPanelIntervalMs;
+}
+
+void MainWindow::onStateChanged()
+{
+    if (m_replay)
+        return;
+    if (panelsThrottled()) {
+        // Not now, but soon: what the panels show is never older than the interval.
+        if (!m_panelTimer.isActive())
+            m_panelTimer.start(
+                int(std::max<qint64>(1, kBusyPanelIntervalMs - m_panelClock.elapsed())));
+        return;
+    }
+    if (m_controller->workloadRunning())
+        m_panelClock.restart();
+    refreshPanels();
 }
 
 void MainWindow::onCommandStarted(int index, const scenario::Command &command)
@@ -736,6 +974,8 @@ void MainWindow::onExpectation(const scenario::Command &command, bool held, cons
 
 void MainWindow::updateNarration()
 {
+    if (m_replay)
+        return updateReplayNarration();
     const LabController &c = *m_controller;
     if (!c.lab())
         return;
@@ -822,7 +1062,9 @@ void MainWindow::updatePlaybackUi()
 void MainWindow::updateWindowTitle()
 {
     QString what;
-    if (const scenario::Scenario *s = m_controller->scenario())
+    if (m_replay)
+        what = tr("Replay of %1").arg(m_replayName);
+    else if (const scenario::Scenario *s = m_controller->scenario())
         what = s->title;
     else if (m_controller->lab())
         what = patternText(m_controller->lab()->config().pattern).title;
@@ -831,6 +1073,8 @@ void MainWindow::updateWindowTitle()
 
 void MainWindow::onOperationFinished(const Operation &op)
 {
+    if (m_controller->workloadRunning())
+        return; // hundreds a second: the workload panel and the charts tell the story
     const QString who =
         participantName(Participant::app(op.client), m_controller->lab()->clients());
     const QString took = formatSpan(op.finishedAt - op.startedAt);
@@ -866,7 +1110,7 @@ void MainWindow::onOperationFinished(const Operation &op)
 
 void MainWindow::showMessageDetails(const TraceEvent &e)
 {
-    const int clients = m_controller->lab() ? m_controller->lab()->clients() : 1;
+    const int clients = shownLab() ? shownLab()->clients() : 1;
     QString kind;
     switch (e.kind) {
     case EventKind::Call:
@@ -1141,6 +1385,300 @@ void MainWindow::setDark(bool dark)
     applyTheme(dark);
     m_settings.dark = dark;
     m_settings.save();
+}
+
+// --- workloads, charts and the diagram's thinning -----------------------------------------------
+
+Lab *MainWindow::shownLab()
+{
+    return m_replay ? &m_replay->lab() : m_controller->lab();
+}
+
+void MainWindow::onTraceEvent(const TraceEvent &event)
+{
+    if (m_replay)
+        return;
+    if (m_thinner.accept(event))
+        m_diagram->append(event);
+}
+
+void MainWindow::updateThinning()
+{
+    m_thinner.update(m_controller->now(), m_controller->speed(), m_controller->workloadRunning());
+    const int keep = m_thinner.keepOneIn();
+    if (keep == m_bannerKeep)
+        return; // the banner changes with its one-in-N only, not with every frame's rate
+    m_bannerKeep = keep;
+    if (keep <= 1) {
+        m_diagram->setBanner(QString());
+        return;
+    }
+    const double rate = m_thinner.rate();
+    const QString rounded = QLocale().toString(rate < 100 ? std::round(rate) : twoDigits(rate));
+    m_diagram->setBanner(
+        tr("About %1 messages a second at %2: too many to read. Drawn: one operation in %3, "
+           "each in full, and red and background messages. Slow down to see more.")
+            .arg(rounded, speedText(m_controller->speed()))
+            .arg(keep));
+}
+
+ComparisonWindow *MainWindow::showComparison()
+{
+    if (!m_comparison) {
+        // Its own core objects, in a worker thread: the embedded store, the hash-table
+        // database, and the latencies this window's labs use.
+        LabConfig base = simulationConfig();
+        base.latencies = m_settings.labConfig().latencies;
+        m_comparison = new ComparisonWindow(base, this);
+    }
+    m_comparison->show();
+    m_comparison->raise();
+    m_comparison->activateWindow();
+    return m_comparison;
+}
+
+// --- sessions ------------------------------------------------------------------------------
+
+std::optional<QString> MainWindow::saveSession(const QString &path)
+{
+    auto session = m_controller->session();
+    if (const auto *problem = std::get_if<QString>(&session))
+        return tr("This session cannot be saved: %1.").arg(*problem);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(sessionToJson(std::get<Session>(session))) < 0 || !file.commit()) {
+        return tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+    }
+    return std::nullopt;
+}
+
+void MainWindow::saveSessionDialog()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Session"), QStringLiteral("session.cachelab.json"),
+        tr("Cache Lab sessions (*.cachelab.json *.json)"));
+    if (path.isEmpty())
+        return;
+    if (const auto error = saveSession(path)) {
+        reportError(tr("Cannot save the session"), *error);
+        return;
+    }
+    const SessionLog &log = m_controller->sessionLog();
+    if (log.full()) {
+        statusBar()->showMessage(
+            tr("Saved the first %1 of the session to %2: a session records at most %3 "
+               "commands.")
+                .arg(formatSpan(log.fullAt()), QDir::toNativeSeparators(path))
+                .arg(QLocale().toString(SessionLog::kMaxEntries)));
+    } else {
+        statusBar()->showMessage(
+            tr("Saved %1 of the session to %2")
+                .arg(formatSpan(m_controller->now()), QDir::toNativeSeparators(path)));
+    }
+}
+
+std::optional<QString> MainWindow::openSession(const QString &path)
+{
+    auto loaded = ReplayController::readFile(path);
+    if (const auto *problem = std::get_if<QString>(&loaded))
+        return *problem; // nothing has changed
+    if (m_replay)
+        leaveReplay();
+    m_wasPlaying = m_controller->playing();
+    m_controller->setPlaying(false);
+    m_replay = new ReplayController(std::get<Session>(std::move(loaded)), this);
+    m_replay->setSpeed(m_controller->speedLocked() ? 0.05 : m_controller->speed());
+    m_replayName = QFileInfo(path).fileName();
+    connect(m_replay, &ReplayController::traceEvent, this, &MainWindow::onReplayEvent);
+    connect(m_replay, &ReplayController::positionChanged, this, &MainWindow::onReplayPosition);
+    connect(m_replay, &ReplayController::playingChanged, this, &MainWindow::updateReplayUi);
+
+    for (QToolBar *bar : {m_playbackBar, m_labBar, m_tryBar})
+        bar->hide();
+    m_replayBar->show();
+    for (QAction *a :
+         {m_playAction, m_stepAction, m_restartAction, m_clearAction, m_saveSessionAction})
+        a->setEnabled(false);
+    m_replayPlayAction->setEnabled(true);
+    m_leaveReplayAction->setEnabled(true);
+    m_workloadPanel->setEnabled(false);
+    m_chartsPanel->setModel(m_replay->metrics());
+    {
+        const QSignalBlocker block(m_replaySlider);
+        m_replaySlider->setRange(0, int(std::min<TimeUs>(m_replay->duration() / kMillisecond,
+                                                         std::numeric_limits<int>::max())));
+        m_replaySlider->setSingleStep(std::max(1, m_replaySlider->maximum() / 200));
+        m_replaySlider->setPageStep(std::max(1, m_replaySlider->maximum() / 20));
+        m_replaySlider->setValue(0);
+    }
+    const int index = m_replaySpeed->findData(m_replay->speed());
+    m_replaySpeed->setCurrentIndex(index >= 0 ? index : 0);
+    m_sideTabs->setCurrentWidget(m_narration);
+    m_replayCommands.clear();
+    m_replayShown = -2;
+    const auto parsed = scenario::parse(m_replay->session().scenario, m_replayName);
+    if (const auto *s = std::get_if<scenario::Scenario>(&parsed)) {
+        TimeUs at = 0;
+        for (const scenario::Command &command : s->commands) {
+            if (command.type == scenario::Command::Type::Wait)
+                at += command.duration;
+            else
+                m_replayCommands.append({at, command.text});
+        }
+    }
+    showPanelsForPattern();
+    onReplayPosition(m_replay->position(), true);
+    updateReplayUi();
+    updateWindowTitle();
+    statusBar()->showMessage(
+        m_replay->divergence().isEmpty()
+            ? tr("Replaying %1: drag the slider, or press Play.").arg(m_replayName)
+            : tr("Replaying %1, but %2.").arg(m_replayName, m_replay->divergence()));
+    return std::nullopt;
+}
+
+void MainWindow::openSessionDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Session"), QString(), tr("Cache Lab sessions (*.cachelab.json *.json)"));
+    if (path.isEmpty())
+        return;
+    if (const auto error = openSession(path))
+        reportError(tr("Cannot open the session"), *error);
+}
+
+void MainWindow::leaveReplay()
+{
+    if (!m_replay)
+        return;
+    delete m_replay;
+    m_replay = nullptr;
+    m_replayTarget = -1;
+    m_replayBar->hide();
+    for (QToolBar *bar : {m_playbackBar, m_labBar, m_tryBar})
+        bar->show();
+    for (QAction *a : {m_playAction, m_restartAction, m_clearAction, m_saveSessionAction})
+        a->setEnabled(true);
+    m_stepAction->setEnabled(!m_controller->speedLocked());
+    m_replayPlayAction->setEnabled(false);
+    m_leaveReplayAction->setEnabled(false);
+    m_workloadPanel->setEnabled(true);
+    m_chartsPanel->setModel(m_chartModel);
+    if (Lab *lab = m_controller->lab()) {
+        rebuildDiagram(*lab);
+        m_diagram->setTime(m_controller->now());
+        showPanelsForPattern();
+        refreshPanels();
+        for (StateTableModel *model : std::initializer_list<StateTableModel *>{
+                 m_cacheModel, m_l1Model, m_writeQueueModel, m_refreshQueueModel, m_breakerModel})
+            model->setNow(m_controller->now());
+    }
+    m_thinner.reset();
+    m_bannerKeep = 1;
+    m_diagram->setBanner(QString());
+    updateWindowTitle();
+    updateNarration();
+    m_controller->setPlaying(m_wasPlaying);
+    statusBar()->showMessage(tr("Back to the live lab."), 3000);
+}
+
+void MainWindow::rebuildDiagram(Lab &lab)
+{
+    const int clients = lab.clients();
+    m_diagram->reset(participantsFor(lab.config().pattern, clients), clients);
+    const QList<TraceEvent> events = lab.trace().events();
+    for (qsizetype i = std::max<qsizetype>(0, events.size() - DiagramView::kHistory);
+         i < events.size(); ++i)
+        m_diagram->append(events[i]);
+    m_diagram->setFollow(true);
+}
+
+void MainWindow::onReplayEvent(const TraceEvent &event)
+{
+    // Playing: as live, thinned when too fast to read. Scrubbing forwards: every message.
+    if (!m_replay->playing() || m_replayThinner.accept(event))
+        m_diagram->append(event);
+}
+
+void MainWindow::onReplayPosition(qint64 t, bool rebuilt)
+{
+    Lab &lab = m_replay->lab();
+    if (rebuilt) {
+        rebuildDiagram(lab);
+        m_replayThinner.reset();
+    }
+    m_replayThinner.update(t, m_replay->speed(), m_replay->playing());
+    m_diagram->setBanner(m_replayThinner.thinning() && m_replay->playing()
+                             ? tr("Too many messages a second to read at %1: drawing one "
+                                  "operation in %2. Pause or slow down to see every message.")
+                                   .arg(speedText(m_replay->speed()))
+                                   .arg(m_replayThinner.keepOneIn())
+                             : QString());
+    m_diagram->setTime(t);
+    for (StateTableModel *model : std::initializer_list<StateTableModel *>{
+             m_cacheModel, m_l1Model, m_writeQueueModel, m_refreshQueueModel, m_breakerModel})
+        model->setNow(t);
+    refreshPanels();
+    m_chartsPanel->setUntil(double(t) / double(kSecond));
+    {
+        const QSignalBlocker block(m_replaySlider);
+        m_replaySlider->setValue(
+            int(std::min<TimeUs>(t / kMillisecond, m_replaySlider->maximum())));
+    }
+    m_clock->setText(formatClock(t));
+    updateReplayUi();
+    updateReplayNarration();
+}
+
+void MainWindow::updateReplayNarration()
+{
+    const TimeUs t = m_replay->position();
+    const auto done = std::partition_point(m_replayCommands.cbegin(), m_replayCommands.cend(),
+                                           [t](const auto &c) { return c.first <= t; }) -
+                      m_replayCommands.cbegin();
+    if (done == m_replayShown)
+        return;
+    m_replayShown = done;
+    const PatternText about = patternText(m_replay->lab().config().pattern);
+    QString text = QStringLiteral("<h2>%1</h2><p>%2</p>")
+                       .arg(html(tr("Replay: %1").arg(about.title)), html(about.summary));
+    text += QStringLiteral("<p><b>%1</b></p><ul>")
+                .arg(html(tr("Done by %1: %2 of %3 commands")
+                              .arg(formatClock(t))
+                              .arg(QLocale().toString(qint64(done)))
+                              .arg(QLocale().toString(qint64(m_replayCommands.size())))));
+    // The newest few: a workload's session holds many thousands.
+    constexpr qsizetype kShown = 12;
+    if (done > kShown)
+        text += QStringLiteral("<li>…</li>");
+    for (qsizetype i = std::max<qsizetype>(0, done - kShown); i < done; ++i) {
+        text += QStringLiteral("<li><code>%1</code>&nbsp; %2</li>")
+                    .arg(html(formatClock(m_replayCommands[i].first)),
+                         html(m_replayCommands[i].second));
+    }
+    text += QStringLiteral("</ul>");
+    if (done < m_replayCommands.size()) {
+        text += QStringLiteral("<p style='color:gray'>%1 <code>%2</code></p>")
+                    .arg(html(tr("Next, at %1:").arg(formatClock(m_replayCommands[done].first))),
+                         html(m_replayCommands[done].second));
+    }
+    m_narration->setHtml(text);
+}
+
+void MainWindow::updateReplayUi()
+{
+    if (!m_replay)
+        return;
+    const bool playing = m_replay->playing();
+    m_replayPlayAction->setText(playing ? tr("Pause") : tr("Play"));
+    m_replayPlayAction->setIcon(
+        QIcon(playing ? QStringLiteral(":/icons/pause.svg") : QStringLiteral(":/icons/play.svg")));
+    m_replayTitle->setText(tr("Replay of %1 ").arg(m_replayName));
+    m_replayClock->setText(
+        tr("%1 of %2").arg(formatClock(m_replay->position()), formatSpan(m_replay->duration())));
+    const QString divergence = m_replay->divergence();
+    m_replayNote->setText(divergence.isEmpty() ? QString() : tr("differs from the recording "));
+    m_replayNote->setToolTip(divergence);
 }
 
 } // namespace cachelab::ui

@@ -1,15 +1,20 @@
 #pragma once
 
 #include "appsettings.h"
+#include "diagramthinner.h"
 
 #include <scenario/scenario.h>
 #include <trace/traceevent.h>
 
+#include <QElapsedTimer>
 #include <QMainWindow>
+#include <QTimer>
 
 class QActionGroup;
 class QComboBox;
+class QDockWidget;
 class QLabel;
+class QSlider;
 class QLineEdit;
 class QSpinBox;
 class QTabWidget;
@@ -20,7 +25,12 @@ class QToolButton;
 namespace cachelab::ui {
 
 class CacheModel;
+class ChartsPanel;
+class ComparisonWindow;
 class DatabaseModel;
+class MetricsChartModel;
+class ReplayController;
+class WorkloadPanel;
 class DiagramView;
 class FlushGauge;
 class L1Model;
@@ -60,6 +70,27 @@ public:
     /// Pulls every panel up to date now (tests; the controller's frame does it otherwise).
     void refreshPanels();
 
+    // --- measuring -------------------------------------------------------------------------
+    WorkloadPanel *workloadPanel() const { return m_workloadPanel; }
+    QDockWidget *workloadDock() const { return m_workloadDock; }
+    MetricsChartModel *chartModel() const { return m_chartModel; }
+    ChartsPanel *chartsPanel() const { return m_chartsPanel; }
+    QDockWidget *chartsDock() const { return m_chartsDock; }
+    /// What the diagram leaves out while a workload is too fast to read.
+    const DiagramThinner &thinner() const { return m_thinner; }
+    /// Opens (or raises) the comparison window.
+    ComparisonWindow *showComparison();
+
+    // --- sessions --------------------------------------------------------------------------
+    /// Writes everything done to the current lab so far as a session file.
+    std::optional<QString> saveSession(const QString &path);
+    /// Reads a session file and replays it (the live lab waits, paused). A damaged or foreign
+    /// file changes nothing and gives the reason.
+    std::optional<QString> openSession(const QString &path);
+    /// Back from a replay to the live lab.
+    void leaveReplay();
+    ReplayController *replay() const { return m_replay; }
+
 protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
@@ -73,6 +104,20 @@ private:
     void retranslate();
 
     void onLabReset();
+    void onTraceEvent(const TraceEvent &event);
+    void onStateChanged();
+    bool panelsThrottled() const;
+    void updateThinning();
+    void rebuildDiagram(Lab &lab);
+    Lab *shownLab();
+    void createDocks();
+    void createReplayBar();
+    void onReplayEvent(const TraceEvent &event);
+    void onReplayPosition(qint64 t, bool rebuilt);
+    void updateReplayUi();
+    void updateReplayNarration();
+    void saveSessionDialog();
+    void openSessionDialog();
     void onCommandStarted(int index, const scenario::Command &command);
     void onExpectation(const scenario::Command &command, bool held, const QString &actual);
     void onOperationFinished(const Operation &op);
@@ -159,6 +204,34 @@ private:
     QMenu *m_viewMenu = nullptr;
     QMenu *m_languageMenu = nullptr;
     QMenu *m_helpMenu = nullptr;
+    QMenu *m_measureMenu = nullptr;
+
+    MetricsChartModel *m_chartModel = nullptr;
+    ChartsPanel *m_chartsPanel = nullptr;
+    QDockWidget *m_chartsDock = nullptr;
+    WorkloadPanel *m_workloadPanel = nullptr;
+    QDockWidget *m_workloadDock = nullptr;
+    ComparisonWindow *m_comparison = nullptr;
+    DiagramThinner m_thinner;
+    int m_bannerKeep = 1; // the one-in-N the banner says
+    bool m_toldLogFull = false;
+    QElapsedTimer m_panelClock; // since the panels were last brought up to date under load
+    QTimer m_panelTimer;        // a refresh put off under load, done at the end of the interval
+
+    ReplayController *m_replay = nullptr;
+    DiagramThinner m_replayThinner;
+    bool m_wasPlaying = false;
+    QString m_replayName;
+    QToolBar *m_replayBar = nullptr;
+    QLabel *m_replayTitle = nullptr;
+    QSlider *m_replaySlider = nullptr;
+    QLabel *m_replayClock = nullptr;
+    QLabel *m_replaySpeedLabel = nullptr;
+    QComboBox *m_replaySpeed = nullptr;
+    QLabel *m_replayNote = nullptr;
+    TimeUs m_replayTarget = -1; // a seek the slider asked for, done at the next pass
+    QList<QPair<TimeUs, QString>> m_replayCommands; // the session's commands, when they ran
+    qsizetype m_replayShown = -2;                   // how many of them the story shows
 
     QAction *m_openAction = nullptr;
     QAction *m_newLabAction = nullptr;
@@ -191,6 +264,12 @@ private:
     QAction *m_clearAction = nullptr;
     QAction *m_fullScreenAction = nullptr;
     QAction *m_applyLabAction = nullptr;
+    QAction *m_saveSessionAction = nullptr;
+    QAction *m_openSessionAction = nullptr;
+    QAction *m_compareAction = nullptr;
+    QAction *m_saveChartsAction = nullptr;
+    QAction *m_replayPlayAction = nullptr;
+    QAction *m_leaveReplayAction = nullptr;
 };
 
 } // namespace cachelab::ui

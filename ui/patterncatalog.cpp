@@ -13,6 +13,27 @@ QString tr(const char *text)
 
 } // namespace
 
+QString shortPatternName(PatternKind kind)
+{
+    switch (kind) {
+    case PatternKind::CacheAside:
+        return tr("Cache-aside");
+    case PatternKind::WriteThrough:
+        return tr("Write-through");
+    case PatternKind::WriteBehind:
+        return tr("Write-behind");
+    case PatternKind::RefreshAhead:
+        return tr("Refresh-ahead");
+    case PatternKind::Around:
+        return tr("Around");
+    case PatternKind::MultiLevel:
+        return tr("Multi-level");
+    case PatternKind::CircuitBreaker:
+        return tr("Circuit breaker");
+    }
+    return {};
+}
+
 PatternText patternText(PatternKind kind)
 {
     switch (kind) {

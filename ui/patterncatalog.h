@@ -16,5 +16,7 @@ struct PatternText
 };
 
 PatternText patternText(PatternKind kind);
+/// The pattern in a word or two, for table rows and chart axes: "Around", "Circuit breaker".
+QString shortPatternName(PatternKind kind);
 
 } // namespace cachelab::ui

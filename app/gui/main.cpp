@@ -1,15 +1,23 @@
 // The desktop app: command line, settings, translators, then the main window.
 //
 //   cachelab [SCENARIO] [--redis URL] [--db PATH] [--lang CODE] [--dark]
-//            [--screenshot PNG [--until LINE]]
+//            [--workload [--run SECONDS]] [--compare] [--replay FILE [--at SECONDS]]
+//            [--screenshot PNG [--until LINE] [--save-session FILE]]
 
 #include <appsettings.h>
+#include <chartspanel.h>
+#include <comparisonrunner.h>
+#include <comparisonwindow.h>
 #include <labcontroller.h>
 #include <mainwindow.h>
+#include <replaycontroller.h>
 #include <theme.h>
+#include <workloadpanel.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QScreen>
@@ -62,8 +70,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QCoreApplication::translate(
-            "main",
-            "Play the scenario to its end, save the window as the PNG image FILE and quit."),
+            "main", "Play the scenario to its end (or run what --workload, --compare or --replay "
+                    "ask for), save the window as the PNG image FILE and quit."),
         QStringLiteral("FILE"));
     const QCommandLineOption until(
         QStringLiteral("until"),
@@ -72,7 +80,37 @@ int main(int argc, char *argv[])
         QStringLiteral("LINE"));
     const QCommandLineOption dark(QStringLiteral("dark"),
                                   QCoreApplication::translate("main", "Use a dark palette."));
-    parser.addOptions({lang, redis, db, screenshot, until, dark});
+    const QCommandLineOption workload(
+        QStringLiteral("workload"),
+        QCoreApplication::translate("main", "Start a workload (the Workload panel's defaults) on "
+                                            "the lab and show the live charts."));
+    const QCommandLineOption run(
+        QStringLiteral("run"),
+        QCoreApplication::translate(
+            "main", "With --workload and --screenshot: let SECONDS of virtual time pass first "
+                    "(default 30)."),
+        QStringLiteral("SECONDS"), QStringLiteral("30"));
+    const QCommandLineOption compare(
+        QStringLiteral("compare"),
+        QCoreApplication::translate("main", "Open the comparison of the patterns. With "
+                                            "--screenshot: run it and save that window."));
+    // Not "--session": QGuiApplication takes -session for X11 session management.
+    const QCommandLineOption session(
+        QStringLiteral("replay"),
+        QCoreApplication::translate("main", "Replay the saved session FILE."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption at(
+        QStringLiteral("at"),
+        QCoreApplication::translate("main", "With --replay: move the replay to SECONDS of "
+                                            "virtual time."),
+        QStringLiteral("SECONDS"));
+    const QCommandLineOption saveSession(
+        QStringLiteral("save-session"),
+        QCoreApplication::translate(
+            "main", "With --screenshot: also save the session played so far as FILE."),
+        QStringLiteral("FILE"));
+    parser.addOptions({lang, redis, db, screenshot, until, dark, workload, run, compare, session,
+                       at, saveSession});
     parser.process(app);
 
     const bool shooting = parser.isSet(screenshot);
@@ -101,10 +139,12 @@ int main(int argc, char *argv[])
     if (parser.positionalArguments().size() > 1)
         return fail(QCoreApplication::translate("main", "Cache Lab"),
                     QCoreApplication::translate("main", "Give at most one scenario file."));
-    if (shooting && parser.positionalArguments().isEmpty())
-        return fail(
-            QCoreApplication::translate("main", "Cache Lab"),
-            QCoreApplication::translate("main", "--screenshot needs a scenario file to play."));
+    if (shooting && parser.positionalArguments().isEmpty() && !parser.isSet(workload) &&
+        !parser.isSet(compare) && !parser.isSet(session))
+        return fail(QCoreApplication::translate("main", "Cache Lab"),
+                    QCoreApplication::translate(
+                        "main", "--screenshot needs a scenario file to play, --workload, "
+                                "--compare or --replay."));
 
     cachelab::ui::MainWindow window(settings);
     // A screenshot plays the file as the headless runner does: a real Redis is then paced by
@@ -116,20 +156,71 @@ int main(int argc, char *argv[])
     if (error)
         return fail(QCoreApplication::translate("main", "Cache Lab cannot start"), *error);
 
+    if (parser.isSet(session)) {
+        if (const auto problem = window.openSession(parser.value(session)))
+            return fail(QCoreApplication::translate("main", "Cache Lab cannot open the session"),
+                        *problem);
+        if (parser.isSet(at))
+            window.replay()->seek(cachelab::TimeUs(parser.value(at).toDouble() * 1e6));
+    }
+    if (parser.isSet(workload)) {
+        window.workloadDock()->show();
+        window.chartsDock()->show();
+    }
+
     if (shooting) {
         window.resize(1280, 720);
         window.show();
         QCoreApplication::processEvents();
-        window.playToEnd(parser.value(until).toInt());
+        if (!parser.isSet(session))
+            window.playToEnd(parser.value(until).toInt());
+        if (parser.isSet(workload) && !parser.isSet(session)) {
+            if (const auto problem = window.workloadPanel()->start())
+                return fail(QCoreApplication::translate("main", "Cache Lab"), *problem);
+            // Virtual time as the frames would move it, a tenth of a second at a time, with
+            // the window painting now and then.
+            const auto total = cachelab::TimeUs(parser.value(run).toDouble() * 1e6);
+            auto *c = window.controller();
+            c->setPlaying(false);
+            for (cachelab::TimeUs done = 0; done < total; done += 100'000) {
+                c->advanceBy(std::min<cachelab::TimeUs>(100'000, total - done));
+                QCoreApplication::processEvents();
+            }
+            window.refreshPanels(); // not a tenth of a second late, as under load
+            window.workloadPanel()->updateState();
+            window.chartsPanel()->redraw();
+        }
+        QWidget *shot = &window;
+        if (parser.isSet(compare)) {
+            auto *comparison = window.showComparison();
+            comparison->resize(1280, 720);
+            comparison->run();
+            QElapsedTimer waited;
+            waited.start();
+            while (comparison->running() && waited.elapsed() < 300'000)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+            shot = comparison;
+        }
         // Let layouts settle and the diagram paint what it now holds.
         for (int i = 0; i < 3; ++i)
             QCoreApplication::processEvents();
+        if (parser.isSet(saveSession)) {
+            if (const auto problem = window.saveSession(parser.value(saveSession)))
+                return fail(QCoreApplication::translate("main", "Cache Lab"), *problem);
+        }
         const QString path = parser.value(screenshot);
-        if (!window.grab().save(path, "PNG"))
+        if (!shot->grab().save(path, "PNG"))
             return fail(QCoreApplication::translate("main", "Cache Lab"),
                         QCoreApplication::translate("main", "cannot write %1").arg(path));
         return 0;
     }
     window.show();
+    if (parser.isSet(workload) && !parser.isSet(session)) {
+        if (const auto problem = window.workloadPanel()->start())
+            QMessageBox::warning(&window, QCoreApplication::translate("main", "Cache Lab"),
+                                 *problem);
+    }
+    if (parser.isSet(compare))
+        window.showComparison();
     return app.exec();
 }

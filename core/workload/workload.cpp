@@ -14,6 +14,18 @@ QString tr(const char *text)
     return QCoreApplication::translate("Workload", text);
 }
 
+// Resumes the coroutine at the current instant, behind every event already due then.
+struct YieldInstant
+{
+    Scheduler *scheduler;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) const
+    {
+        scheduler->resumeAt(scheduler->now(), h);
+    }
+    void await_resume() const noexcept {}
+};
+
 } // namespace
 
 std::variant<KeyDistribution, QString> KeyDistribution::parse(const QString &text)
@@ -134,7 +146,16 @@ Task<void> WorkloadDriver::run()
     for (; m_issued < m_spec.requests && !m_stopped; ++m_issued) {
         // Poisson arrivals: exponential gaps with mean 1/rate.
         const double gap = -std::log(1.0 - m_random.uniform()) / m_spec.rate;
-        co_await m_lab.scheduler().sleep(TimeUs(std::llround(gap * double(kSecond))));
+        const TimeUs wait = TimeUs(std::llround(gap * double(kSecond)));
+        co_await m_lab.scheduler().sleep(wait);
+        if (m_issueAfterInstant && wait > 0) {
+            // A named awaitable: GCC 12 miscompiles braced temporaries in co_await.
+            const YieldInstant yield{&m_lab.scheduler()};
+            while (m_lab.scheduler().nextEventTime() == m_lab.now())
+                co_await yield;
+        }
+        if (m_stopped)
+            break; // stopped while waiting for this arrival: it never comes
         if (m_issued == crashAt) {
             for (int c = 0; c < m_lab.clients(); ++c)
                 m_lab.crash(c);

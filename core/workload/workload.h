@@ -114,6 +114,12 @@ public:
     using IssueListener = std::function<void(Operation::Kind kind, int client, const QString &key,
                                              const QByteArray &value)>;
     void setIssueListener(IssueListener listener) { m_issueListener = std::move(listener); }
+    /// Issue each request only once everything else due at its instant has run, as a scenario
+    /// begins its commands (off by default: simulate() keeps its order and speed). The GUI sets
+    /// it, so that the session it records (commands at virtual times) replays message for
+    /// message: without it, a request that falls on the very microsecond of another message
+    /// would go first live and second in the replay.
+    void setIssueAfterInstant(bool on) { m_issueAfterInstant = on; }
 
 private:
     Task<void> run();
@@ -124,6 +130,7 @@ private:
     Random m_random;
     std::vector<QString> m_keyNames;
     IssueListener m_issueListener;
+    bool m_issueAfterInstant = false;
     qint64 m_issued = 0;
     bool m_stopped = false;
     bool m_running = false;
