@@ -14,8 +14,7 @@ public:
     explicit Error(const QString &message)
         : std::runtime_error(message.toStdString())
         , m_message(message)
-    {
-    }
+    {}
     const QString &message() const { return m_message; }
 
 private:
@@ -26,13 +25,20 @@ private:
 class CacheError : public Error
 {
 public:
-    enum class Kind { Unavailable, Refused, Timeout, Authentication, BadDatabase, Disconnected,
-                      Protocol, TooLarge };
+    enum class Kind {
+        Unavailable,
+        Refused,
+        Timeout,
+        Authentication,
+        BadDatabase,
+        Disconnected,
+        Protocol,
+        TooLarge
+    };
     CacheError(Kind kind, const QString &message)
         : Error(message)
         , m_kind(kind)
-    {
-    }
+    {}
     Kind kind() const { return m_kind; }
 
 private:
@@ -47,8 +53,7 @@ public:
     DatabaseError(Kind kind, const QString &message)
         : Error(message)
         , m_kind(kind)
-    {
-    }
+    {}
     Kind kind() const { return m_kind; }
 
 private:
@@ -60,7 +65,9 @@ private:
 class InstanceCrashed : public Error
 {
 public:
-    InstanceCrashed() : Error(QStringLiteral("the application instance crashed")) {}
+    InstanceCrashed()
+        : Error(QStringLiteral("the application instance crashed"))
+    {}
 };
 
 } // namespace cachelab

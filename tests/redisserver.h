@@ -20,7 +20,9 @@
 class RedisServer
 {
 public:
-    explicit RedisServer(QString password = {}) : m_password(std::move(password)) {}
+    explicit RedisServer(QString password = {})
+        : m_password(std::move(password))
+    {}
     ~RedisServer() { stop(); }
     RedisServer(const RedisServer &) = delete;
     RedisServer &operator=(const RedisServer &) = delete;
@@ -35,8 +37,8 @@ public:
         addr.sin_port = 0;
         socklen_t len = sizeof addr;
         int port = 0;
-        if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0
-            && ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
+        if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0 &&
+            ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
             port = ntohs(addr.sin_port);
         ::close(fd);
         return port;
@@ -48,14 +50,15 @@ public:
     {
         const QString binary = QStandardPaths::findExecutable(QStringLiteral("redis-server"));
         if (binary.isEmpty())
-            return QStringLiteral("redis-server is not installed (Debian: apt-get install redis-server)");
+            return QStringLiteral(
+                "redis-server is not installed (Debian: apt-get install redis-server)");
         if (m_port == 0)
             m_port = freePort();
-        QStringList args{QStringLiteral("--port"), QString::number(m_port),
-                         QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                         QStringLiteral("--save"), QString(),
+        QStringList args{QStringLiteral("--port"),       QString::number(m_port),
+                         QStringLiteral("--bind"),       QStringLiteral("127.0.0.1"),
+                         QStringLiteral("--save"),       QString(),
                          QStringLiteral("--appendonly"), QStringLiteral("no"),
-                         QStringLiteral("--daemonize"), QStringLiteral("no")};
+                         QStringLiteral("--daemonize"),  QStringLiteral("no")};
         if (!m_password.isEmpty())
             args << QStringLiteral("--requirepass") << m_password;
         m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -72,7 +75,8 @@ public:
         }
         if (!output.contains("Ready to accept connections")) {
             stop();
-            return QStringLiteral("redis-server did not get ready: ") + QString::fromLocal8Bit(output);
+            return QStringLiteral("redis-server did not get ready: ") +
+                   QString::fromLocal8Bit(output);
         }
         return {};
     }
@@ -94,7 +98,8 @@ public:
     QString url() const
     {
         const QString auth = m_password.isEmpty() ? QString() : u':' + m_password + u'@';
-        return QStringLiteral("redis://") + auth + QStringLiteral("127.0.0.1:") + QString::number(m_port);
+        return QStringLiteral("redis://") + auth + QStringLiteral("127.0.0.1:") +
+               QString::number(m_port);
     }
 
 private:
@@ -104,12 +109,12 @@ private:
 };
 
 /// In a test function: start `server` or skip (fail under CI) with the reason.
-#define START_REDIS_OR_SKIP(server)                                                           \
-    do {                                                                                       \
-        const QString why = (server).start();                                                  \
-        if (!why.isEmpty()) {                                                                  \
-            if (qEnvironmentVariable("CI") == u"true")                                          \
-                QFAIL(qPrintable(QStringLiteral("CI needs Redis: ") + why));                   \
-            QSKIP(qPrintable(why));                                                            \
-        }                                                                                      \
+#define START_REDIS_OR_SKIP(server)                                                                \
+    do {                                                                                           \
+        const QString why = (server).start();                                                      \
+        if (!why.isEmpty()) {                                                                      \
+            if (qEnvironmentVariable("CI") == u"true")                                             \
+                QFAIL(qPrintable(QStringLiteral("CI needs Redis: ") + why));                       \
+            QSKIP(qPrintable(why));                                                                \
+        }                                                                                          \
     } while (false)

@@ -391,7 +391,7 @@ void TestPatterns::singleFlightForEveryPattern()
     QCOMPARE(h.metric(Counter::StaleReads), 0);
     // Only the leader fills the cache (Pattern::load's `leader`): one SETEX for one load.
     if (kind == PatternKind::Around)
-    QCOMPARE(h.count(Verb::Set, EventKind::Call), 1);
+        QCOMPARE(h.count(Verb::Set, EventKind::Call), 1);
 }
 
 void TestPatterns::negativeTtlEndsForEveryPattern_data()

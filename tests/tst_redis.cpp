@@ -5,11 +5,11 @@
 
 #include "redisserver.h"
 
+#include <database/sqldatabase.h>
 #include <errors.h>
 #include <lab/lab.h>
 #include <store/redisstore.h>
 #include <store/storefactory.h>
-#include <database/sqldatabase.h>
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -24,7 +24,9 @@ namespace {
 // A plain hiredis connection, to look at the server the way another program would.
 struct RawRedis
 {
-    explicit RawRedis(int port) : c(redisConnect("127.0.0.1", port)) {}
+    explicit RawRedis(int port)
+        : c(redisConnect("127.0.0.1", port))
+    {}
     ~RawRedis() { redisFree(c); }
     QByteArray run(const QList<QByteArray> &args)
     {
@@ -34,7 +36,8 @@ struct RawRedis
             argv.push_back(a.constData());
             len.push_back(size_t(a.size()));
         }
-        auto *r = static_cast<redisReply *>(redisCommandArgv(c, int(argv.size()), argv.data(), len.data()));
+        auto *r = static_cast<redisReply *>(
+            redisCommandArgv(c, int(argv.size()), argv.data(), len.data()));
         if (!r)
             return "<no reply>";
         QByteArray out = r->type == REDIS_REPLY_INTEGER ? QByteArray::number(r->integer)
@@ -94,11 +97,16 @@ private slots:
         QTest::addColumn<QString>("user");
         QTest::addColumn<QString>("password");
         QTest::addColumn<int>("database");
-        QTest::newRow("host") << u"redis://localhost"_qs << u"localhost:6379"_qs << QString() << QString() << 0;
-        QTest::newRow("port and db") << u"redis://10.1.2.3:6380/4"_qs << u"10.1.2.3:6380"_qs << QString() << QString() << 4;
-        QTest::newRow("password") << u"redis://:s3cret@h:7000"_qs << u"h:7000"_qs << QString() << u"s3cret"_qs << 0;
-        QTest::newRow("user and password") << u"redis://ann:p%40ss@h/2"_qs << u"h:6379"_qs << u"ann"_qs << u"p@ss"_qs << 2;
-        QTest::newRow("unix socket") << u"unix:///run/redis/redis.sock"_qs << u"/run/redis/redis.sock"_qs << QString() << QString() << 0;
+        QTest::newRow("host") << u"redis://localhost"_qs << u"localhost:6379"_qs << QString()
+                              << QString() << 0;
+        QTest::newRow("port and db")
+            << u"redis://10.1.2.3:6380/4"_qs << u"10.1.2.3:6380"_qs << QString() << QString() << 4;
+        QTest::newRow("password") << u"redis://:s3cret@h:7000"_qs << u"h:7000"_qs << QString()
+                                  << u"s3cret"_qs << 0;
+        QTest::newRow("user and password")
+            << u"redis://ann:p%40ss@h/2"_qs << u"h:6379"_qs << u"ann"_qs << u"p@ss"_qs << 2;
+        QTest::newRow("unix socket") << u"unix:///run/redis/redis.sock"_qs
+                                     << u"/run/redis/redis.sock"_qs << QString() << QString() << 0;
     }
     void urlParsing()
     {
@@ -136,7 +144,8 @@ private slots:
 
     void timeoutsInTheUrl()
     {
-        const auto parsed = parseRedisUrl(u"redis://h:7/1?connect_timeout=250&command_timeout=80"_qs);
+        const auto parsed =
+            parseRedisUrl(u"redis://h:7/1?connect_timeout=250&command_timeout=80"_qs);
         const RedisUrl r = std::get<RedisUrl>(parsed);
         QCOMPARE(r.connectTimeoutMs, 250);
         QCOMPARE(r.commandTimeoutMs, 80);
@@ -171,7 +180,8 @@ private slots:
         RedisServer locked(u"open-sesame"_qs);
         START_REDIS_OR_SKIP(locked);
         const QString noPassword = u"redis://127.0.0.1:"_qs + QString::number(locked.port());
-        const QString wrongPassword = u"redis://:wrong@127.0.0.1:"_qs + QString::number(locked.port());
+        const QString wrongPassword =
+            u"redis://:wrong@127.0.0.1:"_qs + QString::number(locked.port());
         QCOMPARE(failureKind(noPassword), CacheError::Kind::Authentication);
         QCOMPARE(failureKind(wrongPassword), CacheError::Kind::Authentication);
         SimClock clock;
@@ -265,13 +275,15 @@ private slots:
         QVERIFY2(waited.elapsed() < 3000, "the timeout did not end the wait");
         server.resume();
         // The store reconnects by itself once the backoff has passed.
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            try {
-                return store->get(u"k"_qs).has_value();
-            } catch (const CacheError &) {
-                return false;
-            }
-        }(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                try {
+                    return store->get(u"k"_qs).has_value();
+                } catch (const CacheError &) {
+                    return false;
+                }
+            }(),
+            10000);
     }
 
     void serverKilledAndRestartedMidRun()
@@ -292,23 +304,23 @@ private slots:
             lab.runUntilDone(id);
             return *lab.lastRead(0);
         };
-        QVERIFY(read().ok);                       // miss, loads, fills
-        QVERIFY(read().ok);                       // hit
+        QVERIFY(read().ok); // miss, loads, fills
+        QVERIFY(read().ok); // hit
         QCOMPARE(lab.metrics().total(Counter::CacheHits), qint64(1));
 
         server.stop();
         for (int i = 0; i < 3; ++i) {
             const auto r = read();
-            QVERIFY2(r.ok, qPrintable(r.error));  // the database answers while the cache is gone
+            QVERIFY2(r.ok, qPrintable(r.error)); // the database answers while the cache is gone
             QCOMPARE(r.result.value, QByteArray("Ann"));
         }
         QCOMPARE(lab.pattern(0).breaker()->state, BreakerState::Open);
         QCOMPARE(lab.metrics().total(Counter::BreakerOpens), qint64(1));
 
         QVERIFY(server.start().isEmpty());
-        lab.advance(400 * kMillisecond);          // real time: the open timeout passes
+        lab.advance(400 * kMillisecond); // real time: the open timeout passes
         QCOMPARE(lab.pattern(0).breaker()->state, BreakerState::HalfOpen);
-        QVERIFY(read().ok);                       // the trial reaches the restarted server
+        QVERIFY(read().ok); // the trial reaches the restarted server
         QCOMPARE(lab.pattern(0).breaker()->state, BreakerState::Closed);
     }
 
@@ -328,11 +340,13 @@ private slots:
         QCOMPARE(first.pattern(0).l1().size(), qsizetype(1));
 
         second.runUntilDone(second.start(Operation::Kind::Write, 0, u"k"_qs, "new"));
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            first.pump();
-            first.advance(kMillisecond);
-            return first.pattern(0).l1().isEmpty();
-        }(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                first.pump();
+                first.advance(kMillisecond);
+                return first.pattern(0).l1().isEmpty();
+            }(),
+            5000);
         first.store().clear();
     }
 
@@ -351,7 +365,8 @@ private slots:
             Lab doomed(config);
             doomed.store().clear();
             for (int i = 1; i <= 3; ++i)
-                doomed.runUntilDone(doomed.start(Operation::Kind::Write, 0, QStringLiteral("order:%1").arg(i), "x"));
+                doomed.runUntilDone(doomed.start(Operation::Kind::Write, 0,
+                                                 QStringLiteral("order:%1").arg(i), "x"));
             QCOMPARE(doomed.pattern(0).writeQueue().size(), qsizetype(3));
             RawRedis raw(m_server.port());
             QCOMPARE(raw.run({"LLEN", "cachelab-test-wb:write-queue:A"}), QByteArray("3"));
@@ -359,7 +374,8 @@ private slots:
         Lab restarted(config);
         QVERIFY(restarted.settle(10 * kSecond));
         for (int i = 1; i <= 3; ++i)
-            QCOMPARE(restarted.database().load(QStringLiteral("order:%1").arg(i))->value, QByteArray("x"));
+            QCOMPARE(restarted.database().load(QStringLiteral("order:%1").arg(i))->value,
+                     QByteArray("x"));
         RawRedis raw(m_server.port());
         QCOMPARE(raw.run({"LLEN", "cachelab-test-wb:write-queue:A"}), QByteArray("0"));
         restarted.store().clear();

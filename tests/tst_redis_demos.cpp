@@ -41,8 +41,10 @@ private:
                   {QStringLiteral("run"), path, QStringLiteral("--redis"), m_server.url(),
                    QStringLiteral("--prefix"), QStringLiteral("cachelab-demo:")});
         QVERIFY(cli.waitForFinished(5 * 60 * 1000));
-        const QString output = QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError());
-        QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0, qPrintable(output));
+        const QString output =
+            QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError());
+        QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0,
+                 qPrintable(output));
     }
 
     RedisServer m_server;

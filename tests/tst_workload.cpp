@@ -76,7 +76,10 @@ private slots:
             const double sigma = std::sqrt(draws * p * (1 - p));
             QVERIFY2(std::abs(counts[std::size_t(rank)] - expected) < 4 * sigma,
                      qPrintable(QStringLiteral("rank %1: %2 draws, theory %3 ± %4")
-                                    .arg(rank + 1).arg(counts[std::size_t(rank)]).arg(expected).arg(sigma)));
+                                    .arg(rank + 1)
+                                    .arg(counts[std::size_t(rank)])
+                                    .arg(expected)
+                                    .arg(sigma)));
         }
         // And the head is heavy: rank 1 is drawn about twice as often as rank 2.
         QVERIFY(counts[0] > 1.9 * counts[1] && counts[0] < 2.1 * counts[1]);
@@ -194,8 +197,8 @@ private slots:
         const auto r = simulate(PatternKind::CacheAside, {}, slowSpec(10, 1, 0.0));
         QCOMPARE(r.requests, qint64(10));
         QCOMPARE(r.hitRatio, 0.9);
-        QCOMPARE(r.readP50, TimeUs(1000));    // a hit: one cache round trip
-        QCOMPARE(r.readP99, TimeUs(52000));   // the miss: GET 1 ms + SELECT 50 ms + SETEX 1 ms
+        QCOMPARE(r.readP50, TimeUs(1000));  // a hit: one cache round trip
+        QCOMPARE(r.readP99, TimeUs(52000)); // the miss: GET 1 ms + SELECT 50 ms + SETEX 1 ms
         QCOMPARE(r.metrics.value(u"db.reads"_qs), qint64(1));
         QCOMPARE(perThousand(r, u"db.reads"_qs), 100.0);
 
@@ -226,7 +229,8 @@ private slots:
         for (const char *field : {"pattern", "requests", "metrics", "hit_ratio", "latency_us",
                                   "wall_seconds", "ops_per_second", "textbook"})
             QVERIFY2(first.contains(QLatin1String(field)), field);
-        QCOMPARE(first.value(u"textbook"_qs).toObject().value(u"consistency"_qs).toString(), u"Eventual"_qs);
+        QCOMPARE(first.value(u"textbook"_qs).toObject().value(u"consistency"_qs).toString(),
+                 u"Eventual"_qs);
         // Write-behind is the one that loses writes at the crash; its writes are the fastest.
         const SimulationResult &wb = c.results[2];
         QCOMPARE(wb.pattern, PatternKind::WriteBehind);
@@ -243,7 +247,8 @@ private slots:
         const QStringList csv = c.toCsv().split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(csv.size(), 8);
         QVERIFY(csv[1].startsWith(u"cache-aside,"));
-        QVERIFY(csv[1].contains(u"\"Medium (miss penalty)\"") || csv[1].contains(u"Medium (miss penalty)"));
+        QVERIFY(csv[1].contains(u"\"Medium (miss penalty)\"") ||
+                csv[1].contains(u"Medium (miss penalty)"));
     }
 
     void comparisonCanBeCancelled()
@@ -300,8 +305,8 @@ private slots:
         config.clients = 2;
         Lab lab(config);
         SessionRecorder recorder(config);
-        auto issue = [&](int client, const QString &command, Operation::Kind kind, const QString &key,
-                         const QByteArray &value = {}) {
+        auto issue = [&](int client, const QString &command, Operation::Kind kind,
+                         const QString &key, const QByteArray &value = {}) {
             recorder.record(lab.now(), client, command);
             lab.start(kind, client, key, value);
         };
@@ -314,7 +319,9 @@ private slots:
         const Session recorded = recorder.session(lab);
 
         const auto loaded = sessionFromJson(sessionToJson(recorded));
-        QVERIFY2(std::holds_alternative<Session>(loaded), qPrintable(std::get_if<QString>(&loaded) ? *std::get_if<QString>(&loaded) : QString()));
+        QVERIFY2(
+            std::holds_alternative<Session>(loaded),
+            qPrintable(std::get_if<QString>(&loaded) ? *std::get_if<QString>(&loaded) : QString()));
         SessionPlayer player(std::get<Session>(loaded));
         QCOMPARE(player.duration(), lab.now());
         player.seek(player.duration());
@@ -339,15 +346,18 @@ private slots:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("says");
         QTest::newRow("not json") << QByteArray("{\"format\": ") << u"not JSON"_qs;
-        QTest::newRow("foreign") << QByteArray("{\"format\": \"something-else\"}") << u"not a Cache Lab session"_qs;
-        QTest::newRow("newer") << QByteArray("{\"format\": \"cachelab-session\", \"version\": 9}") << u"newer"_qs;
+        QTest::newRow("foreign") << QByteArray("{\"format\": \"something-else\"}")
+                                 << u"not a Cache Lab session"_qs;
+        QTest::newRow("newer") << QByteArray("{\"format\": \"cachelab-session\", \"version\": 9}")
+                               << u"newer"_qs;
         QTest::newRow("bad scenario")
             << QByteArray("{\"format\": \"cachelab-session\", \"version\": 1, \"duration_us\": 5,"
                           " \"scenario\": \"pattern cache-aside\\nreed x\\n\", \"trace\": {}}")
             << u"line 2"_qs;
         QTest::newRow("bad trace")
-            << QByteArray("{\"format\": \"cachelab-session\", \"version\": 1, \"duration_us\": 5,"
-                          " \"scenario\": \"pattern cache-aside\\n\", \"trace\": {\"format\": \"x\"}}")
+            << QByteArray(
+                   "{\"format\": \"cachelab-session\", \"version\": 1, \"duration_us\": 5,"
+                   " \"scenario\": \"pattern cache-aside\\n\", \"trace\": {\"format\": \"x\"}}")
             << u"trace is damaged"_qs;
         QTest::newRow("negative duration")
             << QByteArray("{\"format\": \"cachelab-session\", \"version\": 1, \"duration_us\": -5}")
@@ -375,7 +385,8 @@ private slots:
         QCOMPARE(json.value(u"pattern"_qs).toString(), u"refresh-ahead"_qs);
         QCOMPARE(json.value(u"requests"_qs).toInt(), 5000);
         QVERIFY(json.value(u"metrics"_qs).toObject().value(u"refreshes"_qs).toInt() > 0);
-        const QJsonObject read = json.value(u"latency_us"_qs).toObject().value(u"read"_qs).toObject();
+        const QJsonObject read =
+            json.value(u"latency_us"_qs).toObject().value(u"read"_qs).toObject();
         QVERIFY(read.contains(u"p50"_qs) && read.contains(u"p95"_qs) && read.contains(u"p99"_qs));
         QVERIFY(json.value(u"ops_per_second"_qs).toDouble() > 0);
     }
@@ -385,14 +396,21 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("says");
         QTest::newRow("no pattern") << QStringList{u"simulate"_qs} << u"--pattern"_qs;
-        QTest::newRow("bad pattern") << QStringList{u"simulate"_qs, u"--pattern"_qs, u"lru"_qs} << u"\"lru\""_qs;
+        QTest::newRow("bad pattern")
+            << QStringList{u"simulate"_qs, u"--pattern"_qs, u"lru"_qs} << u"\"lru\""_qs;
         QTest::newRow("option of another pattern")
-            << QStringList{u"simulate"_qs, u"--pattern"_qs, u"cache-aside"_qs, u"--option"_qs, u"batch=5"_qs} << u"batch"_qs;
-        QTest::newRow("bad ratio") << QStringList{u"compare"_qs, u"--write-ratio"_qs, u"2"_qs} << u"--write-ratio"_qs;
-        QTest::newRow("bad dist") << QStringList{u"compare"_qs, u"--dist"_qs, u"zipf"_qs} << u"--dist"_qs;
-        QTest::newRow("two formats") << QStringList{u"compare"_qs, u"--csv"_qs, u"--json"_qs} << u"one of"_qs;
+            << QStringList{u"simulate"_qs, u"--pattern"_qs, u"cache-aside"_qs, u"--option"_qs,
+                           u"batch=5"_qs}
+            << u"batch"_qs;
+        QTest::newRow("bad ratio")
+            << QStringList{u"compare"_qs, u"--write-ratio"_qs, u"2"_qs} << u"--write-ratio"_qs;
+        QTest::newRow("bad dist") << QStringList{u"compare"_qs, u"--dist"_qs, u"zipf"_qs}
+                                  << u"--dist"_qs;
+        QTest::newRow("two formats")
+            << QStringList{u"compare"_qs, u"--csv"_qs, u"--json"_qs} << u"one of"_qs;
         QTest::newRow("unknown flag") << QStringList{u"compare"_qs, u"--fast"_qs} << u"fast"_qs;
-        QTest::newRow("option nobody has") << QStringList{u"compare"_qs, u"--option"_qs, u"speed=9"_qs} << u"speed"_qs;
+        QTest::newRow("option nobody has")
+            << QStringList{u"compare"_qs, u"--option"_qs, u"speed=9"_qs} << u"speed"_qs;
     }
     void cliRejectsBadFlags()
     {

@@ -145,12 +145,14 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const scenario::RunResult result = runner->run();
     Lab &lab = runner->lab();
 
-    if (parser.isSet(mermaid)
-        && !writeFile(parser.value(mermaid), toMermaid(lab.trace().events(), lab.clients()).toUtf8(), err))
+    if (parser.isSet(mermaid) &&
+        !writeFile(parser.value(mermaid), toMermaid(lab.trace().events(), lab.clients()).toUtf8(),
+                   err))
         return InvalidInput;
     if (parser.isSet(trace)) {
         const QJsonObject traceJson = traceToJson(lab.trace().events(), lab.clients());
-        if (!writeFile(parser.value(trace), QJsonDocument(traceJson).toJson(QJsonDocument::Indented), err))
+        if (!writeFile(parser.value(trace),
+                       QJsonDocument(traceJson).toJson(QJsonDocument::Indented), err))
             return InvalidInput;
     }
 
@@ -160,7 +162,10 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
             << u'\n';
     } else {
         for (const auto &f : result.failures)
-            out << QStringLiteral("%1:%2: expected %3, got %4\n").arg(file).arg(f.line).arg(f.text, f.actual);
+            out << QStringLiteral("%1:%2: expected %3, got %4\n")
+                       .arg(file)
+                       .arg(f.line)
+                       .arg(f.text, f.actual);
         if (!result.fatal.isEmpty())
             out << result.fatal << u'\n';
         out << tr("%1: %2 expectation(s) held, %3 failed; %4 of virtual time\n")

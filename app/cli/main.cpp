@@ -10,24 +10,23 @@ namespace {
 QString usage()
 {
     return QCoreApplication::translate(
-        "cli",
-        "Usage: cachelab-cli COMMAND [options]\n"
-        "\n"
-        "Commands:\n"
-        "  run FILE       Run a scenario (*.cls) and check its expectations.\n"
-        "                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,\n"
-        "                 --redis URL, --prefix PREFIX, --keep-cache\n"
-        "\n"
-        "  simulate       Run a workload through one pattern and measure it.\n"
-        "                 Options: --pattern P, --option k=v, --requests N, --keys K,\n"
-        "                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,\n"
-        "                 --seed S, --rate R, --crash-halfway, --json\n"
-        "  compare        Run one workload through every pattern; the same workload\n"
-        "                 options, and --json, --csv or --markdown.\n"
-        "\n"
-        "  cachelab-cli COMMAND --help   shows the options of a command.\n"
-        "\n"
-        "Exit status: 0 every expectation held, 1 one failed, 2 invalid input.\n");
+        "cli", "Usage: cachelab-cli COMMAND [options]\n"
+               "\n"
+               "Commands:\n"
+               "  run FILE       Run a scenario (*.cls) and check its expectations.\n"
+               "                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,\n"
+               "                 --redis URL, --prefix PREFIX, --keep-cache\n"
+               "\n"
+               "  simulate       Run a workload through one pattern and measure it.\n"
+               "                 Options: --pattern P, --option k=v, --requests N, --keys K,\n"
+               "                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,\n"
+               "                 --seed S, --rate R, --crash-halfway, --json\n"
+               "  compare        Run one workload through every pattern; the same workload\n"
+               "                 options, and --json, --csv or --markdown.\n"
+               "\n"
+               "  cachelab-cli COMMAND --help   shows the options of a command.\n"
+               "\n"
+               "Exit status: 0 every expectation held, 1 one failed, 2 invalid input.\n");
 }
 
 } // namespace
@@ -58,7 +57,8 @@ int main(int argc, char *argv[])
         return cachelab::cli::simulate(args.mid(1), out, err);
     if (command == u"compare")
         return cachelab::cli::compare(args.mid(1), out, err);
-    err << QCoreApplication::translate("cli", "cachelab-cli: unknown command \"%1\"\n\n").arg(command)
+    err << QCoreApplication::translate("cli", "cachelab-cli: unknown command \"%1\"\n\n")
+               .arg(command)
         << usage();
     return cachelab::cli::InvalidInput;
 }

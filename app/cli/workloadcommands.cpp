@@ -18,8 +18,9 @@ QString tr(const char *text)
 /// The workload flags shared by simulate and compare.
 struct WorkloadOptions
 {
-    QCommandLineOption requests{QStringLiteral("requests"), tr("Number of requests (default 10000)."),
-                                QStringLiteral("N"), QStringLiteral("10000")};
+    QCommandLineOption requests{QStringLiteral("requests"),
+                                tr("Number of requests (default 10000)."), QStringLiteral("N"),
+                                QStringLiteral("10000")};
     QCommandLineOption keys{QStringLiteral("keys"), tr("Number of distinct keys (default 1000)."),
                             QStringLiteral("K"), QStringLiteral("1000")};
     QCommandLineOption dist{QStringLiteral("dist"),
@@ -52,26 +53,31 @@ struct WorkloadOptions
         bool ok = false;
         spec.requests = parser.value(requests).toLongLong(&ok);
         if (!ok || spec.requests < 1 || spec.requests > 100'000'000)
-            return tr("--requests: expected a whole number from 1 to 100000000, got \"%1\"").arg(parser.value(requests));
+            return tr("--requests: expected a whole number from 1 to 100000000, got \"%1\"")
+                .arg(parser.value(requests));
         spec.keys = parser.value(keys).toInt(&ok);
         if (!ok || spec.keys < 1 || spec.keys > 10'000'000)
-            return tr("--keys: expected a whole number from 1 to 10000000, got \"%1\"").arg(parser.value(keys));
+            return tr("--keys: expected a whole number from 1 to 10000000, got \"%1\"")
+                .arg(parser.value(keys));
         const auto d = KeyDistribution::parse(parser.value(dist));
         if (const auto *error = std::get_if<QString>(&d))
             return tr("--dist: %1").arg(*error);
         spec.distribution = std::get<KeyDistribution>(d);
         spec.writeRatio = parser.value(writeRatio).toDouble(&ok);
         if (!ok || !(spec.writeRatio >= 0 && spec.writeRatio <= 1))
-            return tr("--write-ratio: expected a number from 0 to 1, got \"%1\"").arg(parser.value(writeRatio));
+            return tr("--write-ratio: expected a number from 0 to 1, got \"%1\"")
+                .arg(parser.value(writeRatio));
         spec.clients = parser.value(clients).toInt(&ok);
         if (!ok || spec.clients < 1 || spec.clients > 26)
-            return tr("--clients: expected a whole number from 1 to 26, got \"%1\"").arg(parser.value(clients));
+            return tr("--clients: expected a whole number from 1 to 26, got \"%1\"")
+                .arg(parser.value(clients));
         spec.seed = parser.value(seed).toULongLong(&ok);
         if (!ok)
             return tr("--seed: expected a whole number, got \"%1\"").arg(parser.value(seed));
         spec.rate = parser.value(rate).toDouble(&ok);
         if (!ok || !(spec.rate > 0 && spec.rate <= 1e9))
-            return tr("--rate: expected a number of requests per second above 0, got \"%1\"").arg(parser.value(rate));
+            return tr("--rate: expected a number of requests per second above 0, got \"%1\"")
+                .arg(parser.value(rate));
         for (const QString &pair : parser.values(option)) {
             const qsizetype eq = pair.indexOf(u'=');
             if (eq <= 0)
@@ -113,7 +119,8 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Passed;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        err << tr("cachelab-cli simulate: unexpected argument \"%1\"\n").arg(parser.positionalArguments().constFirst());
+        err << tr("cachelab-cli simulate: unexpected argument \"%1\"\n")
+                   .arg(parser.positionalArguments().constFirst());
         return InvalidInput;
     }
     const auto kind = patternFromName(parser.value(pattern));
@@ -133,7 +140,8 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
     PatternOptions options;
     for (auto it = rawOptions.cbegin(); it != rawOptions.cend(); ++it) {
         if (const auto error = applyOption(options, *kind, it.key(), it.value())) {
-            err << tr("cachelab-cli simulate: --option %1=%2: %3\n").arg(it.key(), it.value(), *error);
+            err << tr("cachelab-cli simulate: --option %1=%2: %3\n")
+                       .arg(it.key(), it.value(), *error);
             return InvalidInput;
         }
     }
@@ -143,11 +151,18 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Passed;
     }
     out << tr("%1: %2 requests in %3 s of wall time (%4 per second)\n")
-               .arg(patternName(*kind)).arg(r.requests).arg(r.wallSeconds, 0, 'f', 3)
+               .arg(patternName(*kind))
+               .arg(r.requests)
+               .arg(r.wallSeconds, 0, 'f', 3)
                .arg(r.opsPerSecond, 0, 'f', 0);
     out << tr("hit ratio %1; read p50/p95/p99 %2/%3/%4 us; write p50/p95/p99 %5/%6/%7 us\n")
-               .arg(r.hitRatio, 0, 'f', 4).arg(r.readP50).arg(r.readP95).arg(r.readP99)
-               .arg(r.writeP50).arg(r.writeP95).arg(r.writeP99);
+               .arg(r.hitRatio, 0, 'f', 4)
+               .arg(r.readP50)
+               .arg(r.readP95)
+               .arg(r.readP99)
+               .arg(r.writeP50)
+               .arg(r.writeP95)
+               .arg(r.writeP99);
     for (auto it = r.metrics.cbegin(); it != r.metrics.cend(); ++it)
         out << QStringLiteral("  %1 = %2\n").arg(it.key()).arg(it.value());
     return Passed;
@@ -161,7 +176,8 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
     parser.addHelpOption();
     const QCommandLineOption json(QStringLiteral("json"), tr("Print JSON."));
     const QCommandLineOption csv(QStringLiteral("csv"), tr("Print CSV."));
-    const QCommandLineOption markdown(QStringLiteral("markdown"), tr("Print a Markdown table (the default)."));
+    const QCommandLineOption markdown(QStringLiteral("markdown"),
+                                      tr("Print a Markdown table (the default)."));
     WorkloadOptions workload;
     parser.addOptions({json, csv, markdown});
     workload.addTo(parser);
@@ -172,7 +188,8 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Passed;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        err << tr("cachelab-cli compare: unexpected argument \"%1\"\n").arg(parser.positionalArguments().constFirst());
+        err << tr("cachelab-cli compare: unexpected argument \"%1\"\n")
+                   .arg(parser.positionalArguments().constFirst());
         return InvalidInput;
     }
     if (int(parser.isSet(json)) + int(parser.isSet(csv)) + int(parser.isSet(markdown)) > 1) {
@@ -198,7 +215,8 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
         }
         if (!fits) {
             err << tr("cachelab-cli compare: --option %1=%2: %3\n")
-                       .arg(it.key(), it.value(), lastError.value_or(tr("no pattern has this option")));
+                       .arg(it.key(), it.value(),
+                            lastError.value_or(tr("no pattern has this option")));
             return InvalidInput;
         }
     }

@@ -68,7 +68,8 @@ bool MemoryDatabase::exists(const QString &key) const
 QList<RowInfo> MemoryDatabase::rows()
 {
     QList<RowInfo> out(m_rows.cbegin(), m_rows.cend());
-    std::sort(out.begin(), out.end(), [](const RowInfo &a, const RowInfo &b) { return a.key < b.key; });
+    std::sort(out.begin(), out.end(),
+              [](const RowInfo &a, const RowInfo &b) { return a.key < b.key; });
     return out;
 }
 

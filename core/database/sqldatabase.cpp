@@ -66,13 +66,12 @@ SqlDatabase::SqlDatabase(const QString &path)
             if (!setup.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
                 fail(setup.lastError(), "open");
         }
-        if (!setup.exec(QStringLiteral(
-                "CREATE TABLE IF NOT EXISTS records ("
-                " key TEXT PRIMARY KEY NOT NULL,"
-                " value BLOB NOT NULL,"
-                " version INTEGER NOT NULL,"
-                " updated_us INTEGER NOT NULL,"
-                " deleted INTEGER NOT NULL DEFAULT 0)")))
+        if (!setup.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS records ("
+                                       " key TEXT PRIMARY KEY NOT NULL,"
+                                       " value BLOB NOT NULL,"
+                                       " version INTEGER NOT NULL,"
+                                       " updated_us INTEGER NOT NULL,"
+                                       " deleted INTEGER NOT NULL DEFAULT 0)")))
             fail(setup.lastError(), "open");
         if (!setup.exec(QStringLiteral("SELECT key, version, deleted FROM records")))
             fail(setup.lastError(), "open");
@@ -87,8 +86,8 @@ SqlDatabase::SqlDatabase(const QString &path)
         m_load.setForwardOnly(true);
         m_upsert.setForwardOnly(true);
         m_delete.setForwardOnly(true);
-        if (!m_load.prepare(QStringLiteral(
-                "SELECT value, version FROM records WHERE key = ? AND deleted = 0")))
+        if (!m_load.prepare(
+                QStringLiteral("SELECT value, version FROM records WHERE key = ? AND deleted = 0")))
             fail(m_load.lastError(), "open");
         if (!m_upsert.prepare(QStringLiteral(
                 "INSERT INTO records (key, value, version, updated_us, deleted)"
@@ -115,8 +114,8 @@ SqlDatabase::SqlDatabase(const QString &path)
 SqlDatabase::~SqlDatabase()
 {
     m_load = QSqlQuery();
-        m_upsert = QSqlQuery();
-        m_delete = QSqlQuery();
+    m_upsert = QSqlQuery();
+    m_delete = QSqlQuery();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         db.close();
@@ -141,15 +140,18 @@ void SqlDatabase::fail(const QSqlError &error, const char *what) const
     switch (kind) {
     case DatabaseError::Kind::Locked:
         throw DatabaseError(kind, tr("Cannot write to %1: it is locked by another program; close "
-                                     "it or choose another file.").arg(where));
+                                     "it or choose another file.")
+                                      .arg(where));
     case DatabaseError::Kind::ReadOnly:
         throw DatabaseError(kind, tr("Cannot write to %1 (%2); choose a file in a folder you can "
-                                     "write to.").arg(where, reason));
+                                     "write to.")
+                                      .arg(where, reason));
     default:
         if (qstrcmp(what, "open") == 0) {
             throw DatabaseError(DatabaseError::Kind::Open,
                                 tr("Cannot open %1: %2. Choose a file in a folder you can write "
-                                   "to, or use :memory:.").arg(where, reason));
+                                   "to, or use :memory:.")
+                                    .arg(where, reason));
         }
         throw DatabaseError(kind, tr("Could not %1 in %2: %3").arg(tr(what), where, reason));
     }

@@ -40,15 +40,15 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
     , m_metrics(m_config.clients)
     , m_random(m_config.seed)
     , m_store(store ? std::move(store) : openCacheStore(m_config.store, m_scheduler->clock()))
-    , m_db(db                                        ? std::move(db)
-           : m_config.databasePath == kHashTableDatabase ? std::unique_ptr<Database>(std::make_unique<MemoryDatabase>())
-                                                         : std::make_unique<SqlDatabase>(m_config.databasePath))
+    , m_db(db ? std::move(db)
+           : m_config.databasePath == kHashTableDatabase
+               ? std::unique_ptr<Database>(std::make_unique<MemoryDatabase>())
+               : std::make_unique<SqlDatabase>(m_config.databasePath))
     , m_cacheProxy(ProxyEnv{*m_scheduler, m_trace, m_metrics, m_config.latencies}, *m_store)
     , m_dbProxy(ProxyEnv{*m_scheduler, m_trace, m_metrics, m_config.latencies}, *m_db)
-    , m_env{*m_scheduler,          m_cacheProxy, m_dbProxy,
-            m_metrics,             m_trace,      m_config.options,
-            m_config.latencies,    m_random,     m_config.clients,
-            m_config.namespaceTag, newOrigin()}
+    , m_env{*m_scheduler,     m_cacheProxy,          m_dbProxy,          m_metrics,
+            m_trace,          m_config.options,      m_config.latencies, m_random,
+            m_config.clients, m_config.namespaceTag, newOrigin()}
 {
     m_config.clients = std::clamp(m_config.clients, 1, 26);
     m_trace.setEnabled(m_config.tracing);
@@ -83,12 +83,18 @@ Lab::~Lab()
 std::unique_ptr<Pattern> Lab::makePattern(int client, const Lifetime &lifetime)
 {
     switch (m_config.pattern) {
-    case PatternKind::CacheAside: return std::make_unique<CacheAside>(m_env, client, lifetime);
-    case PatternKind::WriteThrough: return std::make_unique<WriteThrough>(m_env, client, lifetime);
-    case PatternKind::WriteBehind: return std::make_unique<WriteBehind>(m_env, client, lifetime);
-    case PatternKind::RefreshAhead: return std::make_unique<RefreshAhead>(m_env, client, lifetime);
-    case PatternKind::Around: return std::make_unique<Around>(m_env, client, lifetime);
-    case PatternKind::MultiLevel: return std::make_unique<MultiLevel>(m_env, client, lifetime);
+    case PatternKind::CacheAside:
+        return std::make_unique<CacheAside>(m_env, client, lifetime);
+    case PatternKind::WriteThrough:
+        return std::make_unique<WriteThrough>(m_env, client, lifetime);
+    case PatternKind::WriteBehind:
+        return std::make_unique<WriteBehind>(m_env, client, lifetime);
+    case PatternKind::RefreshAhead:
+        return std::make_unique<RefreshAhead>(m_env, client, lifetime);
+    case PatternKind::Around:
+        return std::make_unique<Around>(m_env, client, lifetime);
+    case PatternKind::MultiLevel:
+        return std::make_unique<MultiLevel>(m_env, client, lifetime);
     case PatternKind::CircuitBreaker:
         return std::make_unique<CircuitBreaker>(m_env, client, lifetime);
     }
@@ -131,10 +137,18 @@ Task<Operation> Lab::perform(Operation::Kind kind, int client, QString key, QByt
     Pattern &pattern = *instance.pattern;
     try {
         switch (kind) {
-        case Operation::Kind::Read: op.result = co_await pattern.read(c, op.key); break;
-        case Operation::Kind::Write: co_await pattern.write(c, op.key, op.value); break;
-        case Operation::Kind::Delete: co_await pattern.remove(c, op.key); break;
-        case Operation::Kind::Invalidate: co_await pattern.invalidate(c, op.key); break;
+        case Operation::Kind::Read:
+            op.result = co_await pattern.read(c, op.key);
+            break;
+        case Operation::Kind::Write:
+            co_await pattern.write(c, op.key, op.value);
+            break;
+        case Operation::Kind::Delete:
+            co_await pattern.remove(c, op.key);
+            break;
+        case Operation::Kind::Invalidate:
+            co_await pattern.invalidate(c, op.key);
+            break;
         }
         op.ok = true;
     } catch (const InstanceCrashed &) {
@@ -177,7 +191,8 @@ void Lab::finish(Operation &op)
         e.time = now();
         e.from = e.to = Participant::app(op.client);
         e.kind = EventKind::Return;
-        e.verb = op.ok ? (op.kind == Operation::Kind::Read ? Verb::Result : Verb::Ok) : Verb::Result;
+        e.verb =
+            op.ok ? (op.kind == Operation::Kind::Read ? Verb::Result : Verb::Ok) : Verb::Result;
         e.key = op.key;
         e.value = op.result.value;
         e.version = op.result.version;
@@ -298,7 +313,8 @@ void Lab::databaseSeed(int rows)
     QList<RowWrite> batch;
     batch.reserve(rows);
     for (int i = 1; i <= rows; ++i)
-        batch.append(RowWrite{QStringLiteral("item:%1").arg(i), QStringLiteral("item %1").arg(i).toUtf8()});
+        batch.append(
+            RowWrite{QStringLiteral("item:%1").arg(i), QStringLiteral("item %1").arg(i).toUtf8()});
     m_db->writeBatch(batch, now());
     stateNote(Participant::db(), tr("seeded %n row(s): item:1 …", rows));
 }

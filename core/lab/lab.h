@@ -49,14 +49,14 @@ struct Operation
     Kind kind = Kind::Read;
     int client = 0;
     QString key;
-    QByteArray value;       ///< what a write wrote
+    QByteArray value; ///< what a write wrote
     TimeUs startedAt = 0;
     TimeUs finishedAt = -1; ///< -1 while running
     bool ok = false;
-    bool crashed = false;   ///< its instance died before it finished
-    QString error;          ///< why it failed, for people
-    ReadResult result;      ///< what a read returned
-    bool stale = false;     ///< a read that returned an older version than the database held
+    bool crashed = false;    ///< its instance died before it finished
+    QString error;           ///< why it failed, for people
+    ReadResult result;       ///< what a read returned
+    bool stale = false;      ///< a read that returned an older version than the database held
     qint64 truthVersion = 0; ///< the database's version when a read returned
 };
 
@@ -90,7 +90,8 @@ public:
     /// Awaitable forms, for drivers that are coroutines themselves (benchmarks, workloads).
     Task<Operation> perform(Operation::Kind kind, int client, QString key, QByteArray value = {});
     /// Starts an operation and returns its id at once; isRunning(id) tells when it is over.
-    quint64 start(Operation::Kind kind, int client, const QString &key, const QByteArray &value = {});
+    quint64 start(Operation::Kind kind, int client, const QString &key,
+                  const QByteArray &value = {});
     bool isRunning(quint64 id) const { return m_running.contains(id); }
     /// Starts an operation nobody will ask about by id (workloads): cheaper than start().
     void launch(Operation::Kind kind, int client, const QString &key, const QByteArray &value = {});
@@ -165,8 +166,8 @@ private:
     PatternEnv m_env;
     std::vector<std::unique_ptr<Instance>> m_instances;
     QElapsedTimer m_wallClock; // real-time stores: virtual time never runs ahead of it
-    QSet<quint64> m_running; // operations begun with start(), until they finish
-    int m_inFlight = 0;      // every operation, however begun
+    QSet<quint64> m_running;   // operations begun with start(), until they finish
+    int m_inFlight = 0;        // every operation, however begun
     quint64 m_nextOperation = 0;
     std::function<void(const Operation &)> m_listener;
 };

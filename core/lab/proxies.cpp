@@ -39,11 +39,10 @@ void record(TraceLog &trace, const Caller &c, TimeUs now, TimeUs duration, Parti
 CacheProxy::CacheProxy(ProxyEnv env, CacheStore &store)
     : m_env(env)
     , m_store(&store)
-{
-}
+{}
 
-TimeUs CacheProxy::sendCall(const Caller &c, Verb verb, const QString &key,
-                            const QByteArray &value, qint64 version, qint64 number, quint8 flags)
+TimeUs CacheProxy::sendCall(const Caller &c, Verb verb, const QString &key, const QByteArray &value,
+                            qint64 version, qint64 number, quint8 flags)
 {
     const TimeUs half = firstHalf(m_env.latencies.cache);
     if (m_env.trace.enabled()) {
@@ -67,8 +66,7 @@ void CacheProxy::sendReply(const Caller &c, Verb verb, const QString &key, TimeU
     }
 }
 
-template<typename Op>
-std::optional<CacheError> CacheProxy::attempt(const Op &op)
+template<typename Op> std::optional<CacheError> CacheProxy::attempt(const Op &op)
 {
     if (m_failing)
         return CacheError(CacheError::Kind::Unavailable, tr("the cache is down"));
@@ -105,7 +103,8 @@ Task<std::optional<CachedRecord>> CacheProxy::get(Caller c, const QString &key)
         if (result) {
             details.value = result->value;
             details.version = result->version;
-            details.flags = (result->absent ? Negative : NoFlags) | (result->pending ? Pending : NoFlags);
+            details.flags =
+                (result->absent ? Negative : NoFlags) | (result->pending ? Pending : NoFlags);
         }
         sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest, details);
     }
@@ -132,8 +131,8 @@ Task<std::optional<std::pair<CachedRecord, TimeUs>>> CacheProxy::getWithTtl(Call
             details.value = result->first.value;
             details.version = result->first.version;
             details.number = result->second;
-            details.flags = (result->first.absent ? Negative : NoFlags)
-                            | (result->first.pending ? Pending : NoFlags);
+            details.flags = (result->first.absent ? Negative : NoFlags) |
+                            (result->first.pending ? Pending : NoFlags);
         }
         sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest, details);
     }
@@ -176,7 +175,8 @@ Task<void> CacheProxy::set(Caller c, QString key, CachedRecord record, TimeUs tt
         sent.number = ttl;
         sent.flags = (record.absent ? Negative : NoFlags) | (record.pending ? Pending : NoFlags);
     }
-    co_await call(c, Verb::Set, key, std::move(sent), [&](TraceEvent &) { m_store->set(key, record, ttl); });
+    co_await call(c, Verb::Set, key, std::move(sent),
+                  [&](TraceEvent &) { m_store->set(key, record, ttl); });
 }
 
 Task<bool> CacheProxy::remove(Caller c, QString key)
@@ -188,7 +188,8 @@ Task<bool> CacheProxy::remove(Caller c, QString key)
 
 Task<void> CacheProxy::publish(Caller c, QString channel, QString key, QByteArray message)
 {
-    co_await call(c, Verb::Publish, key, {}, [&](TraceEvent &) { m_store->publish(channel, message); });
+    co_await call(c, Verb::Publish, key, {},
+                  [&](TraceEvent &) { m_store->publish(channel, message); });
 }
 
 Task<void> CacheProxy::listPush(Caller c, QString list, QString key, QByteArray item)
@@ -219,8 +220,7 @@ Task<void> CacheProxy::listRemove(Caller c, QString list, QList<QByteArray> item
 DatabaseProxy::DatabaseProxy(ProxyEnv env, Database &db)
     : m_env(env)
     , m_db(db)
-{
-}
+{}
 
 namespace {
 

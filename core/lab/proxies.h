@@ -49,8 +49,7 @@ private:
                     qint64 version = 0, qint64 number = 0, quint8 flags = 0);
     void sendReply(const Caller &c, Verb verb, const QString &key, TimeUs duration,
                    const TraceEvent &details = {});
-    template<typename Op>
-    std::optional<CacheError> attempt(const Op &op);
+    template<typename Op> std::optional<CacheError> attempt(const Op &op);
     /// One modelled call answered with OK: drawn, charged its latency, `op` done half-way
     /// (unless the cache is down), the reply drawn, the failure (if any) thrown at the end.
     Task<void> call(Caller c, Verb verb, QString key, TraceEvent sent,

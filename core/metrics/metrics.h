@@ -7,15 +7,26 @@
 
 #include <array>
 #include <map>
-#include <vector>
 #include <optional>
+#include <vector>
 
 namespace cachelab {
 
 /// The counters of SCENARIOS.md ("Metrics"), in that order.
 enum class Counter : int {
-    Reads, Writes, CacheHits, CacheMisses, L1Hits, L1Misses, DbReads, DbWrites,
-    StaleReads, LostWrites, Refreshes, BreakerOpens, Errors,
+    Reads,
+    Writes,
+    CacheHits,
+    CacheMisses,
+    L1Hits,
+    L1Misses,
+    DbReads,
+    DbWrites,
+    StaleReads,
+    LostWrites,
+    Refreshes,
+    BreakerOpens,
+    Errors,
     Count_
 };
 inline constexpr int kCounterCount = int(Counter::Count_);
@@ -64,7 +75,10 @@ public:
         m_perClient[std::size_t(client < 0 ? 0 : client)][std::size_t(c)] += n;
     }
     qint64 total(Counter c) const;
-    qint64 of(Counter c, int client) const { return m_perClient[std::size_t(client)][std::size_t(c)]; }
+    qint64 of(Counter c, int client) const
+    {
+        return m_perClient[std::size_t(client)][std::size_t(c)];
+    }
     int clients() const { return int(m_perClient.size()); }
 
     LatencyHistogram &readLatency() { return m_readLatency; }

@@ -7,8 +7,8 @@ namespace cachelab {
 namespace {
 
 // The p-th percentile of the samples in `now` that are not in `then`.
-TimeUs windowPercentile(const std::map<TimeUs, quint64> &now,
-                        const std::map<TimeUs, quint64> &then, double p, quint64 *count = nullptr)
+TimeUs windowPercentile(const std::map<TimeUs, quint64> &now, const std::map<TimeUs, quint64> &then,
+                        double p, quint64 *count = nullptr)
 {
     std::vector<std::pair<TimeUs, quint64>> diff;
     quint64 total = 0;
@@ -41,8 +41,7 @@ MetricsSampler::MetricsSampler(Lab &lab, TimeUs interval, TimeUs window, qsizety
     , m_interval(std::max<TimeUs>(1, interval))
     , m_window(std::max(window, interval))
     , m_capacity(std::max<qsizetype>(1, capacity))
-{
-}
+{}
 
 MetricsSampler::~MetricsSampler()
 {

@@ -14,15 +14,15 @@ class Lab;
 struct MetricsSample
 {
     TimeUs time = 0;
-    double hitRatio = 0;           ///< hits / lookups in the window (L1 hits count as hits)
+    double hitRatio = 0; ///< hits / lookups in the window (L1 hits count as hits)
     TimeUs readP50 = 0, readP95 = 0, readP99 = 0;
     TimeUs writeP50 = 0, writeP95 = 0, writeP99 = 0;
-    double dbReadsPerSecond = 0;   ///< per second of virtual time, over the window
+    double dbReadsPerSecond = 0; ///< per second of virtual time, over the window
     double dbWritesPerSecond = 0;
-    int queueDepth = 0;            ///< write-behind entries queued, all clients, at `time`
-    qint64 staleReads = 0;         ///< since the start
-    qint64 lostWrites = 0;         ///< since the start
-    qint64 operations = 0;         ///< reads and writes finished in the window
+    int queueDepth = 0;    ///< write-behind entries queued, all clients, at `time`
+    qint64 staleReads = 0; ///< since the start
+    qint64 lostWrites = 0; ///< since the start
+    qint64 operations = 0; ///< reads and writes finished in the window
 };
 
 /// Samples a lab's metrics every `interval` of virtual time into a bounded series, with

@@ -8,8 +8,7 @@ namespace cachelab {
 Memoizer::Memoizer(CacheProxy &cache, QString prefix)
     : m_cache(cache)
     , m_prefix(std::move(prefix))
-{
-}
+{}
 
 QString Memoizer::keyFor(const QString &function, const QJsonArray &args) const
 {
@@ -26,8 +25,7 @@ Task<void> Memoizer::invalidate(Caller c, const QString &function, const QJsonAr
 Around::Around(PatternEnv &env, int client, const Lifetime &lifetime)
     : CacheAside(env, client, lifetime)
     , m_memo(env.cache, env.options.prefix)
-{
-}
+{}
 
 QString Around::cacheKeyFor(const QString &key) const
 {

@@ -71,9 +71,8 @@ void CircuitBreaker::failed(const Caller &c)
     m_trialInFlight = false;
     m_env.metrics.add(Counter::BreakerOpens, m_client);
     m_trialAt = m_env.scheduler.now() + m_options.openTimeout;
-    enter(BreakerState::Open, trialFailed
-                                  ? tr("the trial call failed")
-                                  : tr("%n consecutive cache failure(s)", m_failures));
+    enter(BreakerState::Open, trialFailed ? tr("the trial call failed")
+                                          : tr("%n consecutive cache failure(s)", m_failures));
     m_env.scheduler.spawn(halfOpenLater(c.as(Role::Breaker), ++m_openings));
 }
 

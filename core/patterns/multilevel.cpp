@@ -6,8 +6,7 @@ namespace cachelab {
 
 MultiLevel::MultiLevel(PatternEnv &env, int client, const Lifetime &lifetime)
     : Pattern(env, client, lifetime)
-{
-}
+{}
 
 QString MultiLevel::channel() const
 {
@@ -201,8 +200,8 @@ Task<void> MultiLevel::evictEverywhere(Caller c, QString key)
     try {
         co_await m_env.cache.remove(c, key);
         if (m_options.invalidate) {
-            const QByteArray message = m_env.origin.toUtf8() + '\n' + QByteArray::number(m_client)
-                                       + '\n' + key.toUtf8();
+            const QByteArray message =
+                m_env.origin.toUtf8() + '\n' + QByteArray::number(m_client) + '\n' + key.toUtf8();
             co_await m_env.cache.publish(c, channel(), key, message);
         }
     } catch (const CacheError &) {

@@ -17,9 +17,12 @@ struct PatternNameEntry
 };
 
 constexpr PatternNameEntry kNames[] = {
-    {PatternKind::CacheAside, u"cache-aside"},     {PatternKind::WriteThrough, u"write-through"},
-    {PatternKind::WriteBehind, u"write-behind"},   {PatternKind::RefreshAhead, u"refresh-ahead"},
-    {PatternKind::Around, u"around"},              {PatternKind::MultiLevel, u"multi-level"},
+    {PatternKind::CacheAside, u"cache-aside"},
+    {PatternKind::WriteThrough, u"write-through"},
+    {PatternKind::WriteBehind, u"write-behind"},
+    {PatternKind::RefreshAhead, u"refresh-ahead"},
+    {PatternKind::Around, u"around"},
+    {PatternKind::MultiLevel, u"multi-level"},
     {PatternKind::CircuitBreaker, u"circuit-breaker"},
 };
 
@@ -90,9 +93,9 @@ struct OptionSpec
     const char *name;
     const char *defaultValue;
     const char *summary;
-    bool common;               // every pattern has it
-    QList<PatternKind> only;   // otherwise, just these
-    bool loadsOnMiss;          // single-flight / negative-ttl: patterns that load on a miss
+    bool common;             // every pattern has it
+    QList<PatternKind> only; // otherwise, just these
+    bool loadsOnMiss;        // single-flight / negative-ttl: patterns that load on a miss
     Setter set;
 };
 
@@ -100,32 +103,51 @@ const QList<OptionSpec> &specs()
 {
     using K = PatternKind;
     static const QList<OptionSpec> all = {
-        {"ttl", "1h", QT_TRANSLATE_NOOP("PatternOptions", "How long a cached entry lives."),
-         true, {}, false,
+        {"ttl",
+         "1h",
+         QT_TRANSLATE_NOOP("PatternOptions", "How long a cached entry lives."),
+         true,
+         {},
+         false,
          [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.ttl); }},
-        {"jitter", "0%",
+        {"jitter",
+         "0%",
          QT_TRANSLATE_NOOP("PatternOptions",
                            "Each TTL is drawn uniformly within ± this share, so keys cached "
                            "together do not all expire together."),
-         true, {}, false,
+         true,
+         {},
+         false,
          [](PatternOptions &o, const QString &v) { return parsePercent(v, o.jitter); }},
-        {"single-flight", "off",
+        {"single-flight",
+         "off",
          QT_TRANSLATE_NOOP("PatternOptions",
                            "Concurrent misses of one key in one instance share a single load."),
-         false, {}, true,
+         false,
+         {},
+         true,
          [](PatternOptions &o, const QString &v) { return parseBool(v, o.singleFlight); }},
-        {"negative-ttl", "0s",
+        {"negative-ttl",
+         "0s",
          QT_TRANSLATE_NOOP("PatternOptions",
                            "How long a missing row is remembered as missing (0s: not at all)."),
-         false, {}, true,
+         false,
+         {},
+         true,
          [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.negativeTtl); }},
-        {"batch", "100",
-         QT_TRANSLATE_NOOP("PatternOptions", "A queue this long is flushed at once."), false,
-         {K::WriteBehind}, false,
+        {"batch",
+         "100",
+         QT_TRANSLATE_NOOP("PatternOptions", "A queue this long is flushed at once."),
+         false,
+         {K::WriteBehind},
+         false,
          [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.batch); }},
-        {"flush", "30s",
-         QT_TRANSLATE_NOOP("PatternOptions", "Otherwise the queue is flushed this often."), false,
-         {K::WriteBehind}, false,
+        {"flush",
+         "30s",
+         QT_TRANSLATE_NOOP("PatternOptions", "Otherwise the queue is flushed this often."),
+         false,
+         {K::WriteBehind},
+         false,
          [](PatternOptions &o, const QString &v) {
              auto error = parseDurationOption(v, o.flush);
              if (!error && o.flush <= 0) {
@@ -134,37 +156,58 @@ const QList<OptionSpec> &specs()
              }
              return error;
          }},
-        {"coalesce", "off",
-         QT_TRANSLATE_NOOP("PatternOptions", "A newer write of a queued key replaces the older one."),
-         false, {K::WriteBehind}, false,
+        {"coalesce",
+         "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "A newer write of a queued key replaces the older one."),
+         false,
+         {K::WriteBehind},
+         false,
          [](PatternOptions &o, const QString &v) { return parseBool(v, o.coalesce); }},
-        {"durable", "off",
+        {"durable",
+         "off",
          QT_TRANSLATE_NOOP("PatternOptions",
                            "The queue lives in the shared cache, survives a crash and is "
                            "replayed on restart."),
-         false, {K::WriteBehind}, false,
+         false,
+         {K::WriteBehind},
+         false,
          [](PatternOptions &o, const QString &v) { return parseBool(v, o.durable); }},
-        {"retries", "3",
+        {"retries",
+         "3",
          QT_TRANSLATE_NOOP("PatternOptions",
                            "A failed flush is retried this many times; then its writes are lost."),
-         false, {K::WriteBehind}, false,
+         false,
+         {K::WriteBehind},
+         false,
          [](PatternOptions &o, const QString &v) { return parseCount(v, 0, o.retries); }},
-        {"threshold", "0.8",
-         QT_TRANSLATE_NOOP("PatternOptions",
-                           "Refresh once this share of the TTL has passed."),
-         false, {K::RefreshAhead}, false,
+        {"threshold",
+         "0.8",
+         QT_TRANSLATE_NOOP("PatternOptions", "Refresh once this share of the TTL has passed."),
+         false,
+         {K::RefreshAhead},
+         false,
          [](PatternOptions &o, const QString &v) { return parseFraction(v, o.threshold); }},
-        {"min-access", "1",
+        {"min-access",
+         "1",
          QT_TRANSLATE_NOOP("PatternOptions", "Only keys read at least this often are refreshed."),
-         false, {K::RefreshAhead}, false,
+         false,
+         {K::RefreshAhead},
+         false,
          [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.minAccess); }},
-        {"l1-ttl", "5m",
+        {"l1-ttl",
+         "5m",
          QT_TRANSLATE_NOOP("PatternOptions", "How long an entry lives in an instance's own L1."),
-         false, {K::MultiLevel}, false,
+         false,
+         {K::MultiLevel},
+         false,
          [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.l1Ttl); }},
-        {"l2-ttl", "1h",
+        {"l2-ttl",
+         "1h",
          QT_TRANSLATE_NOOP("PatternOptions", "How long an entry lives in the shared cache (L2)."),
-         false, {K::MultiLevel}, false,
+         false,
+         {K::MultiLevel},
+         false,
          [](PatternOptions &o, const QString &v) {
              TimeUs t = 0;
              auto error = parseDurationOption(v, t);
@@ -172,30 +215,45 @@ const QList<OptionSpec> &specs()
                  o.l2Ttl = t;
              return error;
          }},
-        {"l1-capacity", "1000",
+        {"l1-capacity",
+         "1000",
          QT_TRANSLATE_NOOP("PatternOptions",
                            "Entries an L1 holds before it evicts the least recently used."),
-         false, {K::MultiLevel}, false,
+         false,
+         {K::MultiLevel},
+         false,
          [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.l1Capacity); }},
-        {"invalidate", "on",
+        {"invalidate",
+         "on",
          QT_TRANSLATE_NOOP("PatternOptions",
                            "A write in one instance evicts the key from every instance's L1."),
-         false, {K::MultiLevel}, false,
+         false,
+         {K::MultiLevel},
+         false,
          [](PatternOptions &o, const QString &v) { return parseBool(v, o.invalidate); }},
-        {"failures", "5",
-         QT_TRANSLATE_NOOP("PatternOptions",
-                           "Consecutive cache failures that open the breaker."),
-         false, {K::CircuitBreaker}, false,
+        {"failures",
+         "5",
+         QT_TRANSLATE_NOOP("PatternOptions", "Consecutive cache failures that open the breaker."),
+         false,
+         {K::CircuitBreaker},
+         false,
          [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.failures); }},
-        {"open-timeout", "60s",
-         QT_TRANSLATE_NOOP("PatternOptions",
-                           "How long the breaker stays open before it lets one trial call through."),
-         false, {K::CircuitBreaker}, false,
+        {"open-timeout",
+         "60s",
+         QT_TRANSLATE_NOOP(
+             "PatternOptions",
+             "How long the breaker stays open before it lets one trial call through."),
+         false,
+         {K::CircuitBreaker},
+         false,
          [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.openTimeout); }},
-        {"prefix", "memo:",
+        {"prefix",
+         "memo:",
          QT_TRANSLATE_NOOP("PatternOptions",
                            "Put before the function name and argument hash in each cache key."),
-         false, {K::Around}, false,
+         false,
+         {K::Around},
+         false,
          [](PatternOptions &o, const QString &v) {
              if (v.contains(u' '))
                  return std::optional<QString>(tr("a prefix cannot contain spaces"));
@@ -272,24 +330,42 @@ QString optionValue(const PatternOptions &o, const QString &name)
 {
     auto onOff = [](bool b) { return b ? QStringLiteral("on") : QStringLiteral("off"); };
     auto percent = [](double f) -> QString { return QString::number(f * 100.0, 'g', 6) + u'%'; };
-    if (name == u"ttl") return formatDuration(o.ttl);
-    if (name == u"jitter") return percent(o.jitter);
-    if (name == u"single-flight") return onOff(o.singleFlight);
-    if (name == u"negative-ttl") return formatDuration(o.negativeTtl);
-    if (name == u"batch") return QString::number(o.batch);
-    if (name == u"flush") return formatDuration(o.flush);
-    if (name == u"coalesce") return onOff(o.coalesce);
-    if (name == u"durable") return onOff(o.durable);
-    if (name == u"retries") return QString::number(o.retries);
-    if (name == u"threshold") return QString::number(o.threshold, 'g', 6);
-    if (name == u"min-access") return QString::number(o.minAccess);
-    if (name == u"l1-ttl") return formatDuration(o.l1Ttl);
-    if (name == u"l2-ttl") return formatDuration(o.effectiveL2Ttl());
-    if (name == u"l1-capacity") return QString::number(o.l1Capacity);
-    if (name == u"invalidate") return onOff(o.invalidate);
-    if (name == u"failures") return QString::number(o.failures);
-    if (name == u"open-timeout") return formatDuration(o.openTimeout);
-    if (name == u"prefix") return o.prefix;
+    if (name == u"ttl")
+        return formatDuration(o.ttl);
+    if (name == u"jitter")
+        return percent(o.jitter);
+    if (name == u"single-flight")
+        return onOff(o.singleFlight);
+    if (name == u"negative-ttl")
+        return formatDuration(o.negativeTtl);
+    if (name == u"batch")
+        return QString::number(o.batch);
+    if (name == u"flush")
+        return formatDuration(o.flush);
+    if (name == u"coalesce")
+        return onOff(o.coalesce);
+    if (name == u"durable")
+        return onOff(o.durable);
+    if (name == u"retries")
+        return QString::number(o.retries);
+    if (name == u"threshold")
+        return QString::number(o.threshold, 'g', 6);
+    if (name == u"min-access")
+        return QString::number(o.minAccess);
+    if (name == u"l1-ttl")
+        return formatDuration(o.l1Ttl);
+    if (name == u"l2-ttl")
+        return formatDuration(o.effectiveL2Ttl());
+    if (name == u"l1-capacity")
+        return QString::number(o.l1Capacity);
+    if (name == u"invalidate")
+        return onOff(o.invalidate);
+    if (name == u"failures")
+        return QString::number(o.failures);
+    if (name == u"open-timeout")
+        return formatDuration(o.openTimeout);
+    if (name == u"prefix")
+        return o.prefix;
     return {};
 }
 

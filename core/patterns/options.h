@@ -21,8 +21,8 @@ enum class PatternKind {
 };
 
 inline constexpr PatternKind kAllPatterns[] = {
-    PatternKind::CacheAside,   PatternKind::WriteThrough, PatternKind::WriteBehind,
-    PatternKind::RefreshAhead, PatternKind::Around,       PatternKind::MultiLevel,
+    PatternKind::CacheAside,     PatternKind::WriteThrough, PatternKind::WriteBehind,
+    PatternKind::RefreshAhead,   PatternKind::Around,       PatternKind::MultiLevel,
     PatternKind::CircuitBreaker,
 };
 

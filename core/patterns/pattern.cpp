@@ -7,9 +7,12 @@ namespace cachelab {
 QString breakerStateName(BreakerState s)
 {
     switch (s) {
-    case BreakerState::Closed: return QStringLiteral("closed");
-    case BreakerState::Open: return QStringLiteral("open");
-    case BreakerState::HalfOpen: return QStringLiteral("half-open");
+    case BreakerState::Closed:
+        return QStringLiteral("closed");
+    case BreakerState::Open:
+        return QStringLiteral("open");
+    case BreakerState::HalfOpen:
+        return QStringLiteral("half-open");
     }
     return {};
 }
@@ -21,8 +24,7 @@ Pattern::Pattern(PatternEnv &env, int client, const Lifetime &lifetime)
     , m_lifetime(lifetime)
     , m_epoch(lifetime.epoch())
     , m_flights(env.scheduler)
-{
-}
+{}
 
 Pattern::~Pattern() = default;
 
@@ -122,7 +124,8 @@ Task<void> Pattern::fillOrThrow(Caller c, QString cacheKey, std::optional<Record
         co_await m_env.cache.set(c, cacheKey, std::move(entry), jittered(ttl));
     } else if (m_options.negativeTtl > 0) {
         CachedRecord noSuchRow{{}, 0, true};
-        co_await m_env.cache.set(c, cacheKey, std::move(noSuchRow), jittered(m_options.negativeTtl));
+        co_await m_env.cache.set(c, cacheKey, std::move(noSuchRow),
+                                 jittered(m_options.negativeTtl));
     }
 }
 

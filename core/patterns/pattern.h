@@ -42,10 +42,10 @@ struct QueuedWrite
     QString key;
     std::optional<QByteArray> value; ///< none: a delete
     TimeUs enqueuedAt = 0;
-    bool inFlight = false;           ///< part of the batch being written right now
-    int merged = 1;                  ///< acknowledged writes it stands for (coalescing)
-    qint64 version = 0;              ///< the version the write will get when committed
-    QList<QByteArray> listItems;     ///< its items in the durable queue's list
+    bool inFlight = false;       ///< part of the batch being written right now
+    int merged = 1;              ///< acknowledged writes it stands for (coalescing)
+    qint64 version = 0;          ///< the version the write will get when committed
+    QList<QByteArray> listItems; ///< its items in the durable queue's list
 };
 
 /// A key waiting for, or getting, a background refresh.

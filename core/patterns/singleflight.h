@@ -13,8 +13,7 @@ namespace cachelab {
 
 /// Concurrent misses of one key share one load: the first caller (the leader) loads, the
 /// others wait for its result. The cure for a cache stampede within one instance.
-template<typename T>
-class SingleFlight
+template<typename T> class SingleFlight
 {
 public:
     struct Flight
@@ -39,7 +38,9 @@ public:
         }
     };
 
-    explicit SingleFlight(Scheduler &scheduler) : m_scheduler(scheduler) {}
+    explicit SingleFlight(Scheduler &scheduler)
+        : m_scheduler(scheduler)
+    {}
 
     /// The flight in progress for `key`, if any.
     std::shared_ptr<Flight> find(const QString &key) const { return m_flights.value(key); }

@@ -24,8 +24,7 @@ TimeUs backoff(int attempt, TimeUs flushInterval)
 
 WriteBehind::WriteBehind(PatternEnv &env, int client, const Lifetime &lifetime)
     : Pattern(env, client, lifetime)
-{
-}
+{}
 
 QString WriteBehind::listName() const
 {
@@ -112,7 +111,8 @@ qint64 WriteBehind::nextVersion(const QString &key) const
     // queued write of the key ahead of it. (Knowing the committed version is the lab's
     // knowledge of the truth, like the stale-read check; it costs no call.)
     qint64 version = m_env.db.database().version(key);
-    for (std::size_t i = m_inFlightCommitted ? std::size_t(m_inFlight) : 0; i < m_queue.size(); ++i) {
+    for (std::size_t i = m_inFlightCommitted ? std::size_t(m_inFlight) : 0; i < m_queue.size();
+         ++i) {
         if (m_queue[i].key == key)
             ++version;
     }
@@ -201,9 +201,9 @@ Task<void> WriteBehind::replay(Caller c)
         if (!w)
             continue;
         w->listItems = {bytes};
-        w->version = nextVersion(w->key) + qint64(std::count_if(
-                         replayed.begin(), replayed.end(),
-                         [&](const QueuedWrite &r) { return r.key == w->key; }));
+        w->version = nextVersion(w->key) +
+                     qint64(std::count_if(replayed.begin(), replayed.end(),
+                                          [&](const QueuedWrite &r) { return r.key == w->key; }));
         replayed.push_back(std::move(*w));
     }
     if (replayed.empty())
@@ -240,7 +240,7 @@ Task<void> WriteBehind::flushBatch(Caller c)
         rows.append(RowWrite{m_queue[std::size_t(i)].key, m_queue[std::size_t(i)].value});
     }
     const int n = m_inFlight;
-    int writes = 0; // acknowledged writes in this batch
+    int writes = 0;              // acknowledged writes in this batch
     QList<QByteArray> listItems; // and their items in the durable list
     for (int i = 0; i < n; ++i) {
         writes += m_queue[std::size_t(i)].merged;

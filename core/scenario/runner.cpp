@@ -39,11 +39,16 @@ std::optional<QString> compareValue(const Expectation &x, bool found, const QByt
 bool compareWithin(qint64 actual, Compare op, qint64 expected, qint64 tolerance)
 {
     switch (op) {
-    case Compare::Equal: return std::abs(actual - expected) <= tolerance;
-    case Compare::Less: return actual < expected + tolerance;
-    case Compare::LessEqual: return actual <= expected + tolerance;
-    case Compare::Greater: return actual > expected - tolerance;
-    case Compare::GreaterEqual: return actual >= expected - tolerance;
+    case Compare::Equal:
+        return std::abs(actual - expected) <= tolerance;
+    case Compare::Less:
+        return actual < expected + tolerance;
+    case Compare::LessEqual:
+        return actual <= expected + tolerance;
+    case Compare::Greater:
+        return actual > expected - tolerance;
+    case Compare::GreaterEqual:
+        return actual >= expected - tolerance;
     }
     return false;
 }
@@ -122,7 +127,8 @@ void Runner::beginNext()
     try {
         execute(command);
     } catch (const Error &e) {
-        m_fatal = QStringLiteral("%1:%2: %3").arg(m_scenario.fileName).arg(command.line).arg(e.message());
+        m_fatal =
+            QStringLiteral("%1:%2: %3").arg(m_scenario.fileName).arg(command.line).arg(e.message());
     }
 }
 
@@ -133,28 +139,64 @@ void Runner::execute(const Command &command)
     Lab &lab = *m_lab;
     const int client = command.client;
     switch (command.type) {
-    case T::Read: m_waitingFor = lab.start(K::Read, client, command.key); break;
-    case T::Write: m_waitingFor = lab.start(K::Write, client, command.key, command.value); break;
-    case T::Delete: m_waitingFor = lab.start(K::Delete, client, command.key); break;
-    case T::Invalidate: m_waitingFor = lab.start(K::Invalidate, client, command.key); break;
-    case T::SpawnRead: lab.start(K::Read, client, command.key); break;
-    case T::SpawnWrite: lab.start(K::Write, client, command.key, command.value); break;
-    case T::SpawnDelete: lab.start(K::Delete, client, command.key); break;
-    case T::SpawnInvalidate: lab.start(K::Invalidate, client, command.key); break;
+    case T::Read:
+        m_waitingFor = lab.start(K::Read, client, command.key);
+        break;
+    case T::Write:
+        m_waitingFor = lab.start(K::Write, client, command.key, command.value);
+        break;
+    case T::Delete:
+        m_waitingFor = lab.start(K::Delete, client, command.key);
+        break;
+    case T::Invalidate:
+        m_waitingFor = lab.start(K::Invalidate, client, command.key);
+        break;
+    case T::SpawnRead:
+        lab.start(K::Read, client, command.key);
+        break;
+    case T::SpawnWrite:
+        lab.start(K::Write, client, command.key, command.value);
+        break;
+    case T::SpawnDelete:
+        lab.start(K::Delete, client, command.key);
+        break;
+    case T::SpawnInvalidate:
+        lab.start(K::Invalidate, client, command.key);
+        break;
     case T::Burst:
         for (int i = 0; i < command.count; ++i)
             lab.start(K::Read, client, command.key);
         break;
-    case T::Wait: m_waitUntil = lab.now() + command.duration; break;
-    case T::Settle: m_settling = true; break;
-    case T::DbPut: lab.databasePut(command.key, command.value); break;
-    case T::DbDelete: lab.databaseDelete(command.key); break;
-    case T::DbSeed: lab.databaseSeed(command.count); break;
-    case T::FailCache: lab.setCacheFailing(true); break;
-    case T::FailDb: lab.setDatabaseFailing(true); break;
-    case T::RecoverCache: lab.setCacheFailing(false); break;
-    case T::RecoverDb: lab.setDatabaseFailing(false); break;
-    case T::Crash: lab.crash(client); break;
+    case T::Wait:
+        m_waitUntil = lab.now() + command.duration;
+        break;
+    case T::Settle:
+        m_settling = true;
+        break;
+    case T::DbPut:
+        lab.databasePut(command.key, command.value);
+        break;
+    case T::DbDelete:
+        lab.databaseDelete(command.key);
+        break;
+    case T::DbSeed:
+        lab.databaseSeed(command.count);
+        break;
+    case T::FailCache:
+        lab.setCacheFailing(true);
+        break;
+    case T::FailDb:
+        lab.setDatabaseFailing(true);
+        break;
+    case T::RecoverCache:
+        lab.setCacheFailing(false);
+        break;
+    case T::RecoverDb:
+        lab.setDatabaseFailing(false);
+        break;
+    case T::Crash:
+        lab.crash(client);
+        break;
     case T::Expect: {
         const auto failure = check(command);
         if (failure)
@@ -218,9 +260,9 @@ std::optional<Failure> Runner::check(const Command &command)
         }
         const bool found = item && item->record.found;
         actual = compareValue(x, found, found ? item->record.value : QByteArray(),
-                              !item ? tr("missing")
-                                    : found ? quoted(item->record.value)
-                                            : tr("a cached \"no such row\""));
+                              !item   ? tr("missing")
+                              : found ? quoted(item->record.value)
+                                      : tr("a cached \"no such row\""));
         break;
     }
     case S::Db: {

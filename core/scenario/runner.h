@@ -59,7 +59,8 @@ public:
     RunResult result() const;
 
     /// Called after each expectation with the failure, if it failed (for the GUI).
-    void setExpectationListener(std::function<void(const Command &, const std::optional<Failure> &)> l)
+    void
+    setExpectationListener(std::function<void(const Command &, const std::optional<Failure> &)> l)
     {
         m_expectationListener = std::move(l);
     }

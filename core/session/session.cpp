@@ -40,7 +40,8 @@ void SessionRecorder::record(TimeUs at, int client, const QString &command)
     if (at > m_last)
         m_lines << QStringLiteral("wait %1us").arg(at - m_last);
     m_last = std::max(m_last, at);
-    m_lines << (client > 0 ? QStringLiteral("as %1 ").arg(QChar(u'A' + client)) : QString()) + command;
+    m_lines << (client > 0 ? QStringLiteral("as %1 ").arg(QChar(u'A' + client)) : QString()) +
+                   command;
 }
 
 Session SessionRecorder::session(Lab &lab) const
@@ -73,7 +74,9 @@ std::variant<Session, QString> sessionFromJson(const QByteArray &bytes)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
     if (doc.isNull())
-        return tr("the file is not JSON (%1 at byte %2)").arg(error.errorString()).arg(error.offset);
+        return tr("the file is not JSON (%1 at byte %2)")
+            .arg(error.errorString())
+            .arg(error.offset);
     const QJsonObject json = doc.object();
     if (json.value(QStringLiteral("format")).toString() != u"cachelab-session")
         return tr("this is not a Cache Lab session (its \"format\" is not \"cachelab-session\")");

@@ -20,7 +20,7 @@ struct CachedRecord
 
     QByteArray value;
     qint64 version = 0;
-    bool absent = false;  ///< a cached "no such row" (negative caching, or a queued delete)
+    bool absent = false; ///< a cached "no such row" (negative caching, or a queued delete)
     /// Written by the application ahead of the database (write-behind): not committed yet;
     /// `version` is the one the write will get when its queue is flushed.
     bool pending = false;

@@ -9,8 +9,7 @@ namespace cachelab {
 MemoryStore::MemoryStore(const Clock &clock, int maxKeys)
     : m_clock(clock)
     , m_maxKeys(maxKeys)
-{
-}
+{}
 
 QString MemoryStore::describe() const
 {

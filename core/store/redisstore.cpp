@@ -76,8 +76,7 @@ QByteArray RedisStore::encode(const CachedRecord &record)
 
 std::optional<CachedRecord> RedisStore::decode(const QByteArray &bytes)
 {
-    if (bytes.size() < kHeader || bytes[0] != kMagic0 || bytes[1] != kMagic1
-        || bytes[2] != kFormat)
+    if (bytes.size() < kHeader || bytes[0] != kMagic0 || bytes[1] != kMagic1 || bytes[2] != kFormat)
         return std::nullopt;
     CachedRecord r;
     r.absent = (bytes[3] & 1) != 0;
@@ -108,11 +107,10 @@ QString RedisStore::describe() const
 RedisStore::Context RedisStore::connect() const
 {
     const timeval connectTimeout = toTimeval(m_options.connectTimeoutMs);
-    Context c(m_url.socketPath.isEmpty()
-                  ? redisConnectWithTimeout(m_url.host.toUtf8().constData(), m_url.port,
-                                            connectTimeout)
-                  : redisConnectUnixWithTimeout(m_url.socketPath.toUtf8().constData(),
-                                                connectTimeout));
+    Context c(
+        m_url.socketPath.isEmpty()
+            ? redisConnectWithTimeout(m_url.host.toUtf8().constData(), m_url.port, connectTimeout)
+            : redisConnectUnixWithTimeout(m_url.socketPath.toUtf8().constData(), connectTimeout));
     const QString where = m_url.where();
     if (!c)
         throw CacheError(CacheError::Kind::Unavailable, tr("cannot reach Redis at %1").arg(where));
@@ -122,13 +120,16 @@ RedisStore::Context RedisStore::connect() const
         if (lower.contains(u"refused")) {
             throw CacheError(CacheError::Kind::Refused,
                              tr("Redis at %1 refused the connection: is redis-server running "
-                                "there, on that port?").arg(where));
+                                "there, on that port?")
+                                 .arg(where));
         }
-        if (lower.contains(u"timed out") || lower.contains(u"temporarily unavailable")
-            || lower.contains(u"in progress")) {
+        if (lower.contains(u"timed out") || lower.contains(u"temporarily unavailable") ||
+            lower.contains(u"in progress")) {
             throw CacheError(CacheError::Kind::Timeout,
                              tr("Redis at %1 did not answer within %2 ms; check the host and "
-                                "the firewall").arg(where).arg(m_options.connectTimeoutMs));
+                                "the firewall")
+                                 .arg(where)
+                                 .arg(m_options.connectTimeoutMs));
         }
         throw CacheError(CacheError::Kind::Unavailable,
                          tr("cannot connect to Redis at %1: %2").arg(where, reason));
@@ -160,13 +161,16 @@ RedisStore::Context RedisStore::connect() const
                       : run({"AUTH", m_url.user.toUtf8(), m_url.password.toUtf8()});
         if (isError(r)) {
             const QString message = text(r);
-            if (message.contains(u"no password is set") || message.contains(u"without any password"))
+            if (message.contains(u"no password is set") ||
+                message.contains(u"without any password"))
                 throw CacheError(CacheError::Kind::Authentication,
                                  tr("Redis at %1 has no password set, but one was given; remove "
-                                    "it from the URL and CACHELAB_REDIS_PASSWORD").arg(where));
+                                    "it from the URL and CACHELAB_REDIS_PASSWORD")
+                                     .arg(where));
             throw CacheError(CacheError::Kind::Authentication,
                              tr("Redis at %1 rejected the password (authentication failed); "
-                                "check the URL or CACHELAB_REDIS_PASSWORD").arg(where));
+                                "check the URL or CACHELAB_REDIS_PASSWORD")
+                                 .arg(where));
         }
     }
     Reply ping = run({"PING"});
@@ -185,7 +189,10 @@ RedisStore::Context RedisStore::connect() const
         if (isError(r)) {
             throw CacheError(CacheError::Kind::BadDatabase,
                              tr("Redis at %1 has no database %2 (%3); use a smaller number after "
-                                "the slash").arg(where).arg(m_url.database).arg(text(r)));
+                                "the slash")
+                                 .arg(where)
+                                 .arg(m_url.database)
+                                 .arg(text(r)));
         }
     }
     return c;
@@ -221,16 +228,16 @@ void RedisStore::lost(const QString &during)
     m_backoffMs = 100;
     m_retryAtMs = m_clock.elapsed(); // one immediate attempt, then the backoff grows
     const QString lower = reason.toLower();
-    if (err == REDIS_ERR_IO
-        && (lower.contains(u"temporarily unavailable") || lower.contains(u"timed out"))) {
-        throw CacheError(CacheError::Kind::Timeout,
-                         tr("Redis at %1 did not answer %2 within %3 ms")
-                             .arg(m_url.where(), during)
-                             .arg(m_options.commandTimeoutMs));
+    if (err == REDIS_ERR_IO &&
+        (lower.contains(u"temporarily unavailable") || lower.contains(u"timed out"))) {
+        throw CacheError(CacheError::Kind::Timeout, tr("Redis at %1 did not answer %2 within %3 ms")
+                                                        .arg(m_url.where(), during)
+                                                        .arg(m_options.commandTimeoutMs));
     }
-    throw CacheError(CacheError::Kind::Disconnected,
-                     tr("Redis at %1 went away during %2 (%3)")
-                         .arg(m_url.where(), during, reason.isEmpty() ? tr("connection closed") : reason));
+    throw CacheError(
+        CacheError::Kind::Disconnected,
+        tr("Redis at %1 went away during %2 (%3)")
+            .arg(m_url.where(), during, reason.isEmpty() ? tr("connection closed") : reason));
 }
 
 RedisStore::Reply RedisStore::command(const QList<QByteArray> &args)
@@ -272,13 +279,13 @@ std::vector<RedisStore::Reply> RedisStore::pipeline(const QList<QList<QByteArray
                     m_context.reset();
             }
             if (message.startsWith(u"NOAUTH") || message.startsWith(u"WRONGPASS"))
-                throw CacheError(CacheError::Kind::Authentication,
-                                 tr("Redis at %1 asks for a password again: %2")
-                                     .arg(m_url.where(), message));
-            throw CacheError(CacheError::Kind::Protocol,
-                             tr("Redis at %1 answered %2 with an error: %3")
-                                 .arg(m_url.where(), QString::fromLatin1(commands[i].first()),
-                                      message));
+                throw CacheError(
+                    CacheError::Kind::Authentication,
+                    tr("Redis at %1 asks for a password again: %2").arg(m_url.where(), message));
+            throw CacheError(
+                CacheError::Kind::Protocol,
+                tr("Redis at %1 answered %2 with an error: %3")
+                    .arg(m_url.where(), QString::fromLatin1(commands[i].first()), message));
         }
         replies.push_back(std::move(r));
     }
@@ -488,8 +495,8 @@ void RedisStore::pump()
             if (!raw)
                 break;
             Reply r(static_cast<redisReply *>(raw));
-            if (r->type != REDIS_REPLY_ARRAY || r->elements != 3
-                || bytes(r->element[0]) != "message")
+            if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+                bytes(r->element[0]) != "message")
                 continue;
             const QByteArray channel = bytes(r->element[1]);
             const QByteArray message = bytes(r->element[2]);

@@ -70,8 +70,8 @@ public:
     using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
 private:
-    Context connect() const;                  // a ready connection (AUTH, SELECT done); throws
-    redisContext *commandContext();           // reconnects with backoff; throws
+    Context connect() const;        // a ready connection (AUTH, SELECT done); throws
+    redisContext *commandContext(); // reconnects with backoff; throws
     Reply command(const QList<QByteArray> &args);
     std::vector<Reply> pipeline(const QList<QList<QByteArray>> &commands);
     [[noreturn]] void lost(const QString &during);

@@ -57,9 +57,11 @@ std::variant<RedisUrl, QString> parseRedisUrl(const QString &text,
         const int ms = value.toInt(&ok);
         if (name != u"connect_timeout" && name != u"command_timeout")
             return tr("\"%1\": unknown parameter \"%2\" (use connect_timeout or command_timeout, "
-                      "in milliseconds)").arg(text, name);
+                      "in milliseconds)")
+                .arg(text, name);
         if (!ok || ms < 1 || ms > 600000)
-            return tr("\"%1\": %2 must be a number of milliseconds from 1 to 600000").arg(text, name);
+            return tr("\"%1\": %2 must be a number of milliseconds from 1 to 600000")
+                .arg(text, name);
         (name == u"connect_timeout" ? r.connectTimeoutMs : r.commandTimeoutMs) = ms;
     }
     r.user = url.userName(QUrl::FullyDecoded);

@@ -47,8 +47,8 @@ QString formatDuration(TimeUs us)
         TimeUs size;
         const char *suffix;
     };
-    constexpr Unit units[] = {{3600 * kSecond, "h"}, {60 * kSecond, "m"}, {kSecond, "s"},
-                              {kMillisecond, "ms"}};
+    constexpr Unit units[] = {
+        {3600 * kSecond, "h"}, {60 * kSecond, "m"}, {kSecond, "s"}, {kMillisecond, "ms"}};
     for (const Unit &u : units) {
         if (v % u.size == 0)
             return sign + QString::number(v / u.size) + QLatin1String(u.suffix);

@@ -57,7 +57,8 @@ inline void freeFrame(void *frame, std::size_t size) noexcept
 {
     const std::size_t c = (size - 1) / FramePools::kGranule;
     FramePools &pools = t_framePools;
-    if (!FramePools::kPooling || c >= FramePools::kClasses || pools.kept[c] >= FramePools::kMaxKept) {
+    if (!FramePools::kPooling || c >= FramePools::kClasses ||
+        pools.kept[c] >= FramePools::kMaxKept) {
         ::operator delete(frame);
         return;
     }

@@ -41,8 +41,7 @@ Scheduler::Scheduler()
             qWarning("cachelab: a background task failed");
         }
     })
-{
-}
+{}
 
 Scheduler::~Scheduler()
 {

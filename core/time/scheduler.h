@@ -30,8 +30,7 @@ public:
     /// before spawn() returns. An exception that escapes it goes to the error handler; a
     /// result it produces is dropped.
     void spawn(Task<void> task);
-    template<typename T>
-    void spawn(Task<T> task);
+    template<typename T> void spawn(Task<T> task);
 
     /// Resumes a suspended coroutine at virtual time `at` (never earlier than now).
     void resumeAt(TimeUs at, std::coroutine_handle<> h);
@@ -163,9 +162,9 @@ private:
     std::function<void(std::exception_ptr)> m_errorHandler;
     std::function<void(TimeUs)> m_pacer;
     bool m_eager = false;
-    TimeUs m_horizon = -1;  // eager sleeps may not end later; -1 outside run loops
-    int m_spawning = 0;     // inside spawn(): the spawner waits at its own time
-    int m_eagerStreak = 0;  // eager sleeps since the loop last had control
+    TimeUs m_horizon = -1;                 // eager sleeps may not end later; -1 outside run loops
+    int m_spawning = 0;                    // inside spawn(): the spawner waits at its own time
+    int m_eagerStreak = 0;                 // eager sleeps since the loop last had control
     Root::promise_type *m_roots = nullptr; // running spawned coroutines
 };
 
@@ -180,8 +179,7 @@ Scheduler::Root Scheduler::runRoot(Task<T> task,
     }
 }
 
-template<typename T>
-void Scheduler::spawn(Task<T> task)
+template<typename T> void Scheduler::spawn(Task<T> task)
 {
     adopt(runRoot(std::move(task), &m_errorHandler));
 }

@@ -50,8 +50,7 @@ struct PromiseBase
 /// A Task may take references (`const QString &key`) when every caller awaits it at once, in
 /// the frame that owns the referenced object: the hot paths do, to save reference counting.
 /// Anything spawned (Scheduler::spawn) takes its arguments by value.
-template<typename T = void>
-class [[nodiscard]] Task
+template<typename T = void> class [[nodiscard]] Task
 {
 public:
     struct promise_type : detail::PromiseBase
@@ -62,14 +61,12 @@ public:
         {
             return Task(std::coroutine_handle<promise_type>::from_promise(*this));
         }
-        template<typename U>
-        void return_value(U &&v)
-        {
-            value.emplace(std::forward<U>(v));
-        }
+        template<typename U> void return_value(U &&v) { value.emplace(std::forward<U>(v)); }
     };
 
-    Task(Task &&other) noexcept : m_handle(std::exchange(other.m_handle, {})) {}
+    Task(Task &&other) noexcept
+        : m_handle(std::exchange(other.m_handle, {}))
+    {}
     Task &operator=(Task &&other) noexcept
     {
         if (this != &other) {
@@ -97,7 +94,9 @@ public:
     }
 
 private:
-    explicit Task(std::coroutine_handle<promise_type> h) noexcept : m_handle(h) {}
+    explicit Task(std::coroutine_handle<promise_type> h) noexcept
+        : m_handle(h)
+    {}
     void reset() noexcept
     {
         if (m_handle)
@@ -108,8 +107,7 @@ private:
     std::coroutine_handle<promise_type> m_handle;
 };
 
-template<>
-class [[nodiscard]] Task<void>
+template<> class [[nodiscard]] Task<void>
 {
 public:
     struct promise_type : detail::PromiseBase
@@ -121,7 +119,9 @@ public:
         void return_void() noexcept {}
     };
 
-    Task(Task &&other) noexcept : m_handle(std::exchange(other.m_handle, {})) {}
+    Task(Task &&other) noexcept
+        : m_handle(std::exchange(other.m_handle, {}))
+    {}
     Task &operator=(Task &&other) noexcept
     {
         if (this != &other) {
@@ -152,7 +152,9 @@ public:
     }
 
 private:
-    explicit Task(std::coroutine_handle<promise_type> h) noexcept : m_handle(h) {}
+    explicit Task(std::coroutine_handle<promise_type> h) noexcept
+        : m_handle(h)
+    {}
     std::coroutine_handle<promise_type> m_handle;
 };
 

@@ -74,12 +74,15 @@ QString toMermaid(const QList<TraceEvent> &events, int clients)
         const bool red = e.flags & (Stale | Lost);
         if (red)
             out += QStringLiteral("    rect rgb(255, 200, 200)\n");
-        const char *arrow = e.kind == EventKind::Return ? "-->>" : e.kind == EventKind::Async ? "-)" : "->>";
+        const char *arrow = e.kind == EventKind::Return  ? "-->>"
+                            : e.kind == EventKind::Async ? "-)"
+                                                         : "->>";
         QString label = QStringLiteral("%1. %2").arg(++number).arg(describe(e, 40));
-        if (!e.text.isEmpty() && e.verb != Verb::Text && e.verb != Verb::Failed
-            && !(e.verb == Verb::Result && (e.flags & Failure)))
+        if (!e.text.isEmpty() && e.verb != Verb::Text && e.verb != Verb::Failed &&
+            !(e.verb == Verb::Result && (e.flags & Failure)))
             label += QStringLiteral(" (%1)").arg(e.text);
-        out += QStringLiteral("    %1%2%3: %4\n").arg(from, QLatin1String(arrow), to, escaped(label));
+        out +=
+            QStringLiteral("    %1%2%3: %4\n").arg(from, QLatin1String(arrow), to, escaped(label));
         if (red)
             out += QStringLiteral("    end\n");
     }

@@ -33,13 +33,25 @@ QString participantName(Participant p, int clients)
 {
     QString base;
     switch (p.role) {
-    case Role::App: base = QStringLiteral("App"); break;
-    case Role::L1: base = QStringLiteral("L1"); break;
-    case Role::Breaker: base = QStringLiteral("Breaker"); break;
-    case Role::Cache: return QStringLiteral("Cache");
-    case Role::Queue: base = QStringLiteral("Queue"); break;
-    case Role::Refresher: base = QStringLiteral("Refresher"); break;
-    case Role::DB: return QStringLiteral("DB");
+    case Role::App:
+        base = QStringLiteral("App");
+        break;
+    case Role::L1:
+        base = QStringLiteral("L1");
+        break;
+    case Role::Breaker:
+        base = QStringLiteral("Breaker");
+        break;
+    case Role::Cache:
+        return QStringLiteral("Cache");
+    case Role::Queue:
+        base = QStringLiteral("Queue");
+        break;
+    case Role::Refresher:
+        base = QStringLiteral("Refresher");
+        break;
+    case Role::DB:
+        return QStringLiteral("DB");
     }
     if (clients > 1 && p.client >= 0)
         base += u' ' + QChar(u'A' + p.client);
@@ -79,42 +91,66 @@ QString describe(const TraceEvent &e, int maxValue)
 {
     const QString v = displayValue(e.value, maxValue);
     switch (e.verb) {
-    case Verb::Get: return QStringLiteral("GET ") + e.key;
-    case Verb::GetWithTtl: return QStringLiteral("GET+PTTL ") + e.key;
+    case Verb::Get:
+        return QStringLiteral("GET ") + e.key;
+    case Verb::GetWithTtl:
+        return QStringLiteral("GET+PTTL ") + e.key;
     case Verb::Set:
         return e.number > 0 ? QStringLiteral("SETEX %1 %2").arg(e.key, formatDuration(e.number))
                             : QStringLiteral("SET ") + e.key;
-    case Verb::Del: return QStringLiteral("DEL ") + e.key;
-    case Verb::Publish: return QStringLiteral("PUBLISH invalidate ") + e.key;
-    case Verb::ListPush: return QStringLiteral("RPUSH queue ") + e.key;
-    case Verb::ListAck: return QStringLiteral("LTRIM queue (%1 done)").arg(e.number);
-    case Verb::ListRead: return QStringLiteral("LRANGE queue");
-    case Verb::L1Get: return tr("L1 get %1").arg(e.key);
-    case Verb::L1Set: return tr("L1 put %1").arg(e.key);
-    case Verb::L1Evict: return tr("L1 evict %1").arg(e.key);
-    case Verb::Select: return QStringLiteral("SELECT ") + e.key;
-    case Verb::Upsert: return QStringLiteral("UPSERT %1 = %2").arg(e.key, v);
-    case Verb::Delete: return QStringLiteral("DELETE ") + e.key;
-    case Verb::Batch: return trn("batch write of %n row(s)", int(e.number));
-    case Verb::Enqueue: return tr("enqueue %1").arg(e.key);
-    case Verb::Trigger: return tr("refresh %1").arg(e.key);
-    case Verb::Guard: return tr("guard %1").arg(e.key);
-    case Verb::Invalidation: return tr("invalidate %1").arg(e.key);
+    case Verb::Del:
+        return QStringLiteral("DEL ") + e.key;
+    case Verb::Publish:
+        return QStringLiteral("PUBLISH invalidate ") + e.key;
+    case Verb::ListPush:
+        return QStringLiteral("RPUSH queue ") + e.key;
+    case Verb::ListAck:
+        return QStringLiteral("LTRIM queue (%1 done)").arg(e.number);
+    case Verb::ListRead:
+        return QStringLiteral("LRANGE queue");
+    case Verb::L1Get:
+        return tr("L1 get %1").arg(e.key);
+    case Verb::L1Set:
+        return tr("L1 put %1").arg(e.key);
+    case Verb::L1Evict:
+        return tr("L1 evict %1").arg(e.key);
+    case Verb::Select:
+        return QStringLiteral("SELECT ") + e.key;
+    case Verb::Upsert:
+        return QStringLiteral("UPSERT %1 = %2").arg(e.key, v);
+    case Verb::Delete:
+        return QStringLiteral("DELETE ") + e.key;
+    case Verb::Batch:
+        return trn("batch write of %n row(s)", int(e.number));
+    case Verb::Enqueue:
+        return tr("enqueue %1").arg(e.key);
+    case Verb::Trigger:
+        return tr("refresh %1").arg(e.key);
+    case Verb::Guard:
+        return tr("guard %1").arg(e.key);
+    case Verb::Invalidation:
+        return tr("invalidate %1").arg(e.key);
     case Verb::Hit:
         if (e.flags & Negative)
             return tr("hit: no such row");
         if (e.number > 0)
             return tr("hit %1 (%2), TTL %3").arg(v, versionText(e), formatDuration(e.number));
         return tr("hit %1 (%2)").arg(v, versionText(e));
-    case Verb::Miss: return tr("miss");
-    case Verb::Ok: return tr("OK");
-    case Verb::Failed: return tr("failed: %1").arg(e.text);
-    case Verb::Row: return tr("row %1 (%2)").arg(v, versionText(e));
-    case Verb::NoRow: return tr("no row");
+    case Verb::Miss:
+        return tr("miss");
+    case Verb::Ok:
+        return tr("OK");
+    case Verb::Failed:
+        return tr("failed: %1").arg(e.text);
+    case Verb::Row:
+        return tr("row %1 (%2)").arg(v, versionText(e));
+    case Verb::NoRow:
+        return tr("no row");
     case Verb::Committed:
         return e.number > 1 ? trn("committed %n row(s)", int(e.number))
                             : tr("committed %1").arg(versionText(e));
-    case Verb::Rejected: return tr("open: skip the cache");
+    case Verb::Rejected:
+        return tr("open: skip the cache");
     case Verb::Result:
         if (e.flags & Failure)
             return tr("error: %1").arg(e.text);
@@ -123,7 +159,8 @@ QString describe(const TraceEvent &e, int maxValue)
         if (e.flags & Negative)
             return tr("%1: not found").arg(e.key);
         return tr("%1 = %2 (%3)").arg(e.key, v, versionText(e));
-    case Verb::Text: return e.text;
+    case Verb::Text:
+        return e.text;
     }
     return {};
 }

@@ -37,13 +37,35 @@ enum class EventKind : quint8 {
 /// What a message says; the label is built from it on demand (and translated then).
 enum class Verb : quint8 {
     // calls
-    Get, GetWithTtl, Set, Del, Publish, ListPush, ListAck, ListRead, // to the cache
-    L1Get, L1Set, L1Evict,                                           // to an L1
-    Select, Upsert, Delete, Batch,                                   // to the database
-    Enqueue, Trigger, Guard,                                         // in-process hand-offs
-    Invalidation,                                                    // cache -> L1 (async)
+    Get,
+    GetWithTtl,
+    Set,
+    Del,
+    Publish,
+    ListPush,
+    ListAck,
+    ListRead, // to the cache
+    L1Get,
+    L1Set,
+    L1Evict, // to an L1
+    Select,
+    Upsert,
+    Delete,
+    Batch, // to the database
+    Enqueue,
+    Trigger,
+    Guard,        // in-process hand-offs
+    Invalidation, // cache -> L1 (async)
     // replies
-    Hit, Miss, Ok, Failed, Row, NoRow, Committed, Rejected, Result,
+    Hit,
+    Miss,
+    Ok,
+    Failed,
+    Row,
+    NoRow,
+    Committed,
+    Rejected,
+    Result,
     // notes
     Text,
 };
@@ -72,10 +94,10 @@ struct TraceEvent
     Verb verb = Verb::Text;
     quint8 flags = NoFlags;
     QString key;
-    QByteArray value;    ///< the value carried, if any
-    qint64 version = 0;  ///< the version carried (-1: not yet committed)
-    qint64 number = 0;   ///< TTL in microseconds for Set/GetWithTtl, a count for Batch/Enqueue
-    QString text;        ///< notes and failure messages, already in the reader's language
+    QByteArray value;   ///< the value carried, if any
+    qint64 version = 0; ///< the version carried (-1: not yet committed)
+    qint64 number = 0;  ///< TTL in microseconds for Set/GetWithTtl, a count for Batch/Enqueue
+    QString text;       ///< notes and failure messages, already in the reader's language
 };
 
 /// The label drawn on the arrow, as in caching-patterns.md: "GET user:1", "miss",

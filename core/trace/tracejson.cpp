@@ -8,14 +8,15 @@ namespace cachelab {
 
 namespace {
 
-constexpr const char16_t *kRoles[] = {u"App", u"L1", u"Breaker", u"Cache", u"Queue", u"Refresher", u"DB"};
+constexpr const char16_t *kRoles[] = {u"App",   u"L1",        u"Breaker", u"Cache",
+                                      u"Queue", u"Refresher", u"DB"};
 constexpr const char16_t *kKinds[] = {u"call", u"return", u"async", u"note"};
 constexpr const char16_t *kVerbs[] = {
-    u"get",    u"get-ttl", u"set",       u"del",      u"publish", u"list-push", u"list-ack",
-    u"list-read", u"l1-get", u"l1-set",  u"l1-evict", u"select",  u"upsert",    u"delete",
-    u"batch",  u"enqueue", u"trigger",   u"guard",    u"invalidation", u"hit",  u"miss",
-    u"ok",     u"failed",  u"row",       u"no-row",   u"committed", u"rejected", u"result",
-    u"text",
+    u"get",          u"get-ttl",   u"set",      u"del",     u"publish",  u"list-push",
+    u"list-ack",     u"list-read", u"l1-get",   u"l1-set",  u"l1-evict", u"select",
+    u"upsert",       u"delete",    u"batch",    u"enqueue", u"trigger",  u"guard",
+    u"invalidation", u"hit",       u"miss",     u"ok",      u"failed",   u"row",
+    u"no-row",       u"committed", u"rejected", u"result",  u"text",
 };
 static_assert(std::size(kVerbs) == std::size_t(Verb::Text) + 1);
 
@@ -24,12 +25,11 @@ struct FlagName
     TraceFlag flag;
     const char16_t *name;
 };
-constexpr FlagName kFlags[] = {{Stale, u"stale"},           {Lost, u"lost"},
-                               {Failure, u"failure"},       {Background, u"background"},
-                               {Negative, u"negative"},     {Pending, u"pending"}};
+constexpr FlagName kFlags[] = {{Stale, u"stale"},       {Lost, u"lost"},
+                               {Failure, u"failure"},   {Background, u"background"},
+                               {Negative, u"negative"}, {Pending, u"pending"}};
 
-template<std::size_t N>
-int indexOf(const char16_t *const (&names)[N], const QString &name)
+template<std::size_t N> int indexOf(const char16_t *const (&names)[N], const QString &name)
 {
     for (std::size_t i = 0; i < N; ++i) {
         if (name == QStringView(names[i]))
@@ -127,7 +127,9 @@ std::variant<LoadedTrace, QString> traceFromJson(const QJsonObject &json)
     for (qsizetype i = 0; i < list.size(); ++i) {
         const QJsonObject o = list.at(i).toObject();
         auto bad = [&](const char *what) {
-            return tr("event %1 is damaged: %2").arg(i + 1).arg(QCoreApplication::translate("TraceJson", what));
+            return tr("event %1 is damaged: %2")
+                .arg(i + 1)
+                .arg(QCoreApplication::translate("TraceJson", what));
         };
         TraceEvent e;
         e.id = quint64(o.value(QStringLiteral("id")).toInteger(-1));
@@ -150,7 +152,8 @@ std::variant<LoadedTrace, QString> traceFromJson(const QJsonObject &json)
         e.verb = Verb(verb);
         e.key = o.value(QStringLiteral("key")).toString();
         if (o.contains(QStringLiteral("value_base64")))
-            e.value = QByteArray::fromBase64(o.value(QStringLiteral("value_base64")).toString().toLatin1());
+            e.value = QByteArray::fromBase64(
+                o.value(QStringLiteral("value_base64")).toString().toLatin1());
         else
             e.value = o.value(QStringLiteral("value")).toString().toUtf8();
         e.version = o.value(QStringLiteral("version")).toInteger(0);

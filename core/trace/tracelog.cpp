@@ -4,8 +4,7 @@ namespace cachelab {
 
 TraceLog::TraceLog(qsizetype capacity)
     : m_capacity(std::max<qsizetype>(1, capacity))
-{
-}
+{}
 
 quint64 TraceLog::record(TraceEvent event)
 {

@@ -22,20 +22,15 @@ TextbookRating textbookRating(PatternKind kind)
     // The source's "Performance Characteristics" table, cell for cell. It rates five patterns.
     switch (kind) {
     case PatternKind::CacheAside:
-        return {tr("Medium (miss penalty)"), tr("Low"),
-                tr("Eventual"), tr("Low")};
+        return {tr("Medium (miss penalty)"), tr("Low"), tr("Eventual"), tr("Low")};
     case PatternKind::WriteThrough:
-        return {tr("Low"), tr("High"), tr("Strong"),
-                tr("Medium")};
+        return {tr("Low"), tr("High"), tr("Strong"), tr("Medium")};
     case PatternKind::WriteBehind:
-        return {tr("Low"), tr("Very Low"), tr("Eventual"),
-                tr("High")};
+        return {tr("Low"), tr("Very Low"), tr("Eventual"), tr("High")};
     case PatternKind::RefreshAhead:
-        return {tr("Very Low"), tr("Low"), tr("Eventual"),
-                tr("Medium")};
+        return {tr("Very Low"), tr("Low"), tr("Eventual"), tr("Medium")};
     case PatternKind::Around:
-        return {tr("Medium"), tr("Low"), tr("Eventual"),
-                tr("Low")};
+        return {tr("Medium"), tr("Low"), tr("Eventual"), tr("Low")};
     case PatternKind::MultiLevel:
     case PatternKind::CircuitBreaker:
         return {};
@@ -117,26 +112,33 @@ QList<Row> rows(const Comparison &c)
     for (const SimulationResult &r : c.results) {
         const TextbookRating t = textbookRating(r.pattern);
         auto ms = [](TimeUs us) { return QString::number(double(us) / 1000.0, 'f', 1); };
-        out.append(Row{patternName(r.pattern),
-                       {QString::number(r.hitRatio, 'f', 3), ms(r.readP50), ms(r.readP99),
-                        t.readLatency, ms(r.writeP50), ms(r.writeP99), t.writeLatency,
-                        QString::number(perThousand(r, QStringLiteral("db.reads")), 'f', 1),
-                        QString::number(perThousand(r, QStringLiteral("db.writes")), 'f', 1),
-                        QString::number(staleReadRate(r) * 100, 'f', 2), t.consistency,
-                        QString::number(r.metrics.value(QStringLiteral("lost.writes"))),
-                        t.complexity}});
+        out.append(
+            Row{patternName(r.pattern),
+                {QString::number(r.hitRatio, 'f', 3), ms(r.readP50), ms(r.readP99), t.readLatency,
+                 ms(r.writeP50), ms(r.writeP99), t.writeLatency,
+                 QString::number(perThousand(r, QStringLiteral("db.reads")), 'f', 1),
+                 QString::number(perThousand(r, QStringLiteral("db.writes")), 'f', 1),
+                 QString::number(staleReadRate(r) * 100, 'f', 2), t.consistency,
+                 QString::number(r.metrics.value(QStringLiteral("lost.writes"))), t.complexity}});
     }
     return out;
 }
 
 const QStringList kColumns = {
-    QStringLiteral("pattern"),          QStringLiteral("hit ratio"),
-    QStringLiteral("read p50 ms"),      QStringLiteral("read p99 ms"),
-    QStringLiteral("textbook read"),    QStringLiteral("write p50 ms"),
-    QStringLiteral("write p99 ms"),     QStringLiteral("textbook write"),
-    QStringLiteral("db reads/1k ops"),  QStringLiteral("db writes/1k ops"),
-    QStringLiteral("stale reads %"),    QStringLiteral("textbook consistency"),
-    QStringLiteral("writes lost at crash"), QStringLiteral("textbook complexity"),
+    QStringLiteral("pattern"),
+    QStringLiteral("hit ratio"),
+    QStringLiteral("read p50 ms"),
+    QStringLiteral("read p99 ms"),
+    QStringLiteral("textbook read"),
+    QStringLiteral("write p50 ms"),
+    QStringLiteral("write p99 ms"),
+    QStringLiteral("textbook write"),
+    QStringLiteral("db reads/1k ops"),
+    QStringLiteral("db writes/1k ops"),
+    QStringLiteral("stale reads %"),
+    QStringLiteral("textbook consistency"),
+    QStringLiteral("writes lost at crash"),
+    QStringLiteral("textbook complexity"),
 };
 
 QString csvField(const QString &s)

@@ -41,13 +41,15 @@ std::variant<KeyDistribution, QString> KeyDistribution::parse(const QString &tex
         d.kind = Kind::Zipf;
         d.exponent = parts[1].toDouble(&ok);
         if (!ok || !(d.exponent > 0 && d.exponent <= 10))
-            return tr("\"%1\": the Zipf exponent must be a number above 0 (such as 0.99)").arg(text);
+            return tr("\"%1\": the Zipf exponent must be a number above 0 (such as 0.99)")
+                .arg(text);
     } else if (parts.size() == 3 && parts[0] == u"hot") {
         bool ok2 = true;
         d.kind = Kind::HotSet;
         d.hotKeys = parts[1].toDouble(&ok) / 100.0;
         d.hotRequests = parts[2].toDouble(&ok2) / 100.0;
-        if (!ok || !ok2 || !(d.hotKeys > 0 && d.hotKeys < 1) || !(d.hotRequests >= 0 && d.hotRequests <= 1))
+        if (!ok || !ok2 || !(d.hotKeys > 0 && d.hotKeys < 1) ||
+            !(d.hotRequests >= 0 && d.hotRequests <= 1))
             return tr("\"%1\": hot:X:Y needs 0 < X < 100 and 0 <= Y <= 100").arg(text);
     } else {
         return tr("\"%1\" is not a key distribution: %2").arg(text, usage);
@@ -58,9 +60,12 @@ std::variant<KeyDistribution, QString> KeyDistribution::parse(const QString &tex
 QString KeyDistribution::toString() const
 {
     switch (kind) {
-    case Kind::Uniform: return QStringLiteral("uniform");
-    case Kind::Zipf: return QStringLiteral("zipf:%1").arg(exponent);
-    case Kind::HotSet: return QStringLiteral("hot:%1:%2").arg(hotKeys * 100).arg(hotRequests * 100);
+    case Kind::Uniform:
+        return QStringLiteral("uniform");
+    case Kind::Zipf:
+        return QStringLiteral("zipf:%1").arg(exponent);
+    case Kind::HotSet:
+        return QStringLiteral("hot:%1:%2").arg(hotKeys * 100).arg(hotRequests * 100);
     }
     return {};
 }
@@ -77,8 +82,10 @@ KeyChooser::KeyChooser(const KeyDistribution &distribution, int keys)
 int KeyChooser::operator()(Random &random) const
 {
     switch (m_distribution.kind) {
-    case KeyDistribution::Kind::Uniform: return int(random.below(quint64(m_keys)));
-    case KeyDistribution::Kind::Zipf: return (*m_zipf)(random);
+    case KeyDistribution::Kind::Uniform:
+        return int(random.below(quint64(m_keys)));
+    case KeyDistribution::Kind::Zipf:
+        return (*m_zipf)(random);
     case KeyDistribution::Kind::HotSet:
         if (m_hot >= m_keys || random.uniform() < m_distribution.hotRequests)
             return int(random.below(quint64(m_hot)));
@@ -105,7 +112,8 @@ QJsonObject SimulationResult::toJson() const
     for (auto it = metrics.cbegin(); it != metrics.cend(); ++it)
         counters.insert(it.key(), it.value());
     auto percentiles = [](TimeUs p50, TimeUs p95, TimeUs p99) {
-        return QJsonObject{{QStringLiteral("p50"), p50}, {QStringLiteral("p95"), p95},
+        return QJsonObject{{QStringLiteral("p50"), p50},
+                           {QStringLiteral("p95"), p95},
                            {QStringLiteral("p99"), p99}};
     };
     return QJsonObject{
@@ -201,7 +209,8 @@ SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
     lab.scheduler().runWhile([&] {
         if (progress && driver.issued() >= nextReport) {
             nextReport = driver.issued() + reportEvery;
-            if (!progress(double(driver.issued()) / double(std::max<qint64>(1, workload.requests)))) {
+            if (!progress(double(driver.issued()) /
+                          double(std::max<qint64>(1, workload.requests)))) {
                 driver.stop();
                 result.cancelled = true;
                 return false;

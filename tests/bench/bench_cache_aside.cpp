@@ -81,13 +81,17 @@ int main(int argc, char *argv[])
     };
     const Figures off = best(false);
     out << QStringLiteral("cache-aside, tracing off: %1 reads/s (hit ratio %2, %3 events)\n")
-               .arg(off.readsPerSecond, 0, 'f', 0).arg(off.hitRatio, 0, 'f', 4).arg(off.events);
+               .arg(off.readsPerSecond, 0, 'f', 0)
+               .arg(off.hitRatio, 0, 'f', 4)
+               .arg(off.events);
     out.flush();
     if (qEnvironmentVariableIsSet("CACHELAB_BENCH_OFF_ONLY"))
         return 0; // for profiling the figure that has a target
     const Figures on = best(true);
     out << QStringLiteral("cache-aside, tracing on:  %1 reads/s (hit ratio %2, %3 events)\n")
-               .arg(on.readsPerSecond, 0, 'f', 0).arg(on.hitRatio, 0, 'f', 4).arg(on.events);
+               .arg(on.readsPerSecond, 0, 'f', 0)
+               .arg(on.hitRatio, 0, 'f', 4)
+               .arg(on.events);
     const QJsonObject summary{{QStringLiteral("reads"), reads},
                               {QStringLiteral("reads_per_second_tracing_off"), off.readsPerSecond},
                               {QStringLiteral("reads_per_second_tracing_on"), on.readsPerSecond},
