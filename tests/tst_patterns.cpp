@@ -91,6 +91,8 @@ private slots:
     void negativeTtlEndsForEveryPattern();
 
     // Cache-aside
+    void staleAndDivergedRules_data();
+    void staleAndDivergedRules();
     void cacheAsideColdReadTimeline();
     void cacheAsideWriteInvalidates();
     void cacheAsideStampede();
@@ -419,6 +421,46 @@ void TestPatterns::negativeTtlEndsForEveryPattern()
 // =============================================================================================
 // Cache-aside
 // =============================================================================================
+
+void TestPatterns::staleAndDivergedRules_data()
+{
+    QTest::addColumn<bool>("found");
+    QTest::addColumn<qint64>("version");
+    QTest::addColumn<bool>("pending");
+    QTest::addColumn<qint64>("truthVersion");
+    QTest::addColumn<bool>("exists");
+    QTest::addColumn<bool>("stale");
+    QTest::addColumn<bool>("diverged");
+    QTest::newRow("current value")
+        << true << qint64(3) << false << qint64(3) << true << false << false;
+    QTest::newRow("older value") << true << qint64(2) << false << qint64(3) << true << true << true;
+    QTest::newRow("value of a deleted row")
+        << true << qint64(2) << false << qint64(3) << false << true << true;
+    QTest::newRow("written ahead")
+        << true << qint64(4) << true << qint64(3) << true << false << true;
+    QTest::newRow("written ahead, flushed")
+        << true << qint64(4) << true << qint64(4) << true << false << false;
+    QTest::newRow("queued delete")
+        << false << qint64(4) << true << qint64(3) << true << false << true;
+    QTest::newRow("no such row, none there")
+        << false << qint64(0) << false << qint64(0) << false << false << false;
+    QTest::newRow("no such row, but there is")
+        << false << qint64(0) << false << qint64(1) << true << true << true;
+}
+
+void TestPatterns::staleAndDivergedRules()
+{
+    // The one rule the stale-read counter and the GUI's red rows share (core/lab/truth.h).
+    QFETCH(bool, found);
+    QFETCH(qint64, version);
+    QFETCH(bool, pending);
+    QFETCH(qint64, truthVersion);
+    QFETCH(bool, exists);
+    const Copy copy{found, version, pending};
+    const Truth truth{truthVersion, exists};
+    QTEST(isStale(copy, truth), "stale");
+    QTEST(diverges(copy, truth), "diverged");
+}
 
 void TestPatterns::cacheAsideColdReadTimeline()
 {

@@ -22,17 +22,11 @@ QVariant divergedForeground(bool diverged)
     return diverged ? QVariant(QBrush(errorColor())) : QVariant();
 }
 
-// Whether the cache's copy of a key tells something else than the database. A write-behind
-// entry is written ahead with the version its write will get: it agrees once that is committed.
+// Whether the cache's copy of a key tells something else than the database (core's rule).
 bool diverges(const CachedRecord &cached, const RowInfo *row)
 {
-    const bool live = row && !row->deleted;
-    const qint64 truth = row ? row->version : 0;
-    if (cached.pending)
-        return cached.version != truth;
-    if (cached.absent)
-        return live;
-    return !row || cached.version != truth;
+    const Truth truth{row ? row->version : 0, row && !row->deleted};
+    return cachelab::diverges(Copy{!cached.absent, cached.version, cached.pending}, truth);
 }
 
 double fraction(TimeUs left, TimeUs full)
@@ -230,9 +224,9 @@ void L1Model::refresh(Lab &lab)
         for (const L1Item &item : lab.pattern(client).l1()) {
             Row row{client, item, m_now + item.ttl, std::max(item.ttl, lab.config().options.l1Ttl),
                     false};
-            const qint64 truth = lab.database().version(item.key);
+            const Truth truth{lab.database().version(item.key), lab.database().exists(item.key)};
             row.diverged =
-                item.record.found ? item.record.version != truth : lab.database().exists(item.key);
+                diverges(Copy{item.record.found, item.record.version, item.record.pending}, truth);
             next.append(row);
         }
     }

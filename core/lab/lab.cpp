@@ -171,12 +171,11 @@ void Lab::finish(Operation &op)
     const TimeUs took = op.finishedAt - op.startedAt;
     if (op.kind == Operation::Kind::Read && op.ok) {
         op.truthVersion = m_db->version(op.key);
-        // A value (or a queued delete) carries its version; so does a row read from the
-        // database. Only a cached "no such row" does not: it is stale once the row exists.
-        if (op.result.found || op.result.pending)
-            op.stale = op.result.version < op.truthVersion;
-        else
-            op.stale = m_db->exists(op.key);
+        const Copy copy{op.result.found, op.result.version, op.result.pending};
+        // exists() is only asked when the answer matters (a "no such row"): this is hot.
+        op.stale = copy.found || copy.pending
+                       ? isStale(copy, Truth{op.truthVersion, true})
+                       : isStale(copy, Truth{op.truthVersion, m_db->exists(op.key)});
         if (op.stale)
             m_metrics.add(Counter::StaleReads, op.client);
     }

@@ -2,6 +2,7 @@
 
 #include "caller.h"
 #include "proxies.h"
+#include "truth.h"
 
 #include "../patterns/pattern.h"
 #include "../store/storefactory.h"
