@@ -247,16 +247,7 @@ void Lab::runUntilDone(quint64 id)
 
 void Lab::stateNote(Participant over, const QString &text, quint8 flags)
 {
-    if (!m_trace.enabled())
-        return;
-    TraceEvent e;
-    e.time = now();
-    e.from = e.to = over;
-    e.kind = EventKind::Note;
-    e.verb = Verb::Text;
-    e.flags = flags;
-    e.text = text;
-    m_trace.record(std::move(e));
+    m_trace.note(now(), over, text, flags);
 }
 
 void Lab::setCacheFailing(bool failing)

@@ -41,17 +41,7 @@ Task<void> Pattern::pause(Caller c, TimeUs d)
 
 void Pattern::note(Participant over, const QString &text, quint8 flags, quint64 opId)
 {
-    if (!m_env.trace.enabled())
-        return;
-    TraceEvent e;
-    e.opId = opId;
-    e.time = m_env.scheduler.now();
-    e.from = e.to = over;
-    e.kind = EventKind::Note;
-    e.verb = Verb::Text;
-    e.flags = flags;
-    e.text = text;
-    m_env.trace.record(std::move(e));
+    m_env.trace.note(m_env.scheduler.now(), over, text, flags, opId);
 }
 
 TimeUs Pattern::jittered(TimeUs ttl)

@@ -22,6 +22,22 @@ quint64 TraceLog::record(TraceEvent event)
     return m_nextId - 1;
 }
 
+void TraceLog::note(TimeUs time, Participant over, const QString &text, quint8 flags,
+                    quint64 opId)
+{
+    if (!m_enabled)
+        return;
+    TraceEvent e;
+    e.opId = opId;
+    e.time = time;
+    e.from = e.to = over;
+    e.kind = EventKind::Note;
+    e.verb = Verb::Text;
+    e.flags = flags;
+    e.text = text;
+    record(std::move(e));
+}
+
 QList<TraceEvent> TraceLog::events() const
 {
     QList<TraceEvent> out;

@@ -34,6 +34,10 @@ public:
     quint64 total() const { return m_nextId - 1; }
     void clear();
 
+    /// Records a note over `over` at `time` (a remark, not a message), if recording is on.
+    void note(TimeUs time, Participant over, const QString &text, quint8 flags = NoFlags,
+              quint64 opId = 0);
+
     /// One listener (the UI's adapter); called synchronously for each recorded event.
     void setListener(Listener listener) { m_listener = std::move(listener); }
 
