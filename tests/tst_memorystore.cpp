@@ -155,7 +155,7 @@ void TestMemoryStore::recordFieldsRoundTrip()
 {
     SimClock clock;
     MemoryStore store(clock);
-    const CachedRecord pending{QByteArrayLiteral("queued"), CachedRecord::kPending, false};
+    const CachedRecord pending{QByteArrayLiteral("queued"), 4, false, true};
     const CachedRecord absent{{}, 0, true};
     store.set(u"pending"_s, pending, 0);
     store.set(u"absent"_s, absent, 0);
@@ -300,17 +300,18 @@ void TestMemoryStore::lists()
     SimClock clock;
     MemoryStore store(clock);
     QVERIFY(store.listRange(u"q"_s).isEmpty());
-    store.listDropFront(u"q"_s, 3); // on a missing list: nothing happens
+    store.listRemove(u"q"_s, {"a"}); // on a missing list: nothing happens
     store.listPush(u"q"_s, "a");
     store.listPush(u"q"_s, "b");
+    store.listPush(u"q"_s, "a");
     store.listPush(u"q"_s, QByteArray("c\0d", 3));
     store.listPush(u"other"_s, "x");
-    QCOMPARE(store.listRange(u"q"_s), (QList<QByteArray>{"a", "b", QByteArray("c\0d", 3)}));
-    store.listDropFront(u"q"_s, 2);
-    QCOMPARE(store.listRange(u"q"_s), (QList<QByteArray>{QByteArray("c\0d", 3)}));
-    store.listDropFront(u"q"_s, 0);
-    QCOMPARE(store.listRange(u"q"_s).size(), 1);
-    store.listDropFront(u"q"_s, 10); // more than it holds
+    QCOMPARE(store.listRange(u"q"_s), (QList<QByteArray>{"a", "b", "a", QByteArray("c\0d", 3)}));
+    store.listRemove(u"q"_s, {"a", QByteArray("c\0d", 3)}); // the first "a" only
+    QCOMPARE(store.listRange(u"q"_s), (QList<QByteArray>{"b", "a"}));
+    store.listRemove(u"q"_s, {"zzz"}); // not there: nothing happens
+    QCOMPARE(store.listRange(u"q"_s).size(), 2);
+    store.listRemove(u"q"_s, {"a", "b", "a"}); // more than it holds
     QVERIFY(store.listRange(u"q"_s).isEmpty());
     store.listPush(u"q"_s, "again");
     QCOMPARE(store.listRange(u"q"_s), QList<QByteArray>{"again"});

@@ -237,8 +237,9 @@ private slots:
         store->listPush(u"q"_qs, "one");
         store->listPush(u"q"_qs, QByteArray("t\0wo", 4));
         store->listPush(u"q"_qs, "three");
-        store->listDropFront(u"q"_qs, 1);
-        QCOMPARE(store->listRange(u"q"_qs), (QList<QByteArray>{QByteArray("t\0wo", 4), "three"}));
+        store->listPush(u"q"_qs, "one");
+        store->listRemove(u"q"_qs, {"one", "three"}); // the first "one" only
+        QCOMPARE(store->listRange(u"q"_qs), (QList<QByteArray>{QByteArray("t\0wo", 4), "one"}));
 
         const QList<CacheItem> items = store->scan();
         QStringList keys;

@@ -311,9 +311,10 @@ void TestTrace::describeLabels_data()
     QTest::newRow("hit unflushed") << with(traceEvent(cache, app, EventKind::Return, Verb::Hit),
                                            [](TraceEvent &e) {
                                                e.value = "Bob";
-                                               e.version = -1;
+                                               e.version = 4;
+                                               e.flags = Pending;
                                            })
-                                   << u"hit Bob (unflushed)"_s;
+                                   << u"hit Bob (v4, not yet in the DB)"_s;
     QTest::newRow("negative hit") << with(traceEvent(cache, app, EventKind::Return, Verb::Hit),
                                           [](TraceEvent &e) { e.flags = Negative; })
                                   << u"hit: no such row"_s;

@@ -573,10 +573,6 @@
         <translation>„%1“ ist keine Redis-URL (das Schema muss redis:// oder unix:// sein)</translation>
     </message>
     <message>
-        <source>unflushed</source>
-        <translation>noch nicht geschrieben</translation>
-    </message>
-    <message>
         <source>L1 get %1</source>
         <translation>L1 lesen %1</translation>
     </message>
@@ -1317,10 +1313,6 @@
     <message>
         <source>t = %1 s</source>
         <translation>t = %1 s</translation>
-    </message>
-    <message>
-        <source>not yet in the DB</source>
-        <translation>noch nicht in der DB</translation>
     </message>
     <message>
         <source>Cache-aside</source>

@@ -37,7 +37,7 @@ QString formatClock(TimeUs us)
 
 QString versionText(qint64 version)
 {
-    return version < 0 ? tr("not yet in the DB") : QStringLiteral("v%1").arg(version);
+    return QStringLiteral("v%1").arg(version);
 }
 
 QList<Participant> participantsFor(PatternKind pattern, int clients)

@@ -13,7 +13,7 @@ namespace cachelab::ui {
 QString formatSpan(TimeUs us);
 /// A point in virtual time: "t = 10.103 s".
 QString formatClock(TimeUs us);
-/// A database version as a person reads it: "v3", or "not yet in the DB" for -1.
+/// A database version as a person reads it: "v3".
 QString versionText(qint64 version);
 /// The lifelines a pattern draws, in the order of caching-patterns.md's diagrams.
 QList<Participant> participantsFor(PatternKind pattern, int clients);

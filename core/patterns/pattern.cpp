@@ -128,22 +128,10 @@ Task<void> Pattern::fill(Caller c, QString cacheKey, std::optional<Record> recor
     }
 }
 
-Task<ReadResult> Pattern::readThrough(Caller c, QString key, QString cacheKey)
-{
-    const Lookup found = co_await lookup(c, cacheKey);
-    if (found.entry)
-        co_return fromCached(*found.entry);
-    Loaded loaded = co_await load(c, key);
-    // A cache that just failed is not asked again for this read: it is most likely down.
-    if (loaded.leader && !found.cacheFailed)
-        co_await fill(c, cacheKey, loaded.record);
-    co_return fromRecord(loaded.record);
-}
-
 Task<ReadResult> Pattern::read(Caller c, const QString &key)
 {
-    // readThrough() written out: this is the hottest path of every benchmark, and each
-    // awaited helper costs a coroutine frame.
+    // Cache-aside's read, written out rather than through lookup()/fill(): this is the
+    // hottest path of every benchmark, and each awaited helper costs a coroutine frame.
     std::optional<CachedRecord> entry;
     bool cacheFailed = false;
     try {

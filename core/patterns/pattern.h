@@ -117,11 +117,7 @@ protected:
     /// Lets `d` pass; throws InstanceCrashed if the instance died meanwhile.
     Task<void> pause(Caller c, TimeUs d);
 
-    /// Cache-aside's read: look in the cache; on a miss load from the database and fill the
-    /// cache. A failing cache is skipped (the read goes to the database).
-    Task<ReadResult> readThrough(Caller c, QString key, QString cacheKey);
-
-    /// The cache lookup step of readThrough: the entry, or nullopt on a miss or a failure.
+    /// Looks `cacheKey` up in the shared cache: the entry, or nullopt on a miss or a failure.
     struct Lookup
     {
         std::optional<CachedRecord> entry;

@@ -14,10 +14,6 @@ namespace cachelab {
 /// What a cache entry holds: the value and the database version it was built from.
 struct CachedRecord
 {
-    /// Formerly the version of unflushed entries; they now carry `pending` and the version
-    /// their write will get. Kept for code that still compares against it.
-    static constexpr qint64 kPending = -1;
-
     QByteArray value;
     qint64 version = 0;
     bool absent = false; ///< a cached "no such row" (negative caching, or a queued delete)
@@ -69,10 +65,9 @@ public:
     /// Removes every entry this store owns.
     virtual void clear() = 0;
 
-    /// A list used as a durable queue: append, read all, drop the first `n`.
+    /// A list used as a durable queue: append, read all, remove acknowledged items.
     virtual void listPush(const QString &list, const QByteArray &item) = 0;
     virtual QList<QByteArray> listRange(const QString &list) = 0;
-    virtual void listDropFront(const QString &list, int n) = 0;
     /// Removes the first occurrence of each of `items` (a durable queue's acknowledgement).
     virtual void listRemove(const QString &list, const QList<QByteArray> &items) = 0;
 

@@ -140,16 +140,6 @@ QList<QByteArray> MemoryStore::listRange(const QString &list)
     return m_lists.value(list);
 }
 
-void MemoryStore::listDropFront(const QString &list, int n)
-{
-    auto it = m_lists.find(list);
-    if (it == m_lists.end())
-        return;
-    it->remove(0, std::min<qsizetype>(n, it->size()));
-    if (it->isEmpty())
-        m_lists.erase(it);
-}
-
 void MemoryStore::listRemove(const QString &list, const QList<QByteArray> &items)
 {
     auto it = m_lists.find(list);

@@ -29,7 +29,6 @@ public:
 
     void listPush(const QString &list, const QByteArray &item) override;
     QList<QByteArray> listRange(const QString &list) override;
-    void listDropFront(const QString &list, int n) override;
     void listRemove(const QString &list, const QList<QByteArray> &items) override;
 
     void publish(const QString &channel, const QByteArray &message) override;

@@ -409,11 +409,6 @@ QList<QByteArray> RedisStore::listRange(const QString &list)
     return items;
 }
 
-void RedisStore::listDropFront(const QString &list, int n)
-{
-    command({"LTRIM", key(list), QByteArray::number(n), "-1"});
-}
-
 void RedisStore::listRemove(const QString &list, const QList<QByteArray> &items)
 {
     if (items.isEmpty())

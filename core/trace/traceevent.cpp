@@ -20,8 +20,6 @@ QString trn(const char *text, int n)
 
 QString versionText(const TraceEvent &e)
 {
-    if (e.version < 0)
-        return tr("unflushed");
     if (e.flags & Pending)
         return tr("v%1, not yet in the DB").arg(e.version);
     return QStringLiteral("v%1").arg(e.version);

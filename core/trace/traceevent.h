@@ -95,7 +95,7 @@ struct TraceEvent
     quint8 flags = NoFlags;
     QString key;
     QByteArray value;   ///< the value carried, if any
-    qint64 version = 0; ///< the version carried (-1: not yet committed)
+    qint64 version = 0; ///< the version carried (with Pending: the one it will get)
     qint64 number = 0;  ///< TTL in microseconds for Set/GetWithTtl, a count for Batch/Enqueue
     QString text;       ///< notes and failure messages, already in the reader's language
 };

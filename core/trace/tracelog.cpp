@@ -22,8 +22,7 @@ quint64 TraceLog::record(TraceEvent event)
     return m_nextId - 1;
 }
 
-void TraceLog::note(TimeUs time, Participant over, const QString &text, quint8 flags,
-                    quint64 opId)
+void TraceLog::note(TimeUs time, Participant over, const QString &text, quint8 flags, quint64 opId)
 {
     if (!m_enabled)
         return;
