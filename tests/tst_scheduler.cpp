@@ -251,6 +251,7 @@ private slots:
     void randomRanges();
     void zipfIsDeterministicForASeed();
     void zipfProbabilities();
+    void zipfDrawsAreTheInverseOfTheCdf();
     void zipfFrequencies();
 };
 
@@ -861,6 +862,38 @@ void TestScheduler::zipfProbabilities()
     Random rnd(3);
     for (int i = 0; i < 100; ++i)
         QCOMPARE(single(rnd), 0);
+}
+
+void TestScheduler::zipfDrawsAreTheInverseOfTheCdf()
+{
+    // The guide table must land exactly where a search of the CDF would, at the edges too.
+    for (const auto &[n, s] :
+         {std::pair{10'000, 0.99}, {1000, 1.1}, {7, 0.0}, {1, 1.0}, {300, 3.0}}) {
+        const ZipfDistribution zipf(n, s);
+        std::vector<double> cdf;
+        for (int r = 0; r < n; ++r)
+            cdf.push_back(zipf.cumulative(r));
+        auto search = [&](double u) {
+            return int(std::upper_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+        };
+        std::vector<double> probes{0.0, std::nextafter(1.0, 0.0)};
+        for (int r = 0; r + 1 < n; ++r) {
+            probes.push_back(cdf[std::size_t(r)]);
+            probes.push_back(std::nextafter(cdf[std::size_t(r)], 0.0));
+        }
+        for (int j = 0; j <= n; ++j) // the guide's own bucket edges
+            probes.push_back(std::min(std::nextafter(1.0, 0.0), double(j) / n));
+        Random random(9);
+        for (int i = 0; i < 20'000; ++i)
+            probes.push_back(random.uniform());
+        for (const double u : probes)
+            QVERIFY2(zipf.rankAt(u) == search(u),
+                     qPrintable(u"n=%1 s=%2 u=%3: %4, the CDF says %5"_s.arg(n)
+                                    .arg(s)
+                                    .arg(u, 0, 'g', 17)
+                                    .arg(zipf.rankAt(u))
+                                    .arg(search(u))));
+    }
 }
 
 void TestScheduler::zipfFrequencies()

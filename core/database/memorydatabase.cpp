@@ -13,10 +13,10 @@ QString MemoryDatabase::describe() const
 
 std::optional<Record> MemoryDatabase::load(const QString &key)
 {
-    const auto it = m_rows.constFind(key);
-    if (it == m_rows.cend() || it->deleted)
+    const RowInfo *row = m_rows.find(key);
+    if (!row || row->deleted)
         return std::nullopt;
-    return Record{it->value, it->version};
+    return Record{row->value, row->version};
 }
 
 qint64 MemoryDatabase::store(const QString &key, const QByteArray &value, TimeUs at)
@@ -32,16 +32,16 @@ qint64 MemoryDatabase::store(const QString &key, const QByteArray &value, TimeUs
 
 qint64 MemoryDatabase::remove(const QString &key, TimeUs at)
 {
-    const auto it = m_rows.find(key);
-    if (it == m_rows.end())
+    RowInfo *row = m_rows.find(key);
+    if (!row)
         return 0;
-    if (!it->deleted) {
-        it->value.clear();
-        it->version += 1;
-        it->updatedAt = at;
-        it->deleted = true;
+    if (!row->deleted) {
+        row->value.clear();
+        row->version += 1;
+        row->updatedAt = at;
+        row->deleted = true;
     }
-    return it->version;
+    return row->version;
 }
 
 QList<qint64> MemoryDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
@@ -55,19 +55,22 @@ QList<qint64> MemoryDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
 
 qint64 MemoryDatabase::version(const QString &key) const
 {
-    const auto it = m_rows.constFind(key);
-    return it == m_rows.cend() ? 0 : it->version;
+    const RowInfo *row = m_rows.find(key);
+    return row ? row->version : 0;
 }
 
 bool MemoryDatabase::exists(const QString &key) const
 {
-    const auto it = m_rows.constFind(key);
-    return it != m_rows.cend() && !it->deleted;
+    const RowInfo *row = m_rows.find(key);
+    return row && !row->deleted;
 }
 
 QList<RowInfo> MemoryDatabase::rows()
 {
-    QList<RowInfo> out(m_rows.cbegin(), m_rows.cend());
+    QList<RowInfo> out;
+    out.reserve(m_rows.size());
+    for (const auto &item : m_rows)
+        out.append(item.value);
     std::sort(out.begin(), out.end(),
               [](const RowInfo &a, const RowInfo &b) { return a.key < b.key; });
     return out;

@@ -2,7 +2,7 @@
 
 #include "database.h"
 
-#include <QHash>
+#include "../keymap.h"
 
 namespace cachelab {
 
@@ -25,7 +25,7 @@ public:
     void clear() override { m_rows.clear(); }
 
 private:
-    QHash<QString, RowInfo> m_rows;
+    KeyMap<RowInfo> m_rows;
 };
 
 } // namespace cachelab

@@ -18,24 +18,23 @@ QString MemoryStore::describe() const
 
 const MemoryStore::Entry *MemoryStore::live(const QString &key)
 {
-    // A const lookup: the hot path never detaches or mutates the table.
-    const auto it = std::as_const(m_entries).find(key);
-    if (it == m_entries.cend())
+    Entry *e = m_entries.find(key);
+    if (!e)
         return nullptr;
-    if (it->expiresAt >= 0 && it->expiresAt <= m_clock.now()) {
-        erase(m_entries.find(key));
+    if (e->expiresAt >= 0 && e->expiresAt <= m_clock.now()) {
+        erase(key, *e);
         return nullptr;
     }
     if (m_maxKeys > 0)
-        m_lru.splice(m_lru.begin(), m_lru, it->lru);
-    return &*it;
+        m_lru.splice(m_lru.begin(), m_lru, e->lru);
+    return e;
 }
 
-void MemoryStore::erase(QHash<QString, Entry>::iterator it)
+void MemoryStore::erase(const QString &key, const Entry &e)
 {
     if (m_maxKeys > 0)
-        m_lru.erase(it->lru);
-    m_entries.erase(it);
+        m_lru.erase(e.lru);
+    m_entries.remove(key);
 }
 
 void MemoryStore::sweepExpired()
@@ -43,15 +42,13 @@ void MemoryStore::sweepExpired()
     // Expiry is lazy, as in Redis; an occasional sweep keeps memory flat when keys that
     // expired are never read again.
     const TimeUs now = m_clock.now();
-    for (auto it = m_entries.begin(); it != m_entries.end();) {
-        if (it->expiresAt >= 0 && it->expiresAt <= now) {
-            if (m_maxKeys > 0)
-                m_lru.erase(it->lru);
-            it = m_entries.erase(it);
-        } else {
-            ++it;
-        }
-    }
+    m_entries.removeIf([&](const QString &, const Entry &e) {
+        if (e.expiresAt < 0 || e.expiresAt > now)
+            return false;
+        if (m_maxKeys > 0)
+            m_lru.erase(e.lru);
+        return true;
+    });
     m_sweepAt = std::max<qsizetype>(1024, m_entries.size() * 2);
 }
 
@@ -72,12 +69,11 @@ std::optional<std::pair<CachedRecord, TimeUs>> MemoryStore::getWithTtl(const QSt
 void MemoryStore::set(const QString &key, const CachedRecord &record, TimeUs ttl)
 {
     const TimeUs expiresAt = ttl > 0 ? m_clock.now() + ttl : -1;
-    auto it = m_entries.find(key);
-    if (it != m_entries.end()) {
-        it->record = record;
-        it->expiresAt = expiresAt;
+    if (Entry *e = m_entries.find(key)) {
+        e->record = record;
+        e->expiresAt = expiresAt;
         if (m_maxKeys > 0)
-            m_lru.splice(m_lru.begin(), m_lru, it->lru);
+            m_lru.splice(m_lru.begin(), m_lru, e->lru);
         return;
     }
     if (m_entries.size() >= m_sweepAt)
@@ -95,9 +91,10 @@ void MemoryStore::set(const QString &key, const CachedRecord &record, TimeUs ttl
 
 bool MemoryStore::remove(const QString &key)
 {
-    if (!live(key))
+    const Entry *e = live(key);
+    if (!e)
         return false;
-    erase(m_entries.find(key));
+    erase(key, *e);
     return true;
 }
 
@@ -113,10 +110,10 @@ QList<CacheItem> MemoryStore::scan()
     const TimeUs now = m_clock.now();
     QList<CacheItem> items;
     items.reserve(m_entries.size());
-    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
-        if (it->expiresAt >= 0 && it->expiresAt <= now)
+    for (const auto &[key, e] : m_entries) {
+        if (e.expiresAt >= 0 && e.expiresAt <= now)
             continue;
-        items.append(CacheItem{it.key(), it->record, it->expiresAt < 0 ? -1 : it->expiresAt - now});
+        items.append(CacheItem{key, e.record, e.expiresAt < 0 ? -1 : e.expiresAt - now});
     }
     std::sort(items.begin(), items.end(),
               [](const CacheItem &a, const CacheItem &b) { return a.key < b.key; });

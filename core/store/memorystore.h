@@ -2,6 +2,8 @@
 
 #include "cachestore.h"
 
+#include "../keymap.h"
+
 #include <QHash>
 #include <QMap>
 
@@ -46,12 +48,12 @@ private:
         std::list<QString>::iterator lru;
     };
     const Entry *live(const QString &key);
-    void erase(QHash<QString, Entry>::iterator it);
+    void erase(const QString &key, const Entry &e);
     void sweepExpired();
 
     const Clock &m_clock;
     int m_maxKeys;
-    QHash<QString, Entry> m_entries;
+    KeyMap<Entry> m_entries;
     std::list<QString> m_lru; // front: most recently used; only kept with a key limit
     qsizetype m_sweepAt = 1024;
     quint64 m_evictions = 0;

@@ -56,6 +56,29 @@ public:
     };
     Sleep sleep(TimeUs d) { return Sleep{this, d}; }
 
+    /// Like sleep(d), but once the awaiting coroutine is in the queue (always, even in eager
+    /// mode), spawns `task`. The spawner is then already waiting for its own time, so the new
+    /// coroutine cannot overtake it, and in eager mode it may run ahead up to the next event
+    /// (a plain spawn() may not). A source of arrivals uses it: it queues its next arrival
+    /// first, then starts the request that has just arrived.
+    template<typename T> struct SleepThenSpawn
+    {
+        Scheduler *scheduler;
+        TimeUs duration;
+        Task<T> task;
+        bool await_ready() const noexcept { return false; }
+        void await_suspend(std::coroutine_handle<> h)
+        {
+            scheduler->resumeAt(scheduler->now() + duration, h);
+            scheduler->adopt(runRoot(std::move(task), &scheduler->m_errorHandler), false);
+        }
+        void await_resume() const noexcept {}
+    };
+    template<typename T> SleepThenSpawn<T> sleepThenSpawn(TimeUs d, Task<T> task)
+    {
+        return SleepThenSpawn<T>{this, d, std::move(task)};
+    }
+
     /// Runs the earliest event. Returns false when nothing is scheduled.
     bool step();
     /// Runs every event due at or before `t`, then sets the clock to `t`.
@@ -128,7 +151,7 @@ public:
 private:
     template<typename T>
     static Root runRoot(Task<T> task, const std::function<void(std::exception_ptr)> *onError);
-    void adopt(Root root);
+    void adopt(Root root, bool spawnerWaits = true);
     static void reportUnlessCrashed(std::exception_ptr e,
                                     const std::function<void(std::exception_ptr)> &onError);
 
@@ -139,15 +162,13 @@ private:
         std::coroutine_handle<> handle; // resumed if set, else the callback in `slot` runs
         std::uint32_t slot;
     };
-    struct Later
+    static bool earlier(const Event &a, const Event &b)
     {
-        bool operator()(const Event &a, const Event &b) const
-        {
-            return a.time != b.time ? a.time > b.time : a.seq > b.seq;
-        }
-    };
+        return a.time < b.time || (a.time == b.time && a.seq < b.seq);
+    }
 
-    void push(Event e);
+    void push(TimeUs time, std::uint64_t seq, std::coroutine_handle<> handle, std::uint32_t slot);
+    Event popFront();
     bool passEagerly(TimeUs d) noexcept;
     struct Horizon; // scoped: how far a running loop may let eager sleeps go
     void runEvent(const Event &e);
@@ -162,9 +183,9 @@ private:
     std::function<void(std::exception_ptr)> m_errorHandler;
     std::function<void(TimeUs)> m_pacer;
     bool m_eager = false;
-    TimeUs m_horizon = -1;                 // eager sleeps may not end later; -1 outside run loops
-    int m_spawning = 0;                    // inside spawn(): the spawner waits at its own time
-    int m_eagerStreak = 0;                 // eager sleeps since the loop last had control
+    TimeUs m_horizon = -1; // eager sleeps may not end later; -1 outside run loops
+    int m_spawning = 0;    // spawns under way whose spawner waits, on the stack, at this time
+    int m_eagerStreak = 0; // eager sleeps since the loop last had control
     Root::promise_type *m_roots = nullptr; // running spawned coroutines
 };
 

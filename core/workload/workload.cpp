@@ -147,15 +147,21 @@ void WorkloadDriver::start()
     m_lab.scheduler().spawn(run());
 }
 
+TimeUs WorkloadDriver::nextGap()
+{
+    // Poisson arrivals: exponential gaps with mean 1/rate.
+    const double gap = -std::log(1.0 - m_random.uniform()) / m_spec.rate;
+    return TimeUs(std::llround(gap * double(kSecond)));
+}
+
 Task<void> WorkloadDriver::run()
 {
     const int clients = std::min(m_spec.clients, m_lab.clients());
     const qint64 crashAt = m_spec.crashHalfway ? m_spec.requests / 2 : -1;
-    for (; m_issued < m_spec.requests && !m_stopped; ++m_issued) {
-        // Poisson arrivals: exponential gaps with mean 1/rate.
-        const double gap = -std::log(1.0 - m_random.uniform()) / m_spec.rate;
-        const TimeUs wait = TimeUs(std::llround(gap * double(kSecond)));
-        co_await m_lab.scheduler().sleep(wait);
+    TimeUs wait = nextGap();
+    co_await m_lab.scheduler().sleep(wait);
+    while (m_issued < m_spec.requests) {
+        // A request arrives now.
         if (m_issueAfterInstant && wait > 0) {
             // A named awaitable: GCC 12 miscompiles braced temporaries in co_await.
             const YieldInstant yield{&m_lab.scheduler()};
@@ -170,16 +176,21 @@ Task<void> WorkloadDriver::run()
         }
         const int client = clients > 1 ? int(m_random.below(quint64(clients))) : 0;
         const QString &key = m_keyNames[std::size_t(m_keys(m_random))];
-        if (m_random.uniform() < m_spec.writeRatio) {
-            const QByteArray value = "v" + QByteArray::number(m_issued);
-            if (m_issueListener)
-                m_issueListener(Operation::Kind::Write, client, key, value);
-            m_lab.launch(Operation::Kind::Write, client, key, value);
-        } else {
-            if (m_issueListener)
-                m_issueListener(Operation::Kind::Read, client, key, QByteArray());
-            m_lab.launch(Operation::Kind::Read, client, key);
+        const bool write = m_random.uniform() < m_spec.writeRatio;
+        const QByteArray value = write ? "v" + QByteArray::number(m_issued) : QByteArray();
+        const Operation::Kind kind = write ? Operation::Kind::Write : Operation::Kind::Read;
+        if (m_issueListener)
+            m_issueListener(kind, client, key, value);
+        if (++m_issued == m_spec.requests) {
+            m_lab.launch(kind, client, key, value);
+            break;
         }
+        // The next arrival is queued before this request starts, so that in eager mode the
+        // request may run ahead until then (Scheduler::sleepThenSpawn).
+        wait = nextGap();
+        auto arrival =
+            m_lab.scheduler().sleepThenSpawn(wait, m_lab.perform(kind, client, key, value));
+        co_await arrival;
     }
     m_running = false;
 }
@@ -231,6 +242,7 @@ SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
     result.writeP95 = m.writeLatency().percentile(95);
     result.writeP99 = m.writeLatency().percentile(99);
     result.virtualTime = lab.now();
+    result.events = lab.scheduler().eventsRun();
     result.wallSeconds = double(wall.nsecsElapsed()) / 1e9;
     result.opsPerSecond = result.wallSeconds > 0 ? double(result.requests) / result.wallSeconds : 0;
     return result;

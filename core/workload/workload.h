@@ -68,6 +68,7 @@ struct SimulationResult
     TimeUs readP50 = 0, readP95 = 0, readP99 = 0;
     TimeUs writeP50 = 0, writeP95 = 0, writeP99 = 0;
     TimeUs virtualTime = 0;
+    quint64 events = 0; ///< scheduler events the run took (eager sleeps are not events)
     double wallSeconds = 0;
     double opsPerSecond = 0;
     bool cancelled = false;
@@ -123,6 +124,7 @@ public:
 
 private:
     Task<void> run();
+    TimeUs nextGap();
 
     Lab &m_lab;
     WorkloadSpec m_spec;
