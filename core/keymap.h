@@ -158,8 +158,9 @@ private:
 
     V &insertNew(const QString &key, std::uint64_t h, V value)
     {
-        // At most half full, so that probes stay short.
-        if ((m_items.size() + 1) * 2 > m_slots.size()) {
+        // At most three quarters full: probes stay short, and the index small enough that
+        // the slots of the keys in use stay in the processor's cache.
+        if ((m_items.size() + 1) * 4 > m_slots.size() * 3) {
             std::vector<Slot> old(std::max<std::size_t>(16, m_slots.size() * 2));
             old.swap(m_slots);
             for (const Slot &slot : old) {

@@ -13,7 +13,7 @@ QString MemoryDatabase::describe() const
 
 std::optional<Record> MemoryDatabase::load(const QString &key)
 {
-    const RowInfo *row = m_rows.find(key);
+    const Row *row = m_rows.find(key);
     if (!row || row->deleted)
         return std::nullopt;
     return Record{row->value, row->version};
@@ -21,8 +21,7 @@ std::optional<Record> MemoryDatabase::load(const QString &key)
 
 qint64 MemoryDatabase::store(const QString &key, const QByteArray &value, TimeUs at)
 {
-    RowInfo &row = m_rows[key];
-    row.key = key;
+    Row &row = m_rows[key];
     row.value = value;
     row.version += 1;
     row.updatedAt = at;
@@ -32,7 +31,7 @@ qint64 MemoryDatabase::store(const QString &key, const QByteArray &value, TimeUs
 
 qint64 MemoryDatabase::remove(const QString &key, TimeUs at)
 {
-    RowInfo *row = m_rows.find(key);
+    Row *row = m_rows.find(key);
     if (!row)
         return 0;
     if (!row->deleted) {
@@ -55,13 +54,13 @@ QList<qint64> MemoryDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
 
 qint64 MemoryDatabase::version(const QString &key) const
 {
-    const RowInfo *row = m_rows.find(key);
+    const Row *row = m_rows.find(key);
     return row ? row->version : 0;
 }
 
 bool MemoryDatabase::exists(const QString &key) const
 {
-    const RowInfo *row = m_rows.find(key);
+    const Row *row = m_rows.find(key);
     return row && !row->deleted;
 }
 
@@ -69,8 +68,8 @@ QList<RowInfo> MemoryDatabase::rows()
 {
     QList<RowInfo> out;
     out.reserve(m_rows.size());
-    for (const auto &item : m_rows)
-        out.append(item.value);
+    for (const auto &[key, row] : m_rows)
+        out.append(RowInfo{key, row.value, row.version, row.updatedAt, row.deleted});
     std::sort(out.begin(), out.end(),
               [](const RowInfo &a, const RowInfo &b) { return a.key < b.key; });
     return out;

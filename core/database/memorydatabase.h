@@ -25,7 +25,14 @@ public:
     void clear() override { m_rows.clear(); }
 
 private:
-    KeyMap<RowInfo> m_rows;
+    struct Row
+    {
+        QByteArray value;
+        qint64 version = 0;
+        TimeUs updatedAt = 0;
+        bool deleted = false;
+    };
+    KeyMap<Row> m_rows;
 };
 
 } // namespace cachelab

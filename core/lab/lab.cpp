@@ -119,6 +119,17 @@ const std::optional<Lab::Outcome> &Lab::lastRead(int client) const
 
 Task<Operation> Lab::perform(Operation::Kind kind, int client, QString key, QByteArray value)
 {
+    return operate<Task<Operation>>(kind, client, std::move(key), std::move(value));
+}
+
+Scheduler::Root Lab::operation(Operation::Kind kind, int client, QString key, QByteArray value)
+{
+    return operate<Scheduler::Root>(kind, client, std::move(key), std::move(value));
+}
+
+template<typename Coroutine>
+Coroutine Lab::operate(Operation::Kind kind, int client, QString key, QByteArray value)
+{
     Instance &instance = *m_instances[std::size_t(client)];
     Operation op;
     op.id = ++m_nextOperation;
@@ -158,7 +169,8 @@ Task<Operation> Lab::perform(Operation::Kind kind, int client, QString key, QByt
         op.error = e.message();
     }
     finish(op);
-    co_return std::move(op);
+    if constexpr (std::is_same_v<Coroutine, Task<Operation>>)
+        co_return std::move(op);
 }
 
 void Lab::finish(Operation &op)
@@ -231,13 +243,13 @@ quint64 Lab::start(Operation::Kind kind, int client, const QString &key, const Q
 {
     const quint64 id = m_nextOperation + 1; // perform() takes this id synchronously
     m_running.insert(id);
-    m_scheduler->spawn(perform(kind, client, key, value));
+    m_scheduler->spawn(operation(kind, client, key, value));
     return id;
 }
 
 void Lab::launch(Operation::Kind kind, int client, const QString &key, const QByteArray &value)
 {
-    m_scheduler->spawn(perform(kind, client, key, value));
+    m_scheduler->spawn(operation(kind, client, key, value));
 }
 
 void Lab::runUntilDone(quint64 id)
@@ -298,15 +310,28 @@ void Lab::databaseDelete(const QString &key)
     stateNote(Participant::db(), tr("another system deleted %1").arg(key));
 }
 
+QString Lab::seedKey(int i)
+{
+    return QStringLiteral("item:%1").arg(i);
+}
+
 void Lab::databaseSeed(int rows)
 {
-    QList<RowWrite> batch;
-    batch.reserve(rows);
+    std::vector<QString> keys;
+    keys.reserve(std::size_t(std::max(0, rows)));
     for (int i = 1; i <= rows; ++i)
-        batch.append(
-            RowWrite{QStringLiteral("item:%1").arg(i), QStringLiteral("item %1").arg(i).toUtf8()});
+        keys.push_back(seedKey(i));
+    databaseSeed(keys);
+}
+
+void Lab::databaseSeed(const std::vector<QString> &keys)
+{
+    QList<RowWrite> batch;
+    batch.reserve(qsizetype(keys.size()));
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        batch.append(RowWrite{keys[i], QStringLiteral("item %1").arg(i + 1).toUtf8()});
     m_db->writeBatch(batch, now());
-    stateNote(Participant::db(), tr("seeded %n row(s): item:1 …", rows));
+    stateNote(Participant::db(), tr("seeded %n row(s): item:1 …", int(keys.size())));
 }
 
 bool Lab::busy() const

@@ -96,6 +96,9 @@ public:
     bool isRunning(quint64 id) const { return m_running.contains(id); }
     /// Starts an operation nobody will ask about by id (workloads): cheaper than start().
     void launch(Operation::Kind kind, int client, const QString &key, const QByteArray &value = {});
+    /// The operation as a coroutine for Scheduler::spawn() or sleepThenSpawn(), for a caller
+    /// that wants neither its outcome nor its id: what launch() starts.
+    Scheduler::Root operation(Operation::Kind kind, int client, QString key, QByteArray value = {});
     int inFlight() const { return m_inFlight; }
     /// What `expect ok|error` and `expect result` look at: the outcome of a client's last
     /// finished operation, and of its last finished read.
@@ -121,7 +124,14 @@ public:
     /// Another system changes the database: no latency, counted in no metric.
     void databasePut(const QString &key, const QByteArray &value);
     void databaseDelete(const QString &key);
+    /// Rows item:1 … item:N (values "item 1" …), as the scenario command `seed N` writes them.
     void databaseSeed(int rows);
+    /// The same rows, with keys[i] holding seedKey(i + 1): a caller that issues requests for
+    /// these keys can share their strings with the database, which then compares keys
+    /// without reading them (simulate() does).
+    void databaseSeed(const std::vector<QString> &keys);
+    /// The key of the i-th seeded row (from 1): "item:i".
+    static QString seedKey(int i);
 
     // --- time ---------------------------------------------------------------------------
     /// True while operations are in flight or background work is pending.
@@ -139,6 +149,10 @@ public:
     void pump() { m_store->pump(); }
 
 private:
+    // The body of perform() and operation(): an awaitable Task<Operation> or a Root.
+    template<typename Coroutine>
+    Coroutine operate(Operation::Kind kind, int client, QString key, QByteArray value);
+
     struct Instance
     {
         Lifetime lifetime;

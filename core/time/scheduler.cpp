@@ -58,16 +58,22 @@ void Scheduler::setErrorHandler(std::function<void(std::exception_ptr)> handler)
     m_errorHandler = std::move(handler);
 }
 
+void Scheduler::Root::promise_type::unhandled_exception() const noexcept
+{
+    reportUnlessCrashed(std::current_exception(), scheduler->m_errorHandler);
+}
+
 void Scheduler::adopt(Root root, bool spawnerWaits)
 {
-    auto &p = root.handle.promise();
+    const auto handle = std::exchange(root.m_handle, {});
+    auto &p = handle.promise();
     p.scheduler = this;
     p.next = m_roots;
     if (p.next)
         p.next->prev = &p;
     m_roots = &p;
     m_spawning += int(spawnerWaits);
-    root.handle.resume();
+    handle.resume();
     m_spawning -= int(spawnerWaits);
 }
 
@@ -101,7 +107,11 @@ void Scheduler::push(TimeUs time, std::uint64_t seq, std::coroutine_handle<> han
         heap[i] = heap[parent];
         i = parent;
     }
-    heap[i] = Event{time, seq, handle, slot};
+    Event &e = heap[i]; // field by field: a temporary copied whole stalls on the store buffer
+    e.time = time;
+    e.seq = seq;
+    e.handle = handle;
+    e.slot = slot;
 }
 
 Scheduler::Event Scheduler::popFront()

@@ -56,29 +56,6 @@ public:
     };
     Sleep sleep(TimeUs d) { return Sleep{this, d}; }
 
-    /// Like sleep(d), but once the awaiting coroutine is in the queue (always, even in eager
-    /// mode), spawns `task`. The spawner is then already waiting for its own time, so the new
-    /// coroutine cannot overtake it, and in eager mode it may run ahead up to the next event
-    /// (a plain spawn() may not). A source of arrivals uses it: it queues its next arrival
-    /// first, then starts the request that has just arrived.
-    template<typename T> struct SleepThenSpawn
-    {
-        Scheduler *scheduler;
-        TimeUs duration;
-        Task<T> task;
-        bool await_ready() const noexcept { return false; }
-        void await_suspend(std::coroutine_handle<> h)
-        {
-            scheduler->resumeAt(scheduler->now() + duration, h);
-            scheduler->adopt(runRoot(std::move(task), &scheduler->m_errorHandler), false);
-        }
-        void await_resume() const noexcept {}
-    };
-    template<typename T> SleepThenSpawn<T> sleepThenSpawn(TimeUs d, Task<T> task)
-    {
-        return SleepThenSpawn<T>{this, d, std::move(task)};
-    }
-
     /// Runs the earliest event. Returns false when nothing is scheduled.
     bool step();
     /// Runs every event due at or before `t`, then sets the clock to `t`.
@@ -107,12 +84,17 @@ public:
     /// Where exceptions that escape spawned coroutines go (default: qWarning).
     void setErrorHandler(std::function<void(std::exception_ptr)> handler);
 
-    /// The frame that owns a spawned coroutine. Roots form an intrusive list, so that a
-    /// scheduler destroyed mid-run can free every coroutine still suspended in it (children
-    /// are owned by the Task objects inside their parents' frames: destroying the root frees
-    /// the whole chain).
-    struct Root
+    /// A coroutine the scheduler owns from its start: declare a coroutine as returning Root
+    /// and hand what it returns to spawn(). Nobody awaits it; an exception that escapes it
+    /// goes to the error handler. (spawn(Task) wraps the task in one of these; a coroutine
+    /// that is only ever spawned saves that frame by being a Root itself.)
+    ///
+    /// Roots form an intrusive list, so that a scheduler destroyed mid-run can free every
+    /// coroutine still suspended in it (children are owned by the Task objects inside their
+    /// parents' frames: destroying the root frees the whole chain).
+    class [[nodiscard]] Root
     {
+    public:
         struct promise_type
         {
             Scheduler *scheduler = nullptr;
@@ -121,7 +103,7 @@ public:
 
             Root get_return_object() noexcept
             {
-                return Root{std::coroutine_handle<promise_type>::from_promise(*this)};
+                return Root(std::coroutine_handle<promise_type>::from_promise(*this));
             }
             std::suspend_always initial_suspend() const noexcept { return {}; }
             struct Final
@@ -136,7 +118,7 @@ public:
             };
             Final final_suspend() const noexcept { return {}; }
             void return_void() const noexcept {}
-            void unhandled_exception() const noexcept { std::terminate(); }
+            void unhandled_exception() const noexcept;
             void unlink() noexcept;
 
             static void *operator new(std::size_t size) { return detail::allocateFrame(size); }
@@ -145,12 +127,51 @@ public:
                 detail::freeFrame(frame, size);
             }
         };
-        std::coroutine_handle<promise_type> handle;
+
+        Root(Root &&other) noexcept
+            : m_handle(std::exchange(other.m_handle, {}))
+        {}
+        Root &operator=(Root &&) = delete;
+        ~Root()
+        {
+            if (m_handle) // never spawned: it never started either
+                m_handle.destroy();
+        }
+
+    private:
+        friend class Scheduler;
+        explicit Root(std::coroutine_handle<promise_type> h) noexcept
+            : m_handle(h)
+        {}
+        std::coroutine_handle<promise_type> m_handle;
     };
+    void spawn(Root root) { adopt(std::move(root)); }
+
+    /// Like sleep(d), but once the awaiting coroutine is in the queue (always, even in eager
+    /// mode), spawns `task`. The spawner is then already waiting for its own time, so the new
+    /// coroutine cannot overtake it, and in eager mode it may run ahead up to the next event
+    /// (a plain spawn() may not). A source of arrivals uses it: it queues its next arrival
+    /// first, then starts the request that has just arrived.
+    struct SleepThenSpawn
+    {
+        Scheduler *scheduler;
+        TimeUs duration;
+        Root root;
+        bool await_ready() const noexcept { return false; }
+        void await_suspend(std::coroutine_handle<> h)
+        {
+            scheduler->resumeAt(scheduler->now() + duration, h);
+            scheduler->adopt(std::move(root), false);
+        }
+        void await_resume() const noexcept {}
+    };
+    SleepThenSpawn sleepThenSpawn(TimeUs d, Root root)
+    {
+        return SleepThenSpawn{this, d, std::move(root)};
+    }
 
 private:
-    template<typename T>
-    static Root runRoot(Task<T> task, const std::function<void(std::exception_ptr)> *onError);
+    template<typename T> static Root runRoot(Task<T> task);
     void adopt(Root root, bool spawnerWaits = true);
     static void reportUnlessCrashed(std::exception_ptr e,
                                     const std::function<void(std::exception_ptr)> &onError);
@@ -160,7 +181,7 @@ private:
         TimeUs time;
         std::uint64_t seq;
         std::coroutine_handle<> handle; // resumed if set, else the callback in `slot` runs
-        std::uint32_t slot;
+        std::uint64_t slot; // (64 bits: no padding, so an event copies as 2 × 16 bytes)
     };
     static bool earlier(const Event &a, const Event &b)
     {
@@ -189,20 +210,14 @@ private:
     Root::promise_type *m_roots = nullptr; // running spawned coroutines
 };
 
-template<typename T>
-Scheduler::Root Scheduler::runRoot(Task<T> task,
-                                   const std::function<void(std::exception_ptr)> *onError)
+template<typename T> Scheduler::Root Scheduler::runRoot(Task<T> task)
 {
-    try {
-        co_await std::move(task);
-    } catch (...) {
-        reportUnlessCrashed(std::current_exception(), *onError);
-    }
+    co_await std::move(task); // an exception goes on to Root's unhandled_exception()
 }
 
 template<typename T> void Scheduler::spawn(Task<T> task)
 {
-    adopt(runRoot(std::move(task), &m_errorHandler));
+    adopt(runRoot(std::move(task)));
 }
 
 inline bool Scheduler::passEagerly(TimeUs d) noexcept
@@ -220,7 +235,7 @@ inline bool Scheduler::passEagerly(TimeUs d) noexcept
 
 inline void Scheduler::spawn(Task<void> task)
 {
-    adopt(runRoot(std::move(task), &m_errorHandler));
+    adopt(runRoot(std::move(task)));
 }
 
 } // namespace cachelab

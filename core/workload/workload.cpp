@@ -138,7 +138,7 @@ WorkloadDriver::WorkloadDriver(Lab &lab, WorkloadSpec workload)
 {
     m_keyNames.reserve(std::size_t(std::max(1, m_spec.keys)));
     for (int i = 1; i <= std::max(1, m_spec.keys); ++i)
-        m_keyNames.push_back(QStringLiteral("item:%1").arg(i));
+        m_keyNames.push_back(Lab::seedKey(i));
 }
 
 void WorkloadDriver::start()
@@ -189,7 +189,7 @@ Task<void> WorkloadDriver::run()
         // request may run ahead until then (Scheduler::sleepThenSpawn).
         wait = nextGap();
         auto arrival =
-            m_lab.scheduler().sleepThenSpawn(wait, m_lab.perform(kind, client, key, value));
+            m_lab.scheduler().sleepThenSpawn(wait, m_lab.operation(kind, client, key, value));
         co_await arrival;
     }
     m_running = false;
@@ -207,8 +207,8 @@ SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
     base.seed = workload.seed;
     Lab lab(base);
     lab.scheduler().setEager(eager);
-    lab.databaseSeed(workload.keys);
     WorkloadDriver driver(lab, workload);
+    lab.databaseSeed(driver.keyNames());
     QElapsedTimer wall; // the run itself, not the set-up
     wall.start();
     driver.start();

@@ -109,6 +109,8 @@ public:
     bool running() const { return m_running; }
     qint64 issued() const { return m_issued; }
     const WorkloadSpec &spec() const { return m_spec; }
+    /// The keys requests go to: Lab::seedKey(1) … seedKey(spec().keys).
+    const std::vector<QString> &keyNames() const { return m_keyNames; }
 
     /// Told of every request just before it is issued, at the lab's current time (the GUI
     /// writes them into the session it records). Unset by default: simulate() pays one test.
