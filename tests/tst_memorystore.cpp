@@ -1,8 +1,11 @@
 // MemoryStore: the embedded, Redis-like cache in virtual time. The clock is a SimClock the test
 // moves by hand, so every TTL boundary is checked to the microsecond.
 
+#include "keymap.h"
 #include "store/memorystore.h"
+#include "time/random.h"
 
+#include <QHash>
 #include <QTest>
 
 using namespace cachelab;
@@ -60,6 +63,10 @@ private slots:
 
     void publishSubscribe();
     void unsubscribeWhilePublishing();
+
+    void keyMapMatchesAReference();
+    void keyMapComparesCharactersNotStrings();
+    void keyMapRemoveIf();
 
     void binaryValuesRoundTrip_data();
     void binaryValuesRoundTrip();
@@ -378,6 +385,108 @@ void TestMemoryStore::unsubscribeWhilePublishing()
     QCOMPARE(calls, 1); // the subscriber added during delivery does not get this message
     store.publish(u"ch"_s, "2");
     QCOMPARE(calls, 2);
+}
+
+// --- KeyMap, the table under the store and the hash-table database ----------------------
+
+namespace {
+
+// Every key of `reference` is found with its value, the map holds nothing else, and
+// iterating it visits each item once.
+void checkSameContents(const KeyMap<int> &map, const QHash<QString, int> &reference)
+{
+    QCOMPARE(map.size(), reference.size());
+    for (auto it = reference.cbegin(); it != reference.cend(); ++it) {
+        const int *value = map.find(it.key());
+        QVERIFY2(value, qPrintable(it.key()));
+        QCOMPARE(*value, it.value());
+    }
+    QSet<QString> seen;
+    for (const auto &[key, value] : map) {
+        QVERIFY2(!seen.contains(key), qPrintable(key));
+        seen.insert(key);
+        QCOMPARE(value, reference.value(key, -1));
+    }
+}
+
+} // namespace
+
+void TestMemoryStore::keyMapMatchesAReference()
+{
+    // Random inserts, overwrites and removals over keys of every shape, checked against QHash:
+    // this goes through growth, long probe runs, wrap-around at the end of the index and the
+    // backward shifts that removals do.
+    QStringList keys;
+    for (int i = 0; i < 2000; ++i)
+        keys.append(u"item:%1"_s.arg(i));
+    keys << QString() << u"\"quoted\" 'key'"_s << u"Straße ☕ 𝄞"_s << QString(300, u'x') << u"a"_s
+         << u"a\0"_s << u"ab"_s;
+    KeyMap<int> map;
+    QHash<QString, int> reference;
+    Random random(7);
+    for (int step = 0; step < 200'000; ++step) {
+        // A copy, so that most lookups compare characters rather than shared data.
+        const QString &source = keys[int(random.below(quint64(keys.size())))];
+        const QString key(source.constData(), source.size());
+        const int value = step;
+        switch (random.below(4)) {
+        case 0:
+            map.insert(key, value);
+            reference.insert(key, value);
+            break;
+        case 1:
+            map[key] += 1;
+            reference[key] += 1;
+            break;
+        case 2:
+            QCOMPARE(map.remove(key), reference.remove(key));
+            break;
+        default:
+            QCOMPARE(map.contains(key), reference.contains(key));
+            break;
+        }
+        if (step % 20'000 == 0)
+            checkSameContents(map, reference);
+    }
+    checkSameContents(map, reference);
+    for (const QString &key : std::as_const(keys)) {
+        QCOMPARE(map.remove(key), reference.remove(key));
+    }
+    QVERIFY(map.isEmpty());
+    map.insert(u"again"_s, 1); // usable after being emptied
+    QCOMPARE(*map.find(u"again"_s), 1);
+}
+
+void TestMemoryStore::keyMapComparesCharactersNotStrings()
+{
+    KeyMap<int> map;
+    map.insert(u"user:1"_s, 1);
+    const QString built = u"user:"_s + QString::number(1); // same characters, other storage
+    QVERIFY(built.constData() != map.begin()->key.constData());
+    QVERIFY(map.find(built));
+    QVERIFY(!map.find(u"user:"_s));
+    QVERIFY(!map.find(u"user:10"_s));
+    QVERIFY(!map.find(u"User:1"_s));
+    QVERIFY(!map.find(QString()));
+    map.insert(QString(), 2); // the empty key is a key like any other
+    QCOMPARE(*map.find(u""_s), 2);
+    QCOMPARE(map.size(), 2);
+}
+
+void TestMemoryStore::keyMapRemoveIf()
+{
+    KeyMap<int> map;
+    QHash<QString, int> reference;
+    for (int i = 0; i < 1000; ++i) {
+        map.insert(u"k%1"_s.arg(i), i);
+        reference.insert(u"k%1"_s.arg(i), i);
+    }
+    map.removeIf([](const QString &, int value) { return value % 3 != 0; });
+    reference.removeIf([](const auto &it) { return it.value() % 3 != 0; });
+    checkSameContents(map, reference);
+    QCOMPARE(map.size(), 334);
+    map.removeIf([](const QString &, int) { return true; });
+    QVERIFY(map.isEmpty());
 }
 
 void TestMemoryStore::binaryValuesRoundTrip_data()

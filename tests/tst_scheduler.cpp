@@ -106,6 +106,38 @@ Task<void> voidThrows(Scheduler &s)
     throw Error(u"void task failed"_s);
 }
 
+// A coroutine the scheduler owns from the start (Scheduler::Root).
+Scheduler::Root rootThrowsAfter(Scheduler &s, TimeUs delay, QString message)
+{
+    co_await s.sleep(delay);
+    throw Error(message);
+}
+
+Scheduler::Root rootLogs(Scheduler &s, QStringList &log, QString name, TimeUs delay, int &live)
+{
+    const Tracker alive(live);
+    log.append(stamp(name + u" starts"_s, s.now()));
+    co_await s.sleep(delay);
+    log.append(stamp(name + u" done"_s, s.now()));
+}
+
+// An arrival source: each request starts once the next arrival is already queued; the last
+// one, with no next arrival, is a plain spawn.
+Task<void> arrivals(Scheduler &s, QStringList &log, QList<TimeUs> gaps, TimeUs work, int &live)
+{
+    co_await s.sleep(gaps.first());
+    for (int i = 1; i <= gaps.size(); ++i) {
+        log.append(stamp(u"arrival "_s + QString::number(i), s.now()));
+        const QString name = u"request "_s + QString::number(i);
+        if (i == gaps.size()) {
+            s.spawn(rootLogs(s, log, name, work, live));
+            break;
+        }
+        auto start = s.sleepThenSpawn(gaps[i], rootLogs(s, log, name, work, live));
+        co_await start;
+    }
+}
+
 // --- co_return of lvalues ----------------------------------------------------------------
 
 struct Holder
@@ -230,6 +262,10 @@ private slots:
     void nestedExceptionsReachTheAwaiter();
     void exceptionBeforeFirstSuspension();
     void spawnedExceptionsGoToTheHandler();
+    void rootCoroutinesReportTheirErrors();
+    void unspawnedRootNeverRuns();
+    void sleepThenSpawnQueuesTheSpawnerFirst_data();
+    void sleepThenSpawnQueuesTheSpawnerFirst();
     void coReturnOfAnLvalueCopies();
     void aggregateArgumentsAsNamedLocals();
 
@@ -551,6 +587,75 @@ void TestScheduler::spawnedExceptionsGoToTheHandler()
     s.spawn(crashes(s)); // work of a crashed instance just stops: nobody is told
     s.runUntil(100);
     QCOMPARE(errors, QStringList{u"void task failed@3"_s});
+}
+
+void TestScheduler::rootCoroutinesReportTheirErrors()
+{
+    Scheduler s;
+    QStringList errors;
+    s.setErrorHandler([&](std::exception_ptr e) {
+        try {
+            std::rethrow_exception(e);
+        } catch (const Error &error) {
+            errors.append(stamp(error.message(), s.now()));
+        }
+    });
+    s.spawn(rootThrowsAfter(s, 4, u"root failed"_s));
+    auto crashes = [](Scheduler &s) -> Scheduler::Root {
+        co_await s.sleep(2);
+        throw InstanceCrashed();
+    };
+    s.spawn(crashes(s));
+    s.runUntil(100);
+    QCOMPARE(errors, QStringList{u"root failed@4"_s});
+}
+
+void TestScheduler::unspawnedRootNeverRuns()
+{
+    Scheduler s;
+    QStringList log;
+    int live = 0;
+    {
+        auto root = rootLogs(s, log, u"never"_s, 5, live);
+        QCOMPARE(live, 0); // created suspended: its body has not begun
+    }                      // dropped without being spawned: its frame is freed (ASan checks)
+    QVERIFY(log.isEmpty());
+    QVERIFY(s.idle());
+    s.spawn(rootLogs(s, log, u"once"_s, 5, live));
+    QCOMPARE(live, 1);
+    s.runUntil(10);
+    QCOMPARE(log, (QStringList{u"once starts@0"_s, u"once done@5"_s}));
+    QCOMPARE(live, 0);
+}
+
+void TestScheduler::sleepThenSpawnQueuesTheSpawnerFirst_data()
+{
+    QTest::addColumn<bool>("eager");
+    QTest::newRow("queued") << false;
+    QTest::newRow("eager") << true;
+}
+
+void TestScheduler::sleepThenSpawnQueuesTheSpawnerFirst()
+{
+    // Requests take 10; they arrive at 5, 25, 30 and 40.
+    QFETCH(bool, eager);
+    Scheduler s;
+    s.setEager(eager);
+    QStringList log;
+    int live = 0;
+    s.spawn(arrivals(s, log, {5, 20, 5, 10}, 10, live));
+    s.runWhile([] { return true; });
+    // The same run in both modes. At 40 arrival 4 goes before request 3's end: it was queued
+    // before request 3 began.
+    QCOMPARE(log, (QStringList{u"arrival 1@5"_s, u"request 1 starts@5"_s, u"request 1 done@15"_s,
+                               u"arrival 2@25"_s, u"request 2 starts@25"_s, u"arrival 3@30"_s,
+                               u"request 3 starts@30"_s, u"request 2 done@35"_s, u"arrival 4@40"_s,
+                               u"request 4 starts@40"_s, u"request 3 done@40"_s,
+                               u"request 4 done@50"_s}));
+    QCOMPARE(live, 0);
+    // Queued: 4 arrivals and 4 request ends are events. Eager: request 1, alone until the next
+    // arrival, ends without the queue (a plain spawn could not: its spawner waits at 5).
+    QCOMPARE(s.eventsRun(), eager ? std::uint64_t(7) : std::uint64_t(8));
 }
 
 void TestScheduler::coReturnOfAnLvalueCopies()
