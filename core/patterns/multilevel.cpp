@@ -58,10 +58,9 @@ void MultiLevel::onInvalidation(const QByteArray &message)
     m_env.scheduler.callAt(m_env.scheduler.now() + travel, [this, c, key] {
         if (c.lifetime->epoch() != c.epoch)
             return;
-        auto it = m_l1.find(key);
-        if (it != m_l1.end()) {
-            m_lru.erase(it->lru);
-            m_l1.erase(it);
+        if (const Entry *e = m_l1.find(key)) {
+            m_lru.erase(e->lru);
+            m_l1.remove(key);
         }
     });
 }
@@ -88,16 +87,16 @@ Task<std::optional<ReadResult>> MultiLevel::l1Get(Caller c, QString key)
     const TimeUs half = m_env.latencies.l1 / 2;
     co_await pause(c, half);
     std::optional<ReadResult> result;
-    auto it = m_l1.find(key);
-    if (it != m_l1.end() && it->expiresAt <= m_env.scheduler.now()) {
+    Entry *entry = m_l1.find(key);
+    if (entry && entry->expiresAt <= m_env.scheduler.now()) {
         // Expired entries are never served (the source's L1 forgets to check).
-        m_lru.erase(it->lru);
-        m_l1.erase(it);
-        it = m_l1.end();
+        m_lru.erase(entry->lru);
+        m_l1.remove(key);
+        entry = nullptr;
     }
-    if (it != m_l1.end()) {
-        m_lru.splice(m_lru.begin(), m_lru, it->lru);
-        result = it->record;
+    if (entry) {
+        m_lru.splice(m_lru.begin(), m_lru, entry->lru);
+        result = entry->record;
     }
     m_env.metrics.add(result ? Counter::L1Hits : Counter::L1Misses, m_client);
     if (m_env.trace.enabled()) {
@@ -125,11 +124,10 @@ void MultiLevel::l1Put(const Caller &c, const QString &key, const ReadResult &re
 {
     l1Send(c, Verb::L1Set, key);
     const TimeUs expiresAt = m_env.scheduler.now() + ttl;
-    auto it = m_l1.find(key);
-    if (it != m_l1.end()) {
-        it->record = record;
-        it->expiresAt = expiresAt;
-        m_lru.splice(m_lru.begin(), m_lru, it->lru);
+    if (Entry *entry = m_l1.find(key)) {
+        entry->record = record;
+        entry->expiresAt = expiresAt;
+        m_lru.splice(m_lru.begin(), m_lru, entry->lru);
         return;
     }
     if (m_l1.size() >= m_options.l1Capacity) {
@@ -143,10 +141,9 @@ void MultiLevel::l1Put(const Caller &c, const QString &key, const ReadResult &re
 void MultiLevel::l1Evict(const Caller &c, const QString &key)
 {
     l1Send(c, Verb::L1Evict, key);
-    auto it = m_l1.find(key);
-    if (it != m_l1.end()) {
-        m_lru.erase(it->lru);
-        m_l1.erase(it);
+    if (const Entry *entry = m_l1.find(key)) {
+        m_lru.erase(entry->lru);
+        m_l1.remove(key);
     }
 }
 
@@ -154,9 +151,9 @@ QList<L1Item> MultiLevel::l1() const
 {
     QList<L1Item> items;
     const TimeUs now = m_env.scheduler.now();
-    for (auto it = m_l1.cbegin(); it != m_l1.cend(); ++it) {
-        if (it->expiresAt > now)
-            items.append(L1Item{it.key(), it->record, it->expiresAt - now});
+    for (const auto &[key, entry] : m_l1) {
+        if (entry.expiresAt > now)
+            items.append(L1Item{key, entry.record, entry.expiresAt - now});
     }
     std::sort(items.begin(), items.end(),
               [](const L1Item &a, const L1Item &b) { return a.key < b.key; });

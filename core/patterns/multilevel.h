@@ -2,7 +2,7 @@
 
 #include "pattern.h"
 
-#include <QHash>
+#include "../keymap.h"
 
 #include <list>
 
@@ -44,7 +44,7 @@ private:
     void onInvalidation(const QByteArray &message);
     QString channel() const;
 
-    QHash<QString, Entry> m_l1;
+    KeyMap<Entry> m_l1;
     std::list<QString> m_lru; // front: most recently used
     int m_subscription = 0;
 };

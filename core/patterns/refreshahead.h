@@ -2,7 +2,7 @@
 
 #include "cacheaside.h"
 
-#include <QHash>
+#include "../keymap.h"
 
 #include <deque>
 
@@ -25,7 +25,7 @@ private:
     void schedule(const Caller &c, const QString &key);
     Task<void> work(Caller c);
 
-    QHash<QString, int> m_reads;     // reads per key in this instance, for min-access
+    KeyMap<int> m_reads;     // reads per key in this instance, for min-access
     std::deque<RefreshItem> m_queue; // front is running when m_working
     bool m_working = false;
 };
