@@ -96,7 +96,7 @@ public:
     bool isRunning(quint64 id) const { return m_running.contains(id); }
     /// Starts an operation nobody will ask about by id (workloads): cheaper than start().
     void launch(Operation::Kind kind, int client, const QString &key, const QByteArray &value = {});
-    /// The operation as a coroutine for Scheduler::spawn() or sleepThenSpawn(), for a caller
+    /// The operation as a coroutine for Scheduler::spawn() or spawnAhead(), for a caller
     /// that wants neither its outcome nor its id: what launch() starts.
     Scheduler::Root operation(Operation::Kind kind, int client, QString key, QByteArray value = {});
     int inFlight() const { return m_inFlight; }

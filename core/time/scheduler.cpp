@@ -90,6 +90,14 @@ struct Scheduler::Horizon
     ~Horizon() { s.m_horizon = saved; }
 };
 
+void Scheduler::spawnAhead(Root root, TimeUs spawnerNext)
+{
+    // Strictly before the spawner's next step: at that very time the queue decides, as it
+    // would have without eager mode.
+    const Horizon before(*this, std::min(m_horizon, spawnerNext - 1));
+    adopt(std::move(root), false);
+}
+
 // The queue is a binary min-heap on (time, seq), written out rather than std::push_heap and
 // std::pop_heap: it takes the event's fields in registers, moves each displaced event once,
 // and the bench (tests/bench/bench_simulate) showed the difference. (time, seq) pairs are

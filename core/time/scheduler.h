@@ -147,28 +147,13 @@ public:
     };
     void spawn(Root root) { adopt(std::move(root)); }
 
-    /// Like sleep(d), but once the awaiting coroutine is in the queue (always, even in eager
-    /// mode), spawns `task`. The spawner is then already waiting for its own time, so the new
-    /// coroutine cannot overtake it, and in eager mode it may run ahead up to the next event
-    /// (a plain spawn() may not). A source of arrivals uses it: it queues its next arrival
-    /// first, then starts the request that has just arrived.
-    struct SleepThenSpawn
-    {
-        Scheduler *scheduler;
-        TimeUs duration;
-        Root root;
-        bool await_ready() const noexcept { return false; }
-        void await_suspend(std::coroutine_handle<> h)
-        {
-            scheduler->resumeAt(scheduler->now() + duration, h);
-            scheduler->adopt(std::move(root), false);
-        }
-        void await_resume() const noexcept {}
-    };
-    SleepThenSpawn sleepThenSpawn(TimeUs d, Root root)
-    {
-        return SleepThenSpawn{this, d, std::move(root)};
-    }
+    /// Starts `root` now for a spawner whose next step is at `spawnerNext` (not before now):
+    /// right after this returns, the spawner sleeps until then and does nothing else. With a
+    /// plain spawn() eager mode cannot let the new coroutine's sleeps skip the queue, since its
+    /// spawner waits at the current time; here they may, until just before `spawnerNext`, so a
+    /// request that is over before the next one arrives never touches the queue. The order of
+    /// everything is that of spawn() (a source of arrivals uses it: tests/bench/bench_simulate).
+    void spawnAhead(Root root, TimeUs spawnerNext);
 
 private:
     template<typename T> static Root runRoot(Task<T> task);

@@ -156,16 +156,17 @@ TimeUs WorkloadDriver::nextGap()
 
 Task<void> WorkloadDriver::run()
 {
+    Scheduler &scheduler = m_lab.scheduler();
     const int clients = std::min(m_spec.clients, m_lab.clients());
     const qint64 crashAt = m_spec.crashHalfway ? m_spec.requests / 2 : -1;
-    TimeUs wait = nextGap();
-    co_await m_lab.scheduler().sleep(wait);
+    TimeUs gap = nextGap();
+    co_await scheduler.sleep(gap);
     while (m_issued < m_spec.requests) {
         // A request arrives now.
-        if (m_issueAfterInstant && wait > 0) {
+        if (m_issueAfterInstant && gap > 0) {
             // A named awaitable: GCC 12 miscompiles braced temporaries in co_await.
-            const YieldInstant yield{&m_lab.scheduler()};
-            while (m_lab.scheduler().nextEventTime() == m_lab.now())
+            const YieldInstant yield{&scheduler};
+            while (scheduler.nextEventTime() == m_lab.now())
                 co_await yield;
         }
         if (m_stopped)
@@ -185,12 +186,12 @@ Task<void> WorkloadDriver::run()
             m_lab.launch(kind, client, key, value);
             break;
         }
-        // The next arrival is queued before this request starts, so that in eager mode the
-        // request may run ahead until then (Scheduler::sleepThenSpawn).
-        wait = nextGap();
-        auto arrival =
-            m_lab.scheduler().sleepThenSpawn(wait, m_lab.operation(kind, client, key, value));
-        co_await arrival;
+        // The next arrival's time is known before this request starts, so that in eager mode
+        // the request may run ahead until then (Scheduler::spawnAhead).
+        gap = nextGap();
+        const TimeUs next = m_lab.now() + gap;
+        scheduler.spawnAhead(m_lab.operation(kind, client, key, value), next);
+        co_await scheduler.sleep(next - m_lab.now());
     }
     m_running = false;
 }
