@@ -241,7 +241,7 @@ void Lab::finish(Operation &op)
 
 quint64 Lab::start(Operation::Kind kind, int client, const QString &key, const QByteArray &value)
 {
-    const quint64 id = m_nextOperation + 1; // perform() takes this id synchronously
+    const quint64 id = m_nextOperation + 1; // operation() takes this id synchronously
     m_running.insert(id);
     m_scheduler->spawn(operation(kind, client, key, value));
     return id;

@@ -152,7 +152,7 @@ public:
     /// plain spawn() eager mode cannot let the new coroutine's sleeps skip the queue, since its
     /// spawner waits at the current time; here they may, until just before `spawnerNext`, so a
     /// request that is over before the next one arrives never touches the queue. The order of
-    /// everything is that of spawn() (a source of arrivals uses it: tests/bench/bench_simulate).
+    /// everything is that of spawn() (WorkloadDriver starts its requests with it).
     void spawnAhead(Root root, TimeUs spawnerNext);
 
 private:
