@@ -1,4 +1,5 @@
 #include "circuitbreaker.h"
+#include "patternstate.h"
 
 #include <QCoreApplication>
 
@@ -141,6 +142,17 @@ Task<void> CircuitBreaker::remove(Caller c, QString key)
 Task<void> CircuitBreaker::invalidate(Caller c, QString key)
 {
     co_await guardedRemove(c, key);
+}
+
+} // namespace cachelab
+
+namespace cachelab {
+
+PatternState CircuitBreaker::state() const
+{
+    PatternState s;
+    s.breaker = breaker();
+    return s;
 }
 
 } // namespace cachelab

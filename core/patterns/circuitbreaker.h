@@ -21,6 +21,8 @@ public:
 
     std::optional<BreakerStatus> breaker() const override;
 
+    PatternState state() const override;
+
 private:
     /// Whether a call to the cache may go out now; if not, draws the refusal.
     bool admit(const Caller &c, const QString &key);

@@ -1,4 +1,5 @@
 #include "multilevel.h"
+#include "patternstate.h"
 
 #include <QCoreApplication>
 
@@ -225,6 +226,17 @@ Task<void> MultiLevel::remove(Caller c, QString key)
 Task<void> MultiLevel::invalidate(Caller c, QString key)
 {
     co_await evictEverywhere(c, key);
+}
+
+} // namespace cachelab
+
+namespace cachelab {
+
+PatternState MultiLevel::state() const
+{
+    PatternState s;
+    s.l1 = l1();
+    return s;
 }
 
 } // namespace cachelab

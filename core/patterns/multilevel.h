@@ -27,6 +27,8 @@ public:
 
     QList<L1Item> l1() const override;
 
+    PatternState state() const override;
+
 private:
     struct Entry
     {

@@ -326,6 +326,37 @@ std::optional<QString> applyOption(PatternOptions &options, PatternKind kind, co
         .arg(name, patternName(kind), known.join(QStringLiteral(", ")));
 }
 
+std::optional<QString> splitOptionList(QStringView text, QList<OptionSetting> &settings)
+{
+    QList<OptionSetting> result;
+    for (const QStringView word : text.split(u' ', Qt::SkipEmptyParts)) {
+        const qsizetype equals = word.indexOf(u'=');
+        if (equals <= 0) {
+            return tr("\"%1\" is not an option setting: write name=value without spaces, "
+                      "e.g. ttl=5m")
+                .arg(word);
+        }
+        result.append(
+            OptionSetting{word.first(equals).toString(), word.sliced(equals + 1).toString()});
+    }
+    settings = result;
+    return std::nullopt;
+}
+
+std::optional<QString> applyOptionList(PatternOptions &options, PatternKind kind, QStringView text)
+{
+    QList<OptionSetting> settings;
+    if (auto error = splitOptionList(text, settings))
+        return error;
+    PatternOptions changed = options;
+    for (const OptionSetting &s : settings) {
+        if (auto error = applyOption(changed, kind, s.name, s.value))
+            return error;
+    }
+    options = changed;
+    return std::nullopt;
+}
+
 QString optionValue(const PatternOptions &o, const QString &name)
 {
     auto onOff = [](bool b) { return b ? QStringLiteral("on") : QStringLiteral("off"); };

@@ -78,6 +78,21 @@ QList<OptionInfo> optionsOf(PatternKind kind);
 std::optional<QString> applyOption(PatternOptions &options, PatternKind kind, const QString &name,
                                    const QString &value);
 
+/// One `name=value` word of an option list.
+struct OptionSetting
+{
+    QString name;
+    QString value;
+};
+
+/// Splits an option list as a `pattern` line writes it ("ttl=30s single-flight=on") into its
+/// settings, checking only their shape. On a malformed word returns a message that quotes it.
+std::optional<QString> splitOptionList(QStringView text, QList<OptionSetting> &settings);
+
+/// Applies an option list to `options` for `kind`: all of it, or (on the first word that is
+/// malformed or that the pattern rejects) nothing, with a message that quotes the word.
+std::optional<QString> applyOptionList(PatternOptions &options, PatternKind kind, QStringView text);
+
 /// The value of option `name` in scenario syntax ("30s", "on", "0.8"); empty if unknown.
 QString optionValue(const PatternOptions &options, const QString &name);
 /// `name=value` for every option of `kind` whose value differs from the default, in

@@ -1,4 +1,5 @@
 #include "pattern.h"
+#include "patternstate.h"
 
 #include <cmath>
 
@@ -151,6 +152,15 @@ Task<ReadResult> Pattern::read(Caller c, const QString &key)
 Task<void> Pattern::invalidate(Caller c, QString key)
 {
     co_await m_env.cache.remove(c, cacheKeyFor(key));
+}
+
+} // namespace cachelab
+
+namespace cachelab {
+
+PatternState Pattern::state() const
+{
+    return {};
 }
 
 } // namespace cachelab

@@ -64,6 +64,8 @@ struct L1Item
     TimeUs ttl = 0;
 };
 
+struct PatternState;
+
 enum class BreakerState { Closed, Open, HalfOpen };
 QString breakerStateName(BreakerState s); ///< "closed", "open", "half-open"
 
@@ -108,6 +110,8 @@ public:
     virtual QList<RefreshItem> refreshQueue() const { return {}; }
     virtual QList<L1Item> l1() const { return {}; }
     virtual std::optional<BreakerStatus> breaker() const { return std::nullopt; }
+    /// Everything the state panels show of this instance (see patternstate.h).
+    virtual PatternState state() const;
 
     int client() const { return m_client; }
 

@@ -1,4 +1,5 @@
 #include "refreshahead.h"
+#include "patternstate.h"
 
 #include <QCoreApplication>
 
@@ -80,6 +81,17 @@ Task<void> RefreshAhead::work(Caller c)
         m_queue.pop_front();
     }
     m_working = false;
+}
+
+} // namespace cachelab
+
+namespace cachelab {
+
+PatternState RefreshAhead::state() const
+{
+    PatternState s;
+    s.refreshQueue = refreshQueue();
+    return s;
 }
 
 } // namespace cachelab

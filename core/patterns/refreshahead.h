@@ -21,11 +21,13 @@ public:
     bool busy() const override { return !m_queue.empty(); }
     QList<RefreshItem> refreshQueue() const override;
 
+    PatternState state() const override;
+
 private:
     void schedule(const Caller &c, const QString &key);
     Task<void> work(Caller c);
 
-    KeyMap<int> m_reads;     // reads per key in this instance, for min-access
+    KeyMap<int> m_reads;             // reads per key in this instance, for min-access
     std::deque<RefreshItem> m_queue; // front is running when m_working
     bool m_working = false;
 };

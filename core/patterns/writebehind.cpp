@@ -1,4 +1,5 @@
 #include "writebehind.h"
+#include "patternstate.h"
 
 #include <QCoreApplication>
 #include <QDataStream>
@@ -278,6 +279,18 @@ Task<void> WriteBehind::flushBatch(Caller c)
             // queue delivers at least once, not exactly once.
         }
     }
+}
+
+} // namespace cachelab
+
+namespace cachelab {
+
+PatternState WriteBehind::state() const
+{
+    PatternState s;
+    s.writeQueue = writeQueue();
+    s.nextFlushAt = nextFlushAt();
+    return s;
 }
 
 } // namespace cachelab

@@ -29,6 +29,8 @@ public:
     static QByteArray encode(const QueuedWrite &w);
     static std::optional<QueuedWrite> decode(const QByteArray &bytes);
 
+    PatternState state() const override;
+
 private:
     Task<void> writeAhead(Caller c, QString key, std::optional<QByteArray> value);
     void enqueue(const Caller &c, QueuedWrite write);
