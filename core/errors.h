@@ -49,7 +49,7 @@ private:
 class DatabaseError : public Error
 {
 public:
-    enum class Kind { Unavailable, Open, Query, Locked, ReadOnly };
+    enum class Kind { Unavailable, Open, Query, Locked, ReadOnly, Full, Corrupt, Schema };
     DatabaseError(Kind kind, const QString &message)
         : Error(message)
         , m_kind(kind)

@@ -632,7 +632,7 @@ void TestCli::sqlLookingKeys()
                                                              " = quoted\n"
                                                              "read keep:1\n"
                                                              "expect result = kept\n");
-    const CliRun again = runCli({u"run"_s, second, u"--db"_s, db});
+    const CliRun again = runCli({u"run"_s, second, u"--db"_s, db, u"--keep-db"_s});
     VERIFY_RUN(again, 0);
 }
 

@@ -6,6 +6,8 @@
 #include "errors.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -121,6 +123,10 @@ private slots:
     void unwritablePath_data();
     void unwritablePath();
     void lockedDatabase();
+    void damagedFileIsFoundAtOpen();
+    void fileThatIsNotADatabase();
+    void foreignRecordsTable();
+    void failedOpenLeavesNoFileBehind();
     void describe();
 };
 
@@ -517,6 +523,83 @@ void TestDatabase::describe()
     const QString path = dir.filePath(u"d.db"_s);
     SqlDatabase file(path);
     QCOMPARE(file.describe(), u"SQLite at "_s + path);
+}
+
+void TestDatabase::damagedFileIsFoundAtOpen()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"damaged.db"_s);
+    {
+        SqlDatabase db(path);
+        for (int i = 0; i < 2000; ++i) // several pages of rows and of the key index
+            db.store(u"key:%1"_s.arg(i), QByteArray(200, 'x'), i);
+    }
+    // Scribble over the middle of the file (past the header page), as a failing disk would.
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    const qint64 size = file.size();
+    QVERIFY(size > 64 * 1024);
+    QVERIFY(file.seek(size / 2));
+    QVERIFY(file.write(QByteArray(16 * 1024, '\xA5')) == 16 * 1024);
+    file.close();
+
+    const auto error = errorOf([&] { SqlDatabase db(path); });
+    QVERIFY2(error, "a damaged file should be refused at open");
+    QCOMPARE(error->kind(), DatabaseError::Kind::Corrupt);
+    QVERIFY2(error->message().contains(u"damaged"_s), qPrintable(error->message()));
+    QVERIFY2(error->message().contains(path), qPrintable(error->message()));
+    QVERIFY(QFileInfo::exists(path)); // the learner's file is theirs: never deleted
+}
+
+void TestDatabase::fileThatIsNotADatabase()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"notes.txt"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray("These are a teacher's notes, not a database.\n").repeated(200));
+    file.close();
+
+    const auto error = errorOf([&] { SqlDatabase db(path); });
+    QVERIFY2(error, "a text file should be refused");
+    QCOMPARE(error->kind(), DatabaseError::Kind::Corrupt);
+    QVERIFY2(error->message().contains(u"not an SQLite database"_s), qPrintable(error->message()));
+    QCOMPARE(QFileInfo(path).size(), qint64(200 * 45)); // untouched
+}
+
+void TestDatabase::foreignRecordsTable()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"foreign.db"_s);
+    {
+        SecondConnection other(path);
+        QVERIFY(other.isOpen());
+        QCOMPARE(other.exec(u"CREATE TABLE records (id INTEGER PRIMARY KEY, value TEXT)"_s),
+                 QString());
+    }
+    const auto error = errorOf([&] { SqlDatabase db(path); });
+    QVERIFY2(error, "a records table of another program should be refused");
+    QCOMPARE(error->kind(), DatabaseError::Kind::Schema);
+    QVERIFY2(error->message().contains(u"key, version, updated_us, deleted"_s),
+             qPrintable(error->message()));
+    QVERIFY2(!error->message().contains(u"write to"_s), qPrintable(error->message()));
+}
+
+void TestDatabase::failedOpenLeavesNoFileBehind()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // The folder is writable but the database cannot be set up in it: a directory stands
+    // where SQLite's WAL file must go, so switching to WAL fails after the file was created.
+    const QString path = dir.filePath(u"fresh.db"_s);
+    QVERIFY(QDir(dir.path()).mkdir(u"fresh.db-wal"_s));
+    QVERIFY(QFile(dir.filePath(u"fresh.db-wal/x"_s)).open(QIODevice::WriteOnly));
+    const auto error = errorOf([&] { SqlDatabase db(path); });
+    QVERIFY2(error, "the open should have failed");
+    QVERIFY2(!QFileInfo::exists(path), "a failed open left an empty database file behind");
 }
 
 QTEST_GUILESS_MAIN(TestDatabase)

@@ -102,6 +102,7 @@ private slots:
     // --- faults nobody asked for ---------------------------------------------------------------
     void unrequestedDatabaseErrorFailsTheRun();
     void requestedFaultsStillPass();
+    void databaseFileStartsFromTheScenario();
 
 private:
     QString writeScenario(const QString &name, const QByteArray &text)
@@ -348,6 +349,22 @@ void TestLimits::requestedFaultsStillPass()
                                                        "expect result = 1\n");
     const CliRun run = runCli({u"run"_s, path});
     VERIFY_RUN(run, 0);
+}
+
+void TestLimits::databaseFileStartsFromTheScenario()
+{
+    // The same file and the same --db give the same run the second time, as with the cache;
+    // --keep-db is there for a run that means to go on where another left off.
+    const QString db = m_tmp.filePath(u"again.db"_s);
+    const QString path = writeScenario(u"again.cls"_s, "pattern cache-aside\n"
+                                                       "write k v\n"
+                                                       "expect db k version 1\n");
+    VERIFY_RUN(runCli({u"run"_s, path, u"--db"_s, db}), 0);
+    VERIFY_RUN(runCli({u"run"_s, path, u"--db"_s, db}), 0);
+    const CliRun kept = runCli({u"run"_s, path, u"--db"_s, db, u"--keep-db"_s});
+    VERIFY_RUN(kept, 1);
+    QVERIFY2(kept.out.contains("again.cls:3: expected db k version 1, got version 2"),
+             qPrintable(kept.describe()));
 }
 
 QTEST_GUILESS_MAIN(TestLimits)

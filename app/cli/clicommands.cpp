@@ -88,6 +88,9 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption prefix(QStringLiteral("prefix"),
                                     tr("Keep every Redis key under PREFIX (default cachelab:)."),
                                     QStringLiteral("PREFIX"), QStringLiteral("cachelab:"));
+    const QCommandLineOption keepDb(QStringLiteral("keep-db"),
+                                    tr("Keep the rows already in the --db file (a run normally "
+                                       "starts from an empty table, as the scenario defines)."));
     const QCommandLineOption keep(QStringLiteral("keep-cache"),
                                   tr("Do not clear the keys under the prefix before the run "
                                      "(to share a Redis with another running lab)."));
@@ -96,7 +99,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         tr("Stop the run with an error after N scheduler events (default %1).")
             .arg(kDefaultMaxEvents),
         QStringLiteral("N"));
-    parser.addOptions({json, mermaid, trace, db, redis, prefix, keep, maxEvents});
+    parser.addOptions({json, mermaid, trace, db, redis, prefix, keep, keepDb, maxEvents});
 
     if (!parser.parse(arguments)) {
         err << tr("cachelab-cli run: %1\n").arg(parser.errorText());
@@ -127,8 +130,12 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
 
     std::unique_ptr<Database> database;
     try {
-        if (parser.isSet(db))
+        if (parser.isSet(db)) {
             database = std::make_unique<SqlDatabase>(parser.value(db));
+            // The same file gives the same run every time, as the cache is cleared too.
+            if (!parser.isSet(keepDb))
+                database->clear();
+        }
     } catch (const Error &e) {
         err << tr("cachelab-cli run: --db: %1\n").arg(e.message());
         return InvalidInput;

@@ -4,6 +4,7 @@
 
 #include <QAtomicInt>
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -35,6 +36,11 @@ DatabaseError::Kind kindOf(const QSqlError &error)
         return DatabaseError::Kind::ReadOnly;
     case 14: // SQLITE_CANTOPEN
         return DatabaseError::Kind::Open;
+    case 13: // SQLITE_FULL
+        return DatabaseError::Kind::Full;
+    case 11: // SQLITE_CORRUPT
+    case 26: // SQLITE_NOTADB
+        return DatabaseError::Kind::Corrupt;
     default:
         return DatabaseError::Kind::Query;
     }
@@ -53,6 +59,9 @@ SqlDatabase::SqlDatabase(const QString &path)
                             tr("The SQLite driver of Qt SQL is not installed (Debian: "
                                "libqt6sql6-sqlite)."));
     }
+    // A file this constructor creates and then cannot use is removed again: a failed open
+    // leaves nothing behind (an empty file would open "fine" next time and hide the problem).
+    const bool created = path != u":memory:" && !QFileInfo::exists(path);
     db.setDatabaseName(path);
     // Wait a little for a lock held by another program, never long enough to freeze a window.
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=250"));
@@ -61,6 +70,8 @@ SqlDatabase::SqlDatabase(const QString &path)
         if (!opened)
             fail(db.lastError(), "open");
         QSqlQuery setup(db);
+        if (!created && path != u":memory:")
+            checkIntegrity(setup);
         if (path != u":memory:") {
             // WAL lets a reader (the GUI's database panel, another process) look while we write.
             if (!setup.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
@@ -73,6 +84,7 @@ SqlDatabase::SqlDatabase(const QString &path)
                                        " updated_us INTEGER NOT NULL,"
                                        " deleted INTEGER NOT NULL DEFAULT 0)")))
             fail(setup.lastError(), "open");
+        checkSchema(setup);
         if (!setup.exec(QStringLiteral("SELECT key, version, deleted FROM records")))
             fail(setup.lastError(), "open");
         while (setup.next())
@@ -107,8 +119,58 @@ SqlDatabase::SqlDatabase(const QString &path)
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(m_connection);
+        if (created) {
+            for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+                QFile::remove(path + QLatin1String(suffix));
+        }
         throw;
     }
+}
+
+void SqlDatabase::checkIntegrity(QSqlQuery &query) const
+{
+    // quick_check reads every page (but not every index entry): seconds for a large file,
+    // and it finds what would otherwise surface as a wrong answer in the middle of a lesson.
+    if (!query.exec(QStringLiteral("PRAGMA quick_check")))
+        fail(query.lastError(), "open");
+    QStringList problems;
+    while (query.next())
+        problems.append(query.value(0).toString());
+    query.finish();
+    if (problems == QStringList{QStringLiteral("ok")})
+        return;
+    throw DatabaseError(DatabaseError::Kind::Corrupt,
+                        tr("The database %1 is damaged (SQLite's quick_check: %2). Restore it "
+                           "from a copy, or choose another file.")
+                            .arg(QFileInfo(m_path).absoluteFilePath(),
+                                 problems.mid(0, 3).join(QStringLiteral("; "))));
+}
+
+void SqlDatabase::checkSchema(QSqlQuery &query) const
+{
+    // A records table made by something else: say so, rather than fail later on a column.
+    if (!query.exec(QStringLiteral("PRAGMA table_info(records)")))
+        fail(query.lastError(), "open");
+    QStringList columns;
+    while (query.next())
+        columns.append(query.value(1).toString());
+    query.finish();
+    QStringList missing;
+    for (const char *name : {"key", "value", "version", "updated_us", "deleted"}) {
+        if (!columns.contains(QLatin1String(name)))
+            missing.append(QLatin1String(name));
+    }
+    if (missing.isEmpty())
+        return;
+    throw DatabaseError(
+        DatabaseError::Kind::Schema,
+        QCoreApplication::translate(
+            "SqlDatabase",
+            "The database %1 has a table \"records\" that is not Cache Lab's: "
+            "it lacks the column(s) %2. Choose another file, or remove that "
+            "table.",
+            nullptr, int(missing.size()))
+            .arg(QFileInfo(m_path).absoluteFilePath(), missing.join(QStringLiteral(", "))));
 }
 
 SqlDatabase::~SqlDatabase()
@@ -142,6 +204,14 @@ void SqlDatabase::fail(const QSqlError &error, const char *what) const
         throw DatabaseError(kind, tr("Cannot write to %1: it is locked by another program; close "
                                      "it or choose another file.")
                                       .arg(where));
+    case DatabaseError::Kind::Full:
+        throw DatabaseError(kind, tr("Cannot write to %1: the disk is full (%2). Free some space, "
+                                     "or choose a file on another disk.")
+                                      .arg(where, reason));
+    case DatabaseError::Kind::Corrupt:
+        throw DatabaseError(kind, tr("%1 is damaged or is not an SQLite database (%2). Restore "
+                                     "it from a copy, or choose another file.")
+                                      .arg(where, reason));
     case DatabaseError::Kind::ReadOnly:
         throw DatabaseError(kind, tr("Cannot write to %1 (%2); choose a file in a folder you can "
                                      "write to.")

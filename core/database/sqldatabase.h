@@ -37,6 +37,8 @@ public:
 private:
     qint64 applyRow(const RowWrite &row, TimeUs at); // inside a transaction; throws
     void exec(QSqlQuery &query, const char *what);
+    void checkIntegrity(QSqlQuery &query) const; // throws Corrupt
+    void checkSchema(QSqlQuery &query) const;    // throws Schema
     [[noreturn]] void fail(const QSqlError &error, const char *what) const;
 
     QString m_path;
