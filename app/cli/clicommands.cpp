@@ -19,16 +19,11 @@ namespace cachelab::cli {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("cli", text);
-}
-
 bool writeFile(const QString &path, const QByteArray &bytes, QTextStream &err)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        err << tr("cachelab-cli: cannot write %1: %2\n").arg(path, file.errorString());
+        err << Cli::tr("cachelab-cli: cannot write %1: %2\n").arg(path, file.errorString());
         return false;
     }
     return true;
@@ -63,33 +58,34 @@ QJsonObject resultJson(const scenario::RunResult &r)
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Runs a Cache Lab scenario and checks its expectations."));
+    parser.setApplicationDescription(
+        Cli::tr("Runs a Cache Lab scenario and checks its expectations."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("FILE"), tr("The scenario file (*.cls)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), Cli::tr("The scenario file (*.cls)."));
     const QCommandLineOption json(QStringLiteral("json"),
-                                  tr("Print the outcome as one JSON object."));
+                                  Cli::tr("Print the outcome as one JSON object."));
     const QCommandLineOption mermaid(QStringLiteral("mermaid"),
-                                     tr("Write the sequence diagram as Mermaid text to OUT."),
+                                     Cli::tr("Write the sequence diagram as Mermaid text to OUT."),
                                      QStringLiteral("OUT"));
     const QCommandLineOption trace(QStringLiteral("trace"),
-                                   tr("Write every message of the run as JSON to OUT."),
+                                   Cli::tr("Write every message of the run as JSON to OUT."),
                                    QStringLiteral("OUT"));
     const QCommandLineOption db(QStringLiteral("db"),
-                                tr("Use the SQLite database file PATH (default: in memory)."),
+                                Cli::tr("Use the SQLite database file PATH (default: in memory)."),
                                 QStringLiteral("PATH"));
     const QCommandLineOption redis(QStringLiteral("redis"),
-                                   tr("Use the Redis server at URL as the shared cache."),
+                                   Cli::tr("Use the Redis server at URL as the shared cache."),
                                    QStringLiteral("URL"));
-    const QCommandLineOption prefix(QStringLiteral("prefix"),
-                                    tr("Keep every Redis key under PREFIX (default cachelab:)."),
-                                    QStringLiteral("PREFIX"), QStringLiteral("cachelab:"));
+    const QCommandLineOption prefix(
+        QStringLiteral("prefix"), Cli::tr("Keep every Redis key under PREFIX (default cachelab:)."),
+        QStringLiteral("PREFIX"), QStringLiteral("cachelab:"));
     const QCommandLineOption keep(QStringLiteral("keep-cache"),
-                                  tr("Do not clear the keys under the prefix before the run "
-                                     "(to share a Redis with another running lab)."));
+                                  Cli::tr("Do not clear the keys under the prefix before the run "
+                                          "(to share a Redis with another running lab)."));
     parser.addOptions({json, mermaid, trace, db, redis, prefix, keep});
 
     if (!parser.parse(arguments)) {
-        err << tr("cachelab-cli run: %1\n").arg(parser.errorText());
+        err << Cli::tr("cachelab-cli run: %1\n").arg(parser.errorText());
         return InvalidInput;
     }
     if (parser.isSet(QStringLiteral("help"))) {
@@ -98,13 +94,14 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     const QStringList files = parser.positionalArguments();
     if (files.size() != 1) {
-        err << tr("cachelab-cli run: expected exactly one scenario file, got %1\n")
+        err << Cli::tr("cachelab-cli run: expected exactly one scenario file, got %1\n")
                    .arg(files.size());
         return InvalidInput;
     }
     if (parser.isSet(prefix) && parser.value(prefix).isEmpty()) {
-        err << tr("cachelab-cli run: --prefix must not be empty: it keeps Cache Lab's keys apart "
-                  "from everybody else's\n");
+        err << Cli::tr(
+            "cachelab-cli run: --prefix must not be empty: it keeps Cache Lab's keys apart "
+            "from everybody else's\n");
         return InvalidInput;
     }
 
@@ -120,7 +117,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (parser.isSet(db))
             database = std::make_unique<SqlDatabase>(parser.value(db));
     } catch (const Error &e) {
-        err << tr("cachelab-cli run: --db: %1\n").arg(e.message());
+        err << Cli::tr("cachelab-cli run: --db: %1\n").arg(e.message());
         return InvalidInput;
     }
 
@@ -139,7 +136,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (!parser.isSet(keep))
             runner->lab().store().clear();
     } catch (const Error &e) {
-        err << tr("cachelab-cli run: %1\n").arg(e.message());
+        err << Cli::tr("cachelab-cli run: %1\n").arg(e.message());
         return InvalidInput;
     }
     const scenario::RunResult result = runner->run();
@@ -162,15 +159,15 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
             << u'\n';
     } else {
         for (const auto &f : result.failures)
-            out << QStringLiteral("%1:%2: expected %3, got %4\n")
+            out << Cli::tr("%1:%2: expected %3, got %4\n")
                        .arg(file)
                        .arg(f.line)
                        .arg(f.text, f.actual);
         if (!result.fatal.isEmpty())
             out << result.fatal << u'\n';
-        out << tr("%1: %2 expectation(s) held, %3 failed; %4 of virtual time\n")
+        out << Cli::tr("%1: %n expectation(s) held, %2 failed; %3 of virtual time\n", nullptr,
+                       result.passed)
                    .arg(file)
-                   .arg(result.passed)
                    .arg(result.failures.size())
                    .arg(formatDuration(result.virtualTime));
     }
