@@ -244,10 +244,6 @@ Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eing
         <translation>--seed: erwartet eine ganze Zahl, erhalten: „%1“</translation>
     </message>
     <message>
-        <source>--rate: expected a number of requests per second above 0, got &quot;%1&quot;</source>
-        <translation>--rate: erwartet eine Anzahl Anfragen pro Sekunde über 0, erhalten: „%1“</translation>
-    </message>
-    <message>
         <source>--option: expected NAME=VALUE (such as ttl=30s), got &quot;%1&quot;</source>
         <translation>--option: erwartet NAME=WERT (etwa ttl=30s), erhalten: „%1“</translation>
     </message>
@@ -353,6 +349,55 @@ Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eing
         <source>no pattern has this option</source>
         <translation>kein Muster hat diese Option</translation>
     </message>
+    <message>
+        <source>Stop the run with an error after N scheduler events (default %1).</source>
+        <translation>Den Lauf nach N Ereignissen des Schedulers mit einem Fehler beenden (Standard %1).</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: --max-events: expected a whole number above 0, got &quot;%1&quot;
+</source>
+        <translation>cachelab-cli run: --max-events: erwartet eine ganze Zahl über 0, erhalten: „%1“
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n call(s) to the cache or the database failed while the scenario made nothing fail</source>
+        <translation>
+            <numerusform>%1: %n Aufruf an Cache oder Datenbank schlug fehl, obwohl das Szenario nichts fehlschlagen ließ</numerusform>
+            <numerusform>%1: %n Aufrufe an Cache oder Datenbank schlugen fehl, obwohl das Szenario nichts fehlschlagen ließ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stop with an error after N scheduler events (default 64 per request plus ten million).</source>
+        <translation>Nach N Ereignissen des Schedulers mit einem Fehler abbrechen (Standard 64 je Anfrage plus zehn Millionen).</translation>
+    </message>
+    <message>
+        <source>--rate: expected requests per second from 0.001 to 1000000000, got &quot;%1&quot;</source>
+        <translation>--rate: erwartet Anfragen pro Sekunde von 0.001 bis 1000000000, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--max-events: expected a whole number above 0, got &quot;%1&quot;</source>
+        <translation>--max-events: erwartet eine ganze Zahl über 0, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>simulate</source>
+        <translation>simulate</translation>
+    </message>
+    <message>
+        <source>Interrupted: the figures below are partial, %1 of the %2 requests.
+</source>
+        <translation>Unterbrochen: die Zahlen unten sind unvollständig, %1 der %2 Anfragen.
+</translation>
+    </message>
+    <message>
+        <source>compare</source>
+        <translation>compare</translation>
+    </message>
+    <message>
+        <source>Interrupted: the last row is partial and the patterns after it did not run.
+</source>
+        <translation>Unterbrochen: die letzte Zeile ist unvollständig, und die Muster danach liefen nicht.
+</translation>
+    </message>
 </context>
 <context>
     <name>Comparison</name>
@@ -398,6 +443,17 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <source>&quot;%1&quot; is longer than 100 years, the longest duration Cache Lab accepts (876000h)</source>
+        <translation>„%1“ ist länger als 100 Jahre, die längste Dauer, die Cache Lab annimmt (876000h)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
+        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
     </message>
 </context>
 <context>
@@ -716,10 +772,6 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <translation>erwartet on oder off, erhalten: „%1“</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
-        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
-    </message>
-    <message>
         <source>expected a whole number of at least %1, got &quot;%2&quot;</source>
         <translation>erwartet eine ganze Zahl von mindestens %1, erhalten: „%2“</translation>
     </message>
@@ -906,10 +958,6 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>the scenario has no pattern line (add e.g. `pattern cache-aside` at the top)</source>
         <translation>das Szenario hat keine pattern-Zeile (oben z. B. `pattern cache-aside` ergänzen)</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
-        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
     </message>
     <message>
         <source>as needs a client and an operation: as B read KEY</source>
@@ -1254,6 +1302,18 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>no breaker (the pattern is %1)</source>
         <translation>kein Schutzschalter (das Muster ist %1)</translation>
     </message>
+    <message>
+        <source>%1: a call failed though the scenario made nothing fail: %2</source>
+        <translation>%1: ein Aufruf schlug fehl, obwohl das Szenario nichts fehlschlagen ließ: %2</translation>
+    </message>
+    <message>
+        <source>%1: the run used up its budget of %2 scheduler events here, so it was stopped (background work that never ends, or far too much of it?); --max-events raises the budget</source>
+        <translation>%1: der Lauf hat hier sein Budget von %2 Ereignissen des Schedulers aufgebraucht und wurde angehalten (Hintergrundarbeit, die nie endet, oder viel zu viel davon?); --max-events erhöht das Budget</translation>
+    </message>
+    <message>
+        <source>wait: the lab&apos;s virtual time would pass %1 years, the end of its clock</source>
+        <translation>wait: die virtuelle Zeit des Labs würde %1 Jahre überschreiten, das Ende ihrer Uhr</translation>
+    </message>
 </context>
 <context>
     <name>Session</name>
@@ -1533,6 +1593,17 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>its kind or verb is unknown</source>
         <translation>seine Art oder sein Verb ist unbekannt</translation>
+    </message>
+</context>
+<context>
+    <name>Workload</name>
+    <message>
+        <source>the run used up its budget of %1 scheduler events after %2 of the %3 requests, so it was stopped; --max-events raises the budget</source>
+        <translation>der Lauf hat sein Budget von %1 Ereignissen des Schedulers nach %2 der %3 Anfragen aufgebraucht und wurde angehalten; --max-events erhöht das Budget</translation>
+    </message>
+    <message>
+        <source>only %1 of the %2 requests were issued</source>
+        <translation>nur %1 der %2 Anfragen wurden gestellt</translation>
     </message>
 </context>
 <context>

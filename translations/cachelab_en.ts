@@ -23,6 +23,13 @@
 </numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1: %n call(s) to the cache or the database failed while the scenario made nothing fail</source>
+        <translation>
+            <numerusform>%1: %n call to the cache or the database failed while the scenario made nothing fail</numerusform>
+            <numerusform>%1: %n calls to the cache or the database failed while the scenario made nothing fail</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Comparison</name>

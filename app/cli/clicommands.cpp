@@ -50,6 +50,11 @@ QJsonObject resultJson(const scenario::RunResult &r)
     };
     if (!r.fatal.isEmpty())
         json.insert(QStringLiteral("error"), r.fatal);
+    if (r.unrequestedErrors > 0) {
+        json.insert(QStringLiteral("unrequested_errors"),
+                    QJsonObject{{QStringLiteral("count"), r.unrequestedErrors},
+                                {QStringLiteral("first"), r.unrequestedError}});
+    }
     return json;
 }
 
@@ -82,7 +87,12 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption keep(QStringLiteral("keep-cache"),
                                   Cli::tr("Do not clear the keys under the prefix before the run "
                                           "(to share a Redis with another running lab)."));
-    parser.addOptions({json, mermaid, trace, db, redis, prefix, keep});
+    const QCommandLineOption maxEvents(
+        QStringLiteral("max-events"),
+        Cli::tr("Stop the run with an error after N scheduler events (default %1).")
+            .arg(kDefaultMaxEvents),
+        QStringLiteral("N"));
+    parser.addOptions({json, mermaid, trace, db, redis, prefix, keep, maxEvents});
 
     if (!parser.parse(arguments)) {
         err << Cli::tr("cachelab-cli run: %1\n").arg(parser.errorText());
@@ -122,6 +132,17 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
 
     LabConfig base;
+    base.maxEvents = kDefaultMaxEvents;
+    if (parser.isSet(maxEvents)) {
+        bool ok = false;
+        base.maxEvents = parser.value(maxEvents).toULongLong(&ok);
+        if (!ok || base.maxEvents == 0) {
+            err << Cli::tr("cachelab-cli run: --max-events: expected a whole number above 0, got "
+                           "\"%1\"\n")
+                       .arg(parser.value(maxEvents));
+            return InvalidInput;
+        }
+    }
     base.store.url = parser.value(redis);
     base.store.prefix = parser.value(prefix);
     const bool wantTrace = parser.isSet(mermaid) || parser.isSet(trace);
@@ -165,12 +186,24 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                        .arg(f.text, f.actual);
         if (!result.fatal.isEmpty())
             out << result.fatal << u'\n';
+        if (result.unrequestedErrors > 0) {
+            out << result.unrequestedError << u'\n'
+                << Cli::tr("%1: %n call(s) to the cache or the database "
+                           "failed while the scenario made nothing fail",
+                           nullptr, int(std::min<qint64>(result.unrequestedErrors, INT_MAX)))
+                       .arg(file)
+                << u'\n';
+        }
         out << Cli::tr("%1: %n expectation(s) held, %2 failed; %3 of virtual time\n", nullptr,
                        result.passed)
                    .arg(file)
                    .arg(result.failures.size())
                    .arg(formatDuration(result.virtualTime));
     }
+    // The run itself went wrong (out of budget, a part that failed by itself): its figures
+    // are not the scenario's, whatever its expectations said.
+    if (!result.fatal.isEmpty() || result.unrequestedErrors > 0)
+        return InvalidInput;
     return result.ok() ? Passed : ExpectationsFailed;
 }
 
