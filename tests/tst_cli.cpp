@@ -588,7 +588,7 @@ void TestCli::oneMebibyteValue()
                                                          value + "\n");
     const CliRun run = runCli({u"run"_s, path, u"--db"_s, m_tmp.filePath(u"big.db"_s)});
     VERIFY_RUN(run, 0);
-    QVERIFY2(run.out.contains(" 3 expectation(s) held, 0 failed"), run.out.constData());
+    QVERIFY2(run.out.contains(" 3 expectations held, 0 failed"), run.out.constData());
 }
 
 void TestCli::sqlLookingKeys()

@@ -13,7 +13,7 @@
 #include <mainwindow.h>
 #include <metricschartmodel.h>
 #include <replaycontroller.h>
-#include <tstranslator.h>
+#include <theme.h>
 #include <workloadform.h>
 #include <workloadpanel.h>
 #include <workmodels.h>
@@ -754,18 +754,9 @@ void TestGui::comparisonWindowRunsInTheBackground()
 
 void TestGui::germanCatalogue()
 {
-    // Complete: lupdate left nothing unfinished.
-    QFile ts(QString::fromUtf8(CACHELAB_TS_DE));
-    QVERIFY(ts.open(QIODevice::ReadOnly));
-    const QByteArray xml = ts.readAll();
-    QVERIFY(xml.contains("<translation"));
-    QCOMPARE(xml.count("type=\"unfinished\""), 0);
-
-    TsTranslator german;
-    QVERIFY(german.loadTs(ts.fileName()));
-    QCoreApplication::installTranslator(&german);
-    // Core's messages are found although lupdate filed them under another context, and
-    // their plurals are resolved.
+    // The app's own way in: the compiled catalogues from the resources, core's messages
+    // included, plurals from their numerus forms.
+    QVERIFY(applyLanguage(u"de"_qs));
     TraceEvent batch;
     batch.verb = Verb::Batch;
     batch.number = 3;
@@ -775,21 +766,17 @@ void TestGui::germanCatalogue()
     TraceEvent miss;
     miss.verb = Verb::Miss;
     QCOMPARE(describe(miss), u"Miss"_qs);
-    // The app's own messages, numerus forms included.
     QCOMPARE(QCoreApplication::translate("cachelab::ui::MainWindow",
                                          "The end: all %n expectation(s) held.", nullptr, 2),
              u"Ende: alle 2 Erwartungen wurden erfüllt."_qs);
-    QCoreApplication::removeTranslator(&german);
 
-    // English has no catalogue, but its plurals are right.
-    TsTranslator english;
-    english.setSourceLanguage();
-    QCoreApplication::installTranslator(&english);
+    // English has a catalogue of plural forms only.
+    QVERIFY(applyLanguage(u"en"_qs));
     batch.number = 1;
     QCOMPARE(describe(batch), u"batch write of 1 row"_qs);
     batch.number = 2;
     QCOMPARE(describe(batch), u"batch write of 2 rows"_qs);
-    QCoreApplication::removeTranslator(&english);
+    QCOMPARE(describe(miss), u"miss"_qs);
 }
 
 void TestGui::screenshotWritesPng()

@@ -17,6 +17,542 @@
     </message>
 </context>
 <context>
+    <name>CacheProxy</name>
+    <message>
+        <source>the cache is down</source>
+        <translation>der Cache ist ausgefallen</translation>
+    </message>
+</context>
+<context>
+    <name>CircuitBreaker</name>
+    <message>
+        <source>breaker %1: %2</source>
+        <translation>Schutzschalter %1: %2</translation>
+    </message>
+    <message>
+        <source>the trial call succeeded</source>
+        <translation>der Probeaufruf gelang</translation>
+    </message>
+    <message>
+        <source>the trial call failed</source>
+        <translation>der Probeaufruf schlug fehl</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n consecutive cache failure(s)</source>
+        <translation>
+            <numerusform>%n Cache-Fehler in Folge</numerusform>
+            <numerusform>%n Cache-Fehler in Folge</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the next call is a trial</source>
+        <translation>der nächste Aufruf ist ein Probeaufruf</translation>
+    </message>
+    <message>
+        <source>the cache may still hold the old %1</source>
+        <translation>der Cache hält womöglich noch das alte %1</translation>
+    </message>
+</context>
+<context>
+    <name>Cli</name>
+    <message>
+        <source>cachelab-cli: cannot write %1: %2
+</source>
+        <translation>cachelab-cli: %1 kann nicht geschrieben werden: %2
+</translation>
+    </message>
+    <message>
+        <source>Runs a Cache Lab scenario and checks its expectations.</source>
+        <translation>Führt ein Cache-Lab-Szenario aus und prüft seine Erwartungen.</translation>
+    </message>
+    <message>
+        <source>The scenario file (*.cls).</source>
+        <translation>Die Szenariodatei (*.cls).</translation>
+    </message>
+    <message>
+        <source>Print the outcome as one JSON object.</source>
+        <translation>Das Ergebnis als ein JSON-Objekt ausgeben.</translation>
+    </message>
+    <message>
+        <source>Write the sequence diagram as Mermaid text to OUT.</source>
+        <translation>Das Sequenzdiagramm als Mermaid-Text nach OUT schreiben.</translation>
+    </message>
+    <message>
+        <source>Write every message of the run as JSON to OUT.</source>
+        <translation>Jede Nachricht des Laufs als JSON nach OUT schreiben.</translation>
+    </message>
+    <message>
+        <source>Use the SQLite database file PATH (default: in memory).</source>
+        <translation>Die SQLite-Datenbankdatei PATH verwenden (Standard: im Arbeitsspeicher).</translation>
+    </message>
+    <message>
+        <source>Use the Redis server at URL as the shared cache.</source>
+        <translation>Den Redis-Server unter URL als gemeinsamen Cache verwenden.</translation>
+    </message>
+    <message>
+        <source>Keep every Redis key under PREFIX (default cachelab:).</source>
+        <translation>Jeden Redis-Schlüssel unter PREFIX ablegen (Standard: cachelab:).</translation>
+    </message>
+    <message>
+        <source>Do not clear the keys under the prefix before the run (to share a Redis with another running lab).</source>
+        <translation>Die Schlüssel unter dem Präfix vor dem Lauf nicht löschen (um ein Redis mit einem anderen laufenden Lab zu teilen).</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: %1
+</source>
+        <translation>cachelab-cli run: %1
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: expected exactly one scenario file, got %1
+</source>
+        <translation>cachelab-cli run: genau eine Szenariodatei erwartet, erhalten: %1
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: --prefix must not be empty: it keeps Cache Lab&apos;s keys apart from everybody else&apos;s
+</source>
+        <translation>cachelab-cli run: --prefix darf nicht leer sein: es hält die Schlüssel von Cache Lab von denen aller anderen getrennt
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: --db: %1
+</source>
+        <translation>cachelab-cli run: --db: %1
+</translation>
+    </message>
+    <message>
+        <source>%1:%2: expected %3, got %4
+</source>
+        <translation>%1:%2: erwartet %3, erhalten %4
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n expectation(s) held, %2 failed; %3 of virtual time
+</source>
+        <translation>
+            <numerusform>%1: %n Erwartung erfüllt, %2 nicht erfüllt; %3 virtuelle Zeit
+</numerusform>
+            <numerusform>%1: %n Erwartungen erfüllt, %2 nicht erfüllt; %3 virtuelle Zeit
+</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Usage: cachelab-cli [--lang CODE] COMMAND [options]
+
+Commands:
+  run FILE       Run a scenario (*.cls) and check its expectations.
+                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,
+                 --redis URL, --prefix PREFIX, --keep-cache
+
+  simulate       Run a workload through one pattern and measure it.
+                 Options: --pattern P, --option k=v, --requests N, --keys K,
+                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
+                 --seed S, --rate R, --crash-halfway, --json
+  compare        Run one workload through every pattern; the same workload
+                 options, and --json, --csv or --markdown.
+
+  cachelab-cli COMMAND --help   shows the options of a command.
+
+  --lang CODE    Speak CODE (en, de) instead of the locale&apos;s language.
+
+Exit status: 0 every expectation held, 1 one failed, 2 invalid input.
+</source>
+        <translation>Aufruf: cachelab-cli [--lang CODE] BEFEHL [Optionen]
+
+Befehle:
+  run DATEI      Ein Szenario (*.cls) ausführen und seine Erwartungen prüfen.
+                 Optionen: --json, --mermaid OUT, --trace OUT, --db PATH,
+                 --redis URL, --prefix PREFIX, --keep-cache
+
+  simulate       Eine Last durch ein Muster schicken und messen.
+                 Optionen: --pattern P, --option k=v, --requests N, --keys K,
+                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
+                 --seed S, --rate R, --crash-halfway, --json
+  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen
+                 und --json, --csv oder --markdown.
+
+  cachelab-cli BEFEHL --help   zeigt die Optionen eines Befehls.
+
+  --lang CODE    Die Sprache CODE (en, de) statt der des Systems verwenden.
+
+Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eingabe.
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli: unknown command &quot;%1&quot;
+
+</source>
+        <translation>cachelab-cli: unbekannter Befehl „%1“
+
+</translation>
+    </message>
+    <message>
+        <source>Number of requests (default 10000).</source>
+        <translation>Anzahl der Anfragen (Standard 10000).</translation>
+    </message>
+    <message>
+        <source>Number of distinct keys (default 1000).</source>
+        <translation>Anzahl verschiedener Schlüssel (Standard 1000).</translation>
+    </message>
+    <message>
+        <source>Key distribution: uniform, zipf:S or hot:X:Y (default uniform).</source>
+        <translation>Schlüsselverteilung: uniform, zipf:S oder hot:X:Y (Standard uniform).</translation>
+    </message>
+    <message>
+        <source>Share of requests that are writes, 0 to 1 (default 0.1).</source>
+        <translation>Anteil der Schreibanfragen, 0 bis 1 (Standard 0.1).</translation>
+    </message>
+    <message>
+        <source>Application instances, 1 to 26 (default 1).</source>
+        <translation>Anwendungsinstanzen, 1 bis 26 (Standard 1).</translation>
+    </message>
+    <message>
+        <source>Random seed (default 1).</source>
+        <translation>Startwert des Zufalls (Standard 1).</translation>
+    </message>
+    <message>
+        <source>Requests per second of virtual time (default 1000).</source>
+        <translation>Anfragen pro Sekunde virtueller Zeit (Standard 1000).</translation>
+    </message>
+    <message>
+        <source>A pattern option as in scenarios, such as ttl=30s (repeatable).</source>
+        <translation>Eine Musteroption wie in Szenarien, etwa ttl=30s (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>--requests: expected a whole number from 1 to 100000000, got &quot;%1&quot;</source>
+        <translation>--requests: erwartet eine ganze Zahl von 1 bis 100000000, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--keys: expected a whole number from 1 to 10000000, got &quot;%1&quot;</source>
+        <translation>--keys: erwartet eine ganze Zahl von 1 bis 10000000, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--dist: %1</source>
+        <translation>--dist: %1</translation>
+    </message>
+    <message>
+        <source>--write-ratio: expected a number from 0 to 1, got &quot;%1&quot;</source>
+        <translation>--write-ratio: erwartet eine Zahl von 0 bis 1, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--clients: expected a whole number from 1 to 26, got &quot;%1&quot;</source>
+        <translation>--clients: erwartet eine ganze Zahl von 1 bis 26, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--seed: expected a whole number, got &quot;%1&quot;</source>
+        <translation>--seed: erwartet eine ganze Zahl, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--option: expected NAME=VALUE (such as ttl=30s), got &quot;%1&quot;</source>
+        <translation>--option: erwartet NAME=WERT (etwa ttl=30s), erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>cachelab-cli %1: %2
+</source>
+        <translation>cachelab-cli %1: %2
+</translation>
+    </message>
+    <message>
+        <source>Runs a workload through one pattern and measures it.</source>
+        <translation>Schickt eine Last durch ein Muster und misst sie.</translation>
+    </message>
+    <message>
+        <source>The pattern (cache-aside, …).</source>
+        <translation>Das Muster (cache-aside, …).</translation>
+    </message>
+    <message>
+        <source>Crash every instance when half the requests are issued.</source>
+        <translation>Jede Instanz abstürzen lassen, wenn die Hälfte der Anfragen gestellt ist.</translation>
+    </message>
+    <message>
+        <source>Print the figures as JSON.</source>
+        <translation>Die Zahlen als JSON ausgeben.</translation>
+    </message>
+    <message>
+        <source>cachelab-cli simulate: unexpected argument &quot;%1&quot;
+</source>
+        <translation>cachelab-cli simulate: unerwartetes Argument „%1“
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli simulate: --pattern: expected one of cache-aside, write-through, write-behind, refresh-ahead, around, multi-level, circuit-breaker; got &quot;%1&quot;
+</source>
+        <translation>cachelab-cli simulate: --pattern: erwartet eines von cache-aside, write-through, write-behind, refresh-ahead, around, multi-level, circuit-breaker; erhalten: „%1“
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli simulate: %1
+</source>
+        <translation>cachelab-cli simulate: %1
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli simulate: --option %1=%2: %3
+</source>
+        <translation>cachelab-cli simulate: --option %1=%2: %3
+</translation>
+    </message>
+    <message>
+        <source>%1: %2 requests in %3 s of wall time (%4 per second)
+</source>
+        <translation>%1: %2 Anfragen in %3 s Echtzeit (%4 pro Sekunde)
+</translation>
+    </message>
+    <message>
+        <source>hit ratio %1; read p50/p95/p99 %2/%3/%4 us; write p50/p95/p99 %5/%6/%7 us
+</source>
+        <translation>Trefferquote %1; Lesen p50/p95/p99 %2/%3/%4 us; Schreiben p50/p95/p99 %5/%6/%7 us
+</translation>
+    </message>
+    <message>
+        <source>Runs one workload through every pattern and prints a table of measured figures beside the textbook&apos;s.</source>
+        <translation>Schickt eine Last durch jedes Muster und gibt eine Tabelle der gemessenen Zahlen neben denen des Lehrbuchs aus.</translation>
+    </message>
+    <message>
+        <source>Print JSON.</source>
+        <translation>JSON ausgeben.</translation>
+    </message>
+    <message>
+        <source>Print CSV.</source>
+        <translation>CSV ausgeben.</translation>
+    </message>
+    <message>
+        <source>Print a Markdown table (the default).</source>
+        <translation>Eine Markdown-Tabelle ausgeben (Standard).</translation>
+    </message>
+    <message>
+        <source>cachelab-cli compare: unexpected argument &quot;%1&quot;
+</source>
+        <translation>cachelab-cli compare: unerwartetes Argument „%1“
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli compare: choose one of --json, --csv, --markdown
+</source>
+        <translation>cachelab-cli compare: eines von --json, --csv, --markdown wählen
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli compare: %1
+</source>
+        <translation>cachelab-cli compare: %1
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli compare: --option %1=%2: %3
+</source>
+        <translation>cachelab-cli compare: --option %1=%2: %3
+</translation>
+    </message>
+    <message>
+        <source>no pattern has this option</source>
+        <translation>kein Muster hat diese Option</translation>
+    </message>
+    <message>
+        <source>Stop the run with an error after N scheduler events (default %1).</source>
+        <translation>Den Lauf nach N Ereignissen des Schedulers mit einem Fehler beenden (Standard %1).</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: --max-events: expected a whole number above 0, got &quot;%1&quot;
+</source>
+        <translation>cachelab-cli run: --max-events: erwartet eine ganze Zahl über 0, erhalten: „%1“
+</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n call(s) to the cache or the database failed while the scenario made nothing fail</source>
+        <translation>
+            <numerusform>%1: %n Aufruf an Cache oder Datenbank schlug fehl, obwohl das Szenario nichts fehlschlagen ließ</numerusform>
+            <numerusform>%1: %n Aufrufe an Cache oder Datenbank schlugen fehl, obwohl das Szenario nichts fehlschlagen ließ</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stop with an error after N scheduler events (default 64 per request plus ten million).</source>
+        <translation>Nach N Ereignissen des Schedulers mit einem Fehler abbrechen (Standard 64 je Anfrage plus zehn Millionen).</translation>
+    </message>
+    <message>
+        <source>--rate: expected requests per second from 0.001 to 1000000000, got &quot;%1&quot;</source>
+        <translation>--rate: erwartet Anfragen pro Sekunde von 0.001 bis 1000000000, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>--max-events: expected a whole number above 0, got &quot;%1&quot;</source>
+        <translation>--max-events: erwartet eine ganze Zahl über 0, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>simulate</source>
+        <translation>simulate</translation>
+    </message>
+    <message>
+        <source>Interrupted: the figures below are partial, %1 of the %2 requests.
+</source>
+        <translation>Unterbrochen: die Zahlen unten sind unvollständig, %1 der %2 Anfragen.
+</translation>
+    </message>
+    <message>
+        <source>compare</source>
+        <translation>compare</translation>
+    </message>
+    <message>
+        <source>Interrupted: the last row is partial and the patterns after it did not run.
+</source>
+        <translation>Unterbrochen: die letzte Zeile ist unvollständig, und die Muster danach liefen nicht.
+</translation>
+    </message>
+</context>
+<context>
+    <name>Comparison</name>
+    <message numerus="yes">
+        <source>
+Workload: %1 requests, %2 keys, %3, write ratio %4, %n client(s), seed %5; every instance crashes halfway through. &quot;—&quot;: the source material does not rate this pattern.
+</source>
+        <translation>
+            <numerusform>
+Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanz, Startwert %5; jede Instanz stürzt auf halbem Weg ab. „—“: Das Quellmaterial bewertet dieses Muster nicht.
+</numerusform>
+            <numerusform>
+Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert %5; jede Instanz stürzt auf halbem Weg ab. „—“: Das Quellmaterial bewertet dieses Muster nicht.
+</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseProxy</name>
+    <message>
+        <source>the database is down</source>
+        <translation>die Datenbank ist ausgefallen</translation>
+    </message>
+</context>
+<context>
+    <name>DiagramExport</name>
+    <message>
+        <source>Cache Lab sequence diagram</source>
+        <translation>Cache-Lab-Sequenzdiagramm</translation>
+    </message>
+    <message>
+        <source>Messages between the application, its caches and the database.</source>
+        <translation>Nachrichten zwischen der Anwendung, ihren Caches und der Datenbank.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>The diagram is too large for one picture; export it as SVG.</source>
+        <translation>Das Diagramm ist zu groß für ein Bild; als SVG exportieren.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <source>&quot;%1&quot; is longer than 100 years, the longest duration Cache Lab accepts (876000h)</source>
+        <translation>„%1“ ist länger als 100 Jahre, die längste Dauer, die Cache Lab annimmt (876000h)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
+        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
+    </message>
+</context>
+<context>
+    <name>KeyDistribution</name>
+    <message>
+        <source>write uniform, zipf:S (such as zipf:0.99) or hot:X:Y (X%% of the keys get Y%% of the requests, such as hot:10:90)</source>
+        <translation>uniform, zipf:S (etwa zipf:0.99) oder hot:X:Y schreiben (X%% der Schlüssel bekommen Y%% der Anfragen, etwa hot:10:90)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: the Zipf exponent must be a number above 0 (such as 0.99)</source>
+        <translation>„%1“: der Zipf-Exponent muss eine Zahl über 0 sein (etwa 0.99)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: hot:X:Y needs 0 &lt; X &lt; 100 and 0 &lt;= Y &lt;= 100</source>
+        <translation>„%1“: hot:X:Y braucht 0 &lt; X &lt; 100 und 0 &lt;= Y &lt;= 100</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a key distribution: %2</source>
+        <translation>„%1“ ist keine Schlüsselverteilung: %2</translation>
+    </message>
+</context>
+<context>
+    <name>Lab</name>
+    <message>
+        <source>the instance crashed before the operation finished</source>
+        <translation>die Instanz ist abgestürzt, bevor die Operation fertig war</translation>
+    </message>
+    <message>
+        <source>stale: got v%1, the database has v%2</source>
+        <translation>veraltet: v%1 erhalten, die Datenbank hat v%2</translation>
+    </message>
+    <message>
+        <source>stale: got nothing, the database has v%1</source>
+        <translation>veraltet: nichts erhalten, die Datenbank hat v%1</translation>
+    </message>
+    <message>
+        <source>the cache is down</source>
+        <translation>der Cache ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>the cache is back</source>
+        <translation>der Cache ist wieder da</translation>
+    </message>
+    <message>
+        <source>the database is down</source>
+        <translation>die Datenbank ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>the database is back</source>
+        <translation>die Datenbank ist wieder da</translation>
+    </message>
+    <message>
+        <source>crashed and restarted: in-process state is gone</source>
+        <translation>abgestürzt und neu gestartet: der Zustand im Prozess ist weg</translation>
+    </message>
+    <message>
+        <source>another system wrote %1 = %2 (v%3)</source>
+        <translation>ein anderes System schrieb %1 = %2 (v%3)</translation>
+    </message>
+    <message>
+        <source>another system deleted %1</source>
+        <translation>ein anderes System löschte %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>seeded %n row(s): item:1 …</source>
+        <translation>
+            <numerusform>%n Zeile angelegt: item:1 …</numerusform>
+            <numerusform>%n Zeilen angelegt: item:1 …</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LabText</name>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>t = %1 s</source>
+        <translation>t = %1 s</translation>
+    </message>
+</context>
+<context>
     <name>MemoryDatabase</name>
     <message>
         <source>in-memory table</source>
@@ -28,6 +564,133 @@
     <message>
         <source>embedded store</source>
         <translation>eingebauter Speicher</translation>
+    </message>
+</context>
+<context>
+    <name>PatternCatalog</name>
+    <message>
+        <source>Cache-aside</source>
+        <translation>Cache-aside</translation>
+    </message>
+    <message>
+        <source>Write-through</source>
+        <translation>Write-through</translation>
+    </message>
+    <message>
+        <source>Write-behind</source>
+        <translation>Write-behind</translation>
+    </message>
+    <message>
+        <source>Refresh-ahead</source>
+        <translation>Refresh-ahead</translation>
+    </message>
+    <message>
+        <source>Around</source>
+        <translation>Around</translation>
+    </message>
+    <message>
+        <source>Multi-level</source>
+        <translation>Mehrstufig</translation>
+    </message>
+    <message>
+        <source>Circuit breaker</source>
+        <translation>Schutzschalter</translation>
+    </message>
+    <message>
+        <source>The application asks the cache first. On a miss it reads the row from the database and leaves a copy in the cache for next time. A write goes to the database, then deletes the cached copy.</source>
+        <translation>Die Anwendung fragt zuerst den Cache. Bei einem Miss liest sie die Zeile aus der Datenbank und legt eine Kopie für das nächste Mal in den Cache. Ein Schreibvorgang geht an die Datenbank und löscht danach die Kopie im Cache.</translation>
+    </message>
+    <message>
+        <source>The first read of every key pays for the database. Many readers missing the same key at once all go to the database (a stampede). A slow reader can put an old row back after a writer deleted it, and that stale copy lives until its TTL ends.</source>
+        <translation>Der erste Lesezugriff auf jeden Schlüssel bezahlt die Datenbank. Verfehlen viele Leser denselben Schlüssel zugleich, gehen alle zur Datenbank (ein Ansturm). Ein langsamer Leser kann eine alte Zeile zurücklegen, nachdem ein Schreiber sie gelöscht hat, und diese veraltete Kopie lebt, bis ihre TTL endet.</translation>
+    </message>
+    <message>
+        <source>The default choice for read-heavy data when a little staleness is acceptable, and when the application must keep working without its cache.</source>
+        <translation>Die Standardwahl für viel gelesene Daten, wenn etwas Veralten hinnehmbar ist und die Anwendung auch ohne ihren Cache weiterarbeiten muss.</translation>
+    </message>
+    <message>
+        <source>Every write goes to the database and, once it has committed, into the cache with its new version. Reads look in the cache first, as in cache-aside.</source>
+        <translation>Jeder Schreibvorgang geht an die Datenbank und, sobald sie gespeichert hat, mit der neuen Version in den Cache. Lesende schauen zuerst in den Cache, wie bei Cache-aside.</translation>
+    </message>
+    <message>
+        <source>Writes wait for two round trips. Two writers racing can leave the older value in the cache. Data that is written but never read still fills the cache.</source>
+        <translation>Schreibvorgänge warten auf zwei Rundreisen. Zwei konkurrierende Schreiber können den älteren Wert im Cache zurücklassen. Daten, die geschrieben, aber nie gelesen werden, füllen trotzdem den Cache.</translation>
+    </message>
+    <message>
+        <source>Data that is read soon after it is written and must not be served old: profiles, settings, balances.</source>
+        <translation>Daten, die bald nach dem Schreiben gelesen werden und nicht veraltet ausgeliefert werden dürfen: Profile, Einstellungen, Kontostände.</translation>
+    </message>
+    <message>
+        <source>A write goes into the cache and a queue in the application, and is acknowledged at once. The queue is written to the database later, in batches, when it is full or when the flush interval comes round.</source>
+        <translation>Ein Schreibvorgang landet im Cache und in einer Warteschlange der Anwendung und wird sofort bestätigt. Die Warteschlange wird später stapelweise in die Datenbank geschrieben, wenn sie voll ist oder das Schreibintervall abgelaufen ist.</translation>
+    </message>
+    <message>
+        <source>The fastest writes and the fewest database round trips, but the database lags behind. When the process dies, everything still in a volatile queue is lost although the user was told it was saved. A durable queue survives, at the price of writing some rows twice.</source>
+        <translation>Die schnellsten Schreibvorgänge und die wenigsten Datenbank-Rundreisen, aber die Datenbank hinkt hinterher. Stirbt der Prozess, ist alles in einer flüchtigen Warteschlange verloren, obwohl dem Benutzer das Speichern bestätigt wurde. Eine dauerhafte Warteschlange überlebt, um den Preis, manche Zeilen zweimal zu schreiben.</translation>
+    </message>
+    <message>
+        <source>High write rates where losing or delaying a few writes is tolerable: counters, activity streams, telemetry.</source>
+        <translation>Hohe Schreibraten, bei denen der Verlust oder die Verzögerung einiger Schreibvorgänge verkraftbar ist: Zähler, Aktivitätsströme, Telemetrie.</translation>
+    </message>
+    <message>
+        <source>Reads work like cache-aside, but a read that finds an entry close to the end of its TTL asks a background refresher to load it again. Hot keys are renewed before they expire, so their readers never wait for the database.</source>
+        <translation>Lesen funktioniert wie bei Cache-aside, doch ein Lesevorgang, der einen Eintrag kurz vor dem Ende seiner TTL findet, bittet einen Auffrischer im Hintergrund, ihn neu zu laden. Heiße Schlüssel werden vor ihrem Ablauf erneuert, ihre Leser warten also nie auf die Datenbank.</translation>
+    </message>
+    <message>
+        <source>Extra database reads for keys that would not have been read again. Entries are still only as fresh as the last refresh. Cold keys gain nothing.</source>
+        <translation>Zusätzliche Datenbankzugriffe für Schlüssel, die nicht mehr gelesen worden wären. Einträge sind trotzdem nur so frisch wie die letzte Auffrischung. Kalte Schlüssel gewinnen nichts.</translation>
+    </message>
+    <message>
+        <source>A small set of hot keys that change slowly: home pages, popular products, configuration.</source>
+        <translation>Eine kleine Menge heißer Schlüssel, die sich langsam ändern: Startseiten, beliebte Produkte, Konfiguration.</translation>
+    </message>
+    <message>
+        <source>Around (memoizing decorator)</source>
+        <translation>Around (memoisierender Dekorator)</translation>
+    </message>
+    <message>
+        <source>A wrapper around a function caches its results. The key is built from a prefix, the function&apos;s name and a stable hash of its arguments, so equal calls share one entry and one call can be invalidated on its own.</source>
+        <translation>Eine Hülle um eine Funktion cacht deren Ergebnisse. Der Schlüssel entsteht aus einem Präfix, dem Funktionsnamen und einem stabilen Hash der Argumente, sodass gleiche Aufrufe einen Eintrag teilen und ein einzelner Aufruf für sich invalidiert werden kann.</translation>
+    </message>
+    <message>
+        <source>Invisible to callers, which is also its risk: nobody sees what is cached or for how long. The invalidation must build exactly the same key as the lookup, or it deletes nothing.</source>
+        <translation>Für Aufrufer unsichtbar, und genau das ist das Risiko: niemand sieht, was wie lange gecacht ist. Die Invalidierung muss exakt denselben Schlüssel bilden wie die Suche, sonst löscht sie nichts.</translation>
+    </message>
+    <message>
+        <source>Expensive, pure-ish functions and reports, added without touching the code that calls them.</source>
+        <translation>Teure, weitgehend reine Funktionen und Berichte, nachgerüstet, ohne den aufrufenden Code anzufassen.</translation>
+    </message>
+    <message>
+        <source>Multi-level (L1 + L2)</source>
+        <translation>Mehrstufig (L1 + L2)</translation>
+    </message>
+    <message>
+        <source>Each application instance keeps a small cache in its own memory (L1) in front of the shared cache (L2). A write tells every instance to drop its L1 copy through a publish/subscribe channel.</source>
+        <translation>Jede Anwendungsinstanz hält einen kleinen Cache im eigenen Speicher (L1) vor dem gemeinsamen Cache (L2). Ein Schreibvorgang fordert über einen Publish/Subscribe-Kanal jede Instanz auf, ihre L1-Kopie zu verwerfen.</translation>
+    </message>
+    <message>
+        <source>L1 hits cost nothing, but every instance holds its own copy. If an invalidation is lost or switched off, other instances serve the old value until their L1 TTL ends.</source>
+        <translation>L1-Treffer kosten nichts, aber jede Instanz hält ihre eigene Kopie. Geht eine Invalidierung verloren oder ist sie abgeschaltet, liefern andere Instanzen den alten Wert, bis ihre L1-TTL endet.</translation>
+    </message>
+    <message>
+        <source>Very hot keys read by many instances, where even a network round trip to the shared cache is too slow.</source>
+        <translation>Sehr heiße Schlüssel, die viele Instanzen lesen und bei denen schon eine Netzwerk-Rundreise zum gemeinsamen Cache zu langsam ist.</translation>
+    </message>
+    <message>
+        <source>Cache with a circuit breaker</source>
+        <translation>Cache mit Schutzschalter</translation>
+    </message>
+    <message>
+        <source>Cache-aside behind a breaker. After several cache failures in a row the breaker opens and reads go straight to the database. After a timeout one trial call is let through: success closes the breaker, failure opens it again.</source>
+        <translation>Cache-aside hinter einem Schutzschalter. Nach mehreren Cache-Fehlern in Folge öffnet der Schalter, und Lesevorgänge gehen direkt zur Datenbank. Nach einer Wartezeit darf ein Probeaufruf durch: Erfolg schließt den Schalter, ein Fehler öffnet ihn wieder.</translation>
+    </message>
+    <message>
+        <source>While open, every read loads the database, so it must be able to take the load. Too low a threshold opens on a hiccup; too high keeps readers waiting on a dead cache.</source>
+        <translation>Solange er offen ist, belastet jeder Lesevorgang die Datenbank, die das aushalten muss. Eine zu niedrige Schwelle öffnet beim kleinsten Schluckauf; eine zu hohe lässt Leser auf einen toten Cache warten.</translation>
+    </message>
+    <message>
+        <source>Any cache that can fail or slow down without taking the application with it.</source>
+        <translation>Jeder Cache, der ausfallen oder langsam werden kann, ohne die Anwendung mitzureißen.</translation>
     </message>
 </context>
 <context>
@@ -104,6 +767,54 @@
         <source>Put before the function name and argument hash in each cache key.</source>
         <translation>Steht in jedem Cache-Schlüssel vor dem Funktionsnamen und dem Hash der Argumente.</translation>
     </message>
+    <message>
+        <source>expected on or off, got &quot;%1&quot;</source>
+        <translation>erwartet on oder off, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>expected a whole number of at least %1, got &quot;%2&quot;</source>
+        <translation>erwartet eine ganze Zahl von mindestens %1, erhalten: „%2“</translation>
+    </message>
+    <message>
+        <source>expected a percentage such as 10%, got &quot;%1&quot;</source>
+        <translation>erwartet einen Prozentwert wie 10%, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>expected a percentage from 0% to 100%, got &quot;%1&quot;</source>
+        <translation>erwartet einen Prozentwert von 0% bis 100%, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>expected a number between 0 and 1 (such as 0.8), got &quot;%1&quot;</source>
+        <translation>erwartet eine Zahl zwischen 0 und 1 (etwa 0.8), erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>flush must be longer than 0s</source>
+        <translation>flush muss länger als 0s sein</translation>
+    </message>
+    <message>
+        <source>a prefix cannot contain spaces</source>
+        <translation>ein Präfix darf keine Leerzeichen enthalten</translation>
+    </message>
+    <message>
+        <source>the %1 pattern has no option &quot;%2&quot;</source>
+        <translation>das Muster %1 hat keine Option „%2“</translation>
+    </message>
+    <message>
+        <source>option %1: %2</source>
+        <translation>Option %1: %2</translation>
+    </message>
+    <message>
+        <source>unknown option &quot;%1&quot; (the %2 pattern has: %3)</source>
+        <translation>unbekannte Option „%1“ (das Muster %2 hat: %3)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an option setting: write name=value without spaces, e.g. ttl=5m</source>
+        <translation>„%1“ ist keine Option: name=wert ohne Leerzeichen schreiben, z. B. ttl=5m</translation>
+    </message>
+    <message>
+        <source>unknown latency part &quot;%1&quot; (use cache, l1, db, db-read or db-write)</source>
+        <translation>unbekannter Latenzteil „%1“ (cache, l1, db, db-read oder db-write verwenden)</translation>
+    </message>
 </context>
 <context>
     <name>Patterns</name>
@@ -129,14 +840,124 @@
     </message>
 </context>
 <context>
+    <name>RedisStore</name>
+    <message>
+        <source>Redis at %1, database %2, keys under &quot;%3&quot;</source>
+        <translation>Redis auf %1, Datenbank %2, Schlüssel unter „%3“</translation>
+    </message>
+    <message>
+        <source>cannot reach Redis at %1</source>
+        <translation>Redis auf %1 ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>Redis at %1 refused the connection: is redis-server running there, on that port?</source>
+        <translation>Redis auf %1 hat die Verbindung abgelehnt: läuft dort redis-server, auf diesem Port?</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not answer within %2 ms; check the host and the firewall</source>
+        <translation>Redis auf %1 hat nicht innerhalb von %2 ms geantwortet; Host und Firewall prüfen</translation>
+    </message>
+    <message>
+        <source>cannot connect to Redis at %1: %2</source>
+        <translation>keine Verbindung zu Redis auf %1: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 closed the connection while it was being set up: %2</source>
+        <translation>Redis auf %1 hat die Verbindung während des Aufbaus geschlossen: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 has no password set, but one was given; remove it from the URL and CACHELAB_REDIS_PASSWORD</source>
+        <translation>Redis auf %1 hat kein Passwort gesetzt, es wurde aber eines angegeben; aus der URL und CACHELAB_REDIS_PASSWORD entfernen</translation>
+    </message>
+    <message>
+        <source>Redis at %1 rejected the password (authentication failed); check the URL or CACHELAB_REDIS_PASSWORD</source>
+        <translation>Redis auf %1 hat das Passwort abgelehnt (Anmeldung fehlgeschlagen); URL oder CACHELAB_REDIS_PASSWORD prüfen</translation>
+    </message>
+    <message>
+        <source>Redis at %1 needs a password: put it in the URL (redis://:PASSWORD@host) or in CACHELAB_REDIS_PASSWORD</source>
+        <translation>Redis auf %1 braucht ein Passwort: in die URL (redis://:PASSWORT@host) oder in CACHELAB_REDIS_PASSWORD schreiben</translation>
+    </message>
+    <message>
+        <source>Redis at %1 refused PING: %2</source>
+        <translation>Redis auf %1 hat PING abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 has no database %2 (%3); use a smaller number after the slash</source>
+        <translation>Redis auf %1 hat keine Datenbank %2 (%3); eine kleinere Zahl nach dem Schrägstrich verwenden</translation>
+    </message>
+    <message>
+        <source>Redis at %1 is unreachable; the next attempt is in %2 ms</source>
+        <translation>Redis auf %1 ist nicht erreichbar; der nächste Versuch folgt in %2 ms</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not answer %2 within %3 ms</source>
+        <translation>Redis auf %1 hat %2 nicht innerhalb von %3 ms beantwortet</translation>
+    </message>
+    <message>
+        <source>Redis at %1 went away during %2 (%3)</source>
+        <translation>Redis auf %1 verschwand während %2 (%3)</translation>
+    </message>
+    <message>
+        <source>connection closed</source>
+        <translation>Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>Redis at %1 asks for a password again: %2</source>
+        <translation>Redis auf %1 verlangt erneut ein Passwort: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 answered %2 with an error: %3</source>
+        <translation>Redis auf %1 beantwortete %2 mit einem Fehler: %3</translation>
+    </message>
+    <message>
+        <source>SUBSCRIBE failed</source>
+        <translation>SUBSCRIBE fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>RedisUrl</name>
+    <message>
+        <source>write it as redis://[[user]:password@]host[:port][/db] or unix:///path/to/redis.sock</source>
+        <translation>so schreiben: redis://[[benutzer]:passwort@]host[:port][/db] oder unix:///pfad/zu/redis.sock</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid Redis URL: %2</source>
+        <translation>„%1“ ist keine gültige Redis-URL: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no socket file: %2</source>
+        <translation>„%1“ nennt keine Socket-Datei: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no host: %2</source>
+        <translation>„%1“ nennt keinen Host: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no valid port</source>
+        <translation>„%1“ hat keinen gültigen Port</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: the database must be a number after the slash, such as /0</source>
+        <translation>„%1“: die Datenbank muss eine Zahl nach dem Schrägstrich sein, etwa /0</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Redis URL (the scheme must be redis:// or unix://)</source>
+        <translation>„%1“ ist keine Redis-URL (das Schema muss redis:// oder unix:// sein)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: unknown parameter &quot;%2&quot; (use connect_timeout or command_timeout, in milliseconds)</source>
+        <translation>„%1“: unbekannter Parameter „%2“ (connect_timeout oder command_timeout in Millisekunden verwenden)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: %2 must be a number of milliseconds from 1 to 600000</source>
+        <translation>„%1“: %2 muss eine Anzahl Millisekunden von 1 bis 600000 sein</translation>
+    </message>
+</context>
+<context>
     <name>ScenarioParser</name>
     <message>
         <source>the scenario has no pattern line (add e.g. `pattern cache-aside` at the top)</source>
         <translation>das Szenario hat keine pattern-Zeile (oben z. B. `pattern cache-aside` ergänzen)</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
-        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
     </message>
     <message>
         <source>as needs a client and an operation: as B read KEY</source>
@@ -428,793 +1249,7 @@
     </message>
 </context>
 <context>
-    <name>SqlDatabase</name>
-    <message>
-        <source>read a row</source>
-        <translation>eine Zeile lesen</translation>
-    </message>
-    <message>
-        <source>write a row</source>
-        <translation>eine Zeile schreiben</translation>
-    </message>
-    <message>
-        <source>delete a row</source>
-        <translation>eine Zeile löschen</translation>
-    </message>
-    <message>
-        <source>begin a transaction</source>
-        <translation>eine Transaktion beginnen</translation>
-    </message>
-    <message>
-        <source>commit</source>
-        <translation>festschreiben</translation>
-    </message>
-    <message>
-        <source>list the rows</source>
-        <translation>die Zeilen auflisten</translation>
-    </message>
-    <message>
-        <source>remove every row</source>
-        <translation>alle Zeilen entfernen</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab</name>
-    <message>
-        <source>the database is down</source>
-        <translation>die Datenbank ist ausgefallen</translation>
-    </message>
-    <message>
-        <source>expected on or off, got &quot;%1&quot;</source>
-        <translation>erwartet on oder off, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
-        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
-    </message>
-    <message>
-        <source>expected a whole number of at least %1, got &quot;%2&quot;</source>
-        <translation>erwartet eine ganze Zahl von mindestens %1, erhalten: „%2“</translation>
-    </message>
-    <message>
-        <source>expected a percentage such as 10%, got &quot;%1&quot;</source>
-        <translation>erwartet einen Prozentwert wie 10%, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>expected a percentage from 0% to 100%, got &quot;%1&quot;</source>
-        <translation>erwartet einen Prozentwert von 0% bis 100%, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>expected a number between 0 and 1 (such as 0.8), got &quot;%1&quot;</source>
-        <translation>erwartet eine Zahl zwischen 0 und 1 (etwa 0.8), erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>flush must be longer than 0s</source>
-        <translation>flush muss länger als 0s sein</translation>
-    </message>
-    <message>
-        <source>a prefix cannot contain spaces</source>
-        <translation>ein Präfix darf keine Leerzeichen enthalten</translation>
-    </message>
-    <message>
-        <source>the %1 pattern has no option &quot;%2&quot;</source>
-        <translation>das Muster %1 hat keine Option „%2“</translation>
-    </message>
-    <message>
-        <source>option %1: %2</source>
-        <translation>Option %1: %2</translation>
-    </message>
-    <message>
-        <source>unknown option &quot;%1&quot; (the %2 pattern has: %3)</source>
-        <translation>unbekannte Option „%1“ (das Muster %2 hat: %3)</translation>
-    </message>
-    <message>
-        <source>unknown latency part &quot;%1&quot; (use cache, l1, db, db-read or db-write)</source>
-        <translation>unbekannter Latenzteil „%1“ (cache, l1, db, db-read oder db-write verwenden)</translation>
-    </message>
-    <message>
-        <source>the file is not JSON (%1 at byte %2)</source>
-        <translation>die Datei ist kein JSON (%1 bei Byte %2)</translation>
-    </message>
-    <message>
-        <source>this is not a Cache Lab session (its &quot;format&quot; is not &quot;cachelab-session&quot;)</source>
-        <translation>das ist keine Cache-Lab-Sitzung (ihr „format“ ist nicht „cachelab-session“)</translation>
-    </message>
-    <message>
-        <source>this session was saved by a newer Cache Lab (version %1)</source>
-        <translation>diese Sitzung wurde von einem neueren Cache Lab gespeichert (Version %1)</translation>
-    </message>
-    <message>
-        <source>the session&apos;s duration is missing or negative</source>
-        <translation>die Dauer der Sitzung fehlt oder ist negativ</translation>
-    </message>
-    <message>
-        <source>the session&apos;s scenario</source>
-        <translation>das Szenario der Sitzung</translation>
-    </message>
-    <message>
-        <source>the session&apos;s commands are damaged: line %1: %2</source>
-        <translation>die Befehle der Sitzung sind beschädigt: Zeile %1: %2</translation>
-    </message>
-    <message>
-        <source>the session&apos;s trace is damaged: %1</source>
-        <translation>die Aufzeichnung der Sitzung ist beschädigt: %1</translation>
-    </message>
-    <message>
-        <source>the session&apos;s trace and commands disagree on the number of clients</source>
-        <translation>Aufzeichnung und Befehle der Sitzung nennen verschiedene Anzahlen von Clients</translation>
-    </message>
-    <message>
-        <source>write it as redis://[[user]:password@]host[:port][/db] or unix:///path/to/redis.sock</source>
-        <translation>so schreiben: redis://[[benutzer]:passwort@]host[:port][/db] oder unix:///pfad/zu/redis.sock</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a valid Redis URL: %2</source>
-        <translation>„%1“ ist keine gültige Redis-URL: %2</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; names no socket file: %2</source>
-        <translation>„%1“ nennt keine Socket-Datei: %2</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; names no host: %2</source>
-        <translation>„%1“ nennt keinen Host: %2</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; has no valid port</source>
-        <translation>„%1“ hat keinen gültigen Port</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot;: the database must be a number after the slash, such as /0</source>
-        <translation>„%1“: die Datenbank muss eine Zahl nach dem Schrägstrich sein, etwa /0</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a Redis URL (the scheme must be redis:// or unix://)</source>
-        <translation>„%1“ ist keine Redis-URL (das Schema muss redis:// oder unix:// sein)</translation>
-    </message>
-    <message>
-        <source>L1 get %1</source>
-        <translation>L1 lesen %1</translation>
-    </message>
-    <message>
-        <source>L1 put %1</source>
-        <translation>L1 ablegen %1</translation>
-    </message>
-    <message>
-        <source>L1 evict %1</source>
-        <translation>L1 entfernen %1</translation>
-    </message>
-    <message>
-        <source>enqueue %1</source>
-        <translation>einreihen %1</translation>
-    </message>
-    <message>
-        <source>refresh %1</source>
-        <translation>auffrischen %1</translation>
-    </message>
-    <message>
-        <source>guard %1</source>
-        <translation>prüfen %1</translation>
-    </message>
-    <message>
-        <source>invalidate %1</source>
-        <translation>invalidieren %1</translation>
-    </message>
-    <message>
-        <source>hit: no such row</source>
-        <translation>Treffer: keine solche Zeile</translation>
-    </message>
-    <message>
-        <source>hit %1 (%2), TTL %3</source>
-        <translation>Treffer %1 (%2), TTL %3</translation>
-    </message>
-    <message>
-        <source>hit %1 (%2)</source>
-        <translation>Treffer %1 (%2)</translation>
-    </message>
-    <message>
-        <source>miss</source>
-        <translation>Miss</translation>
-    </message>
-    <message>
-        <source>OK</source>
-        <translation>OK</translation>
-    </message>
-    <message>
-        <source>failed: %1</source>
-        <translation>fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>row %1 (%2)</source>
-        <translation>Zeile %1 (%2)</translation>
-    </message>
-    <message>
-        <source>no row</source>
-        <translation>keine Zeile</translation>
-    </message>
-    <message>
-        <source>committed %1</source>
-        <translation>gespeichert %1</translation>
-    </message>
-    <message>
-        <source>open: skip the cache</source>
-        <translation>offen: Cache überspringen</translation>
-    </message>
-    <message>
-        <source>error: %1</source>
-        <translation>Fehler: %1</translation>
-    </message>
-    <message>
-        <source>done</source>
-        <translation>fertig</translation>
-    </message>
-    <message>
-        <source>%1: not found</source>
-        <translation>%1: nicht gefunden</translation>
-    </message>
-    <message>
-        <source>%1 = %2 (%3)</source>
-        <translation>%1 = %2 (%3)</translation>
-    </message>
-    <message>
-        <source>this is not a Cache Lab trace (its &quot;format&quot; is not &quot;cachelab-trace&quot;)</source>
-        <translation>das ist keine Cache-Lab-Aufzeichnung (ihr „format“ ist nicht „cachelab-trace“)</translation>
-    </message>
-    <message>
-        <source>this trace was written by a newer Cache Lab (version %1)</source>
-        <translation>diese Aufzeichnung stammt von einem neueren Cache Lab (Version %1)</translation>
-    </message>
-    <message>
-        <source>the trace names no valid number of clients</source>
-        <translation>die Aufzeichnung nennt keine gültige Anzahl von Clients</translation>
-    </message>
-    <message>
-        <source>event %1 is damaged: %2</source>
-        <translation>Ereignis %1 ist beschädigt: %2</translation>
-    </message>
-    <message>
-        <source>Medium (miss penalty)</source>
-        <translation>Mittel (Kosten bei Miss)</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation>Niedrig</translation>
-    </message>
-    <message>
-        <source>Eventual</source>
-        <translation>Letztendlich</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation>Hoch</translation>
-    </message>
-    <message>
-        <source>Strong</source>
-        <translation>Stark</translation>
-    </message>
-    <message>
-        <source>Medium</source>
-        <translation>Mittel</translation>
-    </message>
-    <message>
-        <source>Very Low</source>
-        <translation>Sehr niedrig</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot;: unknown parameter &quot;%2&quot; (use connect_timeout or command_timeout, in milliseconds)</source>
-        <translation>„%1“: unbekannter Parameter „%2“ (connect_timeout oder command_timeout in Millisekunden verwenden)</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot;: %2 must be a number of milliseconds from 1 to 600000</source>
-        <translation>„%1“: %2 muss eine Anzahl Millisekunden von 1 bis 600000 sein</translation>
-    </message>
-    <message>
-        <source>v%1, not yet in the DB</source>
-        <translation>v%1, noch nicht in der DB</translation>
-    </message>
-    <message>
-        <source>the trace has no valid &quot;version&quot;</source>
-        <translation>die Aufzeichnung hat keine gültige „version“</translation>
-    </message>
-    <message>
-        <source>batch write of %n row(s)</source>
-        <translation>Stapel von %n {Zeile|Zeilen} schreiben</translation>
-    </message>
-    <message>
-        <source>committed %n row(s)</source>
-        <translation>%n {Zeile|Zeilen} gespeichert</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::CacheProxy</name>
-    <message>
-        <source>the cache is down</source>
-        <translation>der Cache ist ausgefallen</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::CircuitBreaker</name>
-    <message>
-        <source>breaker %1: %2</source>
-        <translation>Schutzschalter %1: %2</translation>
-    </message>
-    <message>
-        <source>the trial call succeeded</source>
-        <translation>der Probeaufruf gelang</translation>
-    </message>
-    <message>
-        <source>the trial call failed</source>
-        <translation>der Probeaufruf schlug fehl</translation>
-    </message>
-    <message>
-        <source>%n consecutive cache failure(s)</source>
-        <translation>%n {Cache-Fehler|Cache-Fehler} in Folge</translation>
-    </message>
-    <message>
-        <source>the next call is a trial</source>
-        <translation>der nächste Aufruf ist ein Probeaufruf</translation>
-    </message>
-    <message>
-        <source>the cache may still hold the old %1</source>
-        <translation>der Cache hält womöglich noch das alte %1</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::KeyDistribution</name>
-    <message>
-        <source>write uniform, zipf:S (such as zipf:0.99) or hot:X:Y (X%% of the keys get Y%% of the requests, such as hot:10:90)</source>
-        <translation>uniform, zipf:S (etwa zipf:0.99) oder hot:X:Y schreiben (X%% der Schlüssel bekommen Y%% der Anfragen, etwa hot:10:90)</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot;: the Zipf exponent must be a number above 0 (such as 0.99)</source>
-        <translation>„%1“: der Zipf-Exponent muss eine Zahl über 0 sein (etwa 0.99)</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot;: hot:X:Y needs 0 &lt; X &lt; 100 and 0 &lt;= Y &lt;= 100</source>
-        <translation>„%1“: hot:X:Y braucht 0 &lt; X &lt; 100 und 0 &lt;= Y &lt;= 100</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not a key distribution: %2</source>
-        <translation>„%1“ ist keine Schlüsselverteilung: %2</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::Lab</name>
-    <message>
-        <source>the instance crashed before the operation finished</source>
-        <translation>die Instanz ist abgestürzt, bevor die Operation fertig war</translation>
-    </message>
-    <message>
-        <source>stale: got v%1, the database has v%2</source>
-        <translation>veraltet: v%1 erhalten, die Datenbank hat v%2</translation>
-    </message>
-    <message>
-        <source>stale: got nothing, the database has v%1</source>
-        <translation>veraltet: nichts erhalten, die Datenbank hat v%1</translation>
-    </message>
-    <message>
-        <source>the cache is down</source>
-        <translation>der Cache ist ausgefallen</translation>
-    </message>
-    <message>
-        <source>the cache is back</source>
-        <translation>der Cache ist wieder da</translation>
-    </message>
-    <message>
-        <source>the database is down</source>
-        <translation>die Datenbank ist ausgefallen</translation>
-    </message>
-    <message>
-        <source>the database is back</source>
-        <translation>die Datenbank ist wieder da</translation>
-    </message>
-    <message>
-        <source>crashed and restarted: in-process state is gone</source>
-        <translation>abgestürzt und neu gestartet: der Zustand im Prozess ist weg</translation>
-    </message>
-    <message>
-        <source>another system wrote %1 = %2 (v%3)</source>
-        <translation>ein anderes System schrieb %1 = %2 (v%3)</translation>
-    </message>
-    <message>
-        <source>another system deleted %1</source>
-        <translation>ein anderes System löschte %1</translation>
-    </message>
-    <message>
-        <source>seeded %n row(s): item:1 …</source>
-        <translation>%n {Zeile|Zeilen} angelegt: item:1 …</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::RedisStore</name>
-    <message>
-        <source>Redis at %1, database %2, keys under &quot;%3&quot;</source>
-        <translation>Redis auf %1, Datenbank %2, Schlüssel unter „%3“</translation>
-    </message>
-    <message>
-        <source>cannot reach Redis at %1</source>
-        <translation>Redis auf %1 ist nicht erreichbar</translation>
-    </message>
-    <message>
-        <source>Redis at %1 refused the connection: is redis-server running there, on that port?</source>
-        <translation>Redis auf %1 hat die Verbindung abgelehnt: läuft dort redis-server, auf diesem Port?</translation>
-    </message>
-    <message>
-        <source>Redis at %1 did not answer within %2 ms; check the host and the firewall</source>
-        <translation>Redis auf %1 hat nicht innerhalb von %2 ms geantwortet; Host und Firewall prüfen</translation>
-    </message>
-    <message>
-        <source>cannot connect to Redis at %1: %2</source>
-        <translation>keine Verbindung zu Redis auf %1: %2</translation>
-    </message>
-    <message>
-        <source>Redis at %1 closed the connection while it was being set up: %2</source>
-        <translation>Redis auf %1 hat die Verbindung während des Aufbaus geschlossen: %2</translation>
-    </message>
-    <message>
-        <source>Redis at %1 has no password set, but one was given; remove it from the URL and CACHELAB_REDIS_PASSWORD</source>
-        <translation>Redis auf %1 hat kein Passwort gesetzt, es wurde aber eines angegeben; aus der URL und CACHELAB_REDIS_PASSWORD entfernen</translation>
-    </message>
-    <message>
-        <source>Redis at %1 rejected the password (authentication failed); check the URL or CACHELAB_REDIS_PASSWORD</source>
-        <translation>Redis auf %1 hat das Passwort abgelehnt (Anmeldung fehlgeschlagen); URL oder CACHELAB_REDIS_PASSWORD prüfen</translation>
-    </message>
-    <message>
-        <source>Redis at %1 needs a password: put it in the URL (redis://:PASSWORD@host) or in CACHELAB_REDIS_PASSWORD</source>
-        <translation>Redis auf %1 braucht ein Passwort: in die URL (redis://:PASSWORT@host) oder in CACHELAB_REDIS_PASSWORD schreiben</translation>
-    </message>
-    <message>
-        <source>Redis at %1 refused PING: %2</source>
-        <translation>Redis auf %1 hat PING abgelehnt: %2</translation>
-    </message>
-    <message>
-        <source>Redis at %1 has no database %2 (%3); use a smaller number after the slash</source>
-        <translation>Redis auf %1 hat keine Datenbank %2 (%3); eine kleinere Zahl nach dem Schrägstrich verwenden</translation>
-    </message>
-    <message>
-        <source>Redis at %1 is unreachable; the next attempt is in %2 ms</source>
-        <translation>Redis auf %1 ist nicht erreichbar; der nächste Versuch folgt in %2 ms</translation>
-    </message>
-    <message>
-        <source>Redis at %1 did not answer %2 within %3 ms</source>
-        <translation>Redis auf %1 hat %2 nicht innerhalb von %3 ms beantwortet</translation>
-    </message>
-    <message>
-        <source>Redis at %1 went away during %2 (%3)</source>
-        <translation>Redis auf %1 verschwand während %2 (%3)</translation>
-    </message>
-    <message>
-        <source>connection closed</source>
-        <translation>Verbindung geschlossen</translation>
-    </message>
-    <message>
-        <source>Redis at %1 asks for a password again: %2</source>
-        <translation>Redis auf %1 verlangt erneut ein Passwort: %2</translation>
-    </message>
-    <message>
-        <source>Redis at %1 answered %2 with an error: %3</source>
-        <translation>Redis auf %1 beantwortete %2 mit einem Fehler: %3</translation>
-    </message>
-    <message>
-        <source>SUBSCRIBE failed</source>
-        <translation>SUBSCRIBE fehlgeschlagen</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::SqlDatabase</name>
-    <message>
-        <source>The SQLite driver of Qt SQL is not installed (Debian: libqt6sql6-sqlite).</source>
-        <translation>Der SQLite-Treiber von Qt SQL ist nicht installiert (Debian: libqt6sql6-sqlite).</translation>
-    </message>
-    <message>
-        <source>SQLite in memory</source>
-        <translation>SQLite im Arbeitsspeicher</translation>
-    </message>
-    <message>
-        <source>SQLite at %1</source>
-        <translation>SQLite in %1</translation>
-    </message>
-    <message>
-        <source>the in-memory database</source>
-        <translation>die Datenbank im Arbeitsspeicher</translation>
-    </message>
-    <message>
-        <source>the database %1</source>
-        <translation>die Datenbank %1</translation>
-    </message>
-    <message>
-        <source>Cannot write to %1: it is locked by another program; close it or choose another file.</source>
-        <translation>In %1 kann nicht geschrieben werden: ein anderes Programm sperrt die Datei; es schließen oder eine andere Datei wählen.</translation>
-    </message>
-    <message>
-        <source>Cannot write to %1 (%2); choose a file in a folder you can write to.</source>
-        <translation>In %1 kann nicht geschrieben werden (%2); eine Datei in einem beschreibbaren Ordner wählen.</translation>
-    </message>
-    <message>
-        <source>Cannot open %1: %2. Choose a file in a folder you can write to, or use :memory:.</source>
-        <translation>%1 lässt sich nicht öffnen: %2. Eine Datei in einem beschreibbaren Ordner wählen oder :memory: verwenden.</translation>
-    </message>
-    <message>
-        <source>Could not %1 in %2: %3</source>
-        <translation>Konnte in %2 nicht %1: %3</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::WriteBehind</name>
-    <message>
-        <source>crash: %n acknowledged write(s) lost with the queue</source>
-        <translation>Absturz: %n {bestätigter Schreibvorgang|bestätigte Schreibvorgänge} mit der Warteschlange verloren</translation>
-    </message>
-    <message>
-        <source>cannot read the durable queue: the cache is down</source>
-        <translation>die dauerhafte Warteschlange ist nicht lesbar: der Cache ist ausgefallen</translation>
-    </message>
-    <message>
-        <source>restart: %n write(s) replayed from the durable queue</source>
-        <translation>Neustart: %n {Schreibvorgang|Schreibvorgänge} aus der dauerhaften Warteschlange nachgeholt</translation>
-    </message>
-    <message>
-        <source>gave up after %n retries: writes lost</source>
-        <translation>nach %n {Wiederholung|Wiederholungen} aufgegeben: Schreibvorgänge verloren</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::cli</name>
-    <message>
-        <source>cachelab-cli: cannot write %1: %2
-</source>
-        <translation>cachelab-cli: %1 kann nicht geschrieben werden: %2
-</translation>
-    </message>
-    <message>
-        <source>Runs a Cache Lab scenario and checks its expectations.</source>
-        <translation>Führt ein Cache-Lab-Szenario aus und prüft seine Erwartungen.</translation>
-    </message>
-    <message>
-        <source>The scenario file (*.cls).</source>
-        <translation>Die Szenariodatei (*.cls).</translation>
-    </message>
-    <message>
-        <source>Print the outcome as one JSON object.</source>
-        <translation>Das Ergebnis als ein JSON-Objekt ausgeben.</translation>
-    </message>
-    <message>
-        <source>Write the sequence diagram as Mermaid text to OUT.</source>
-        <translation>Das Sequenzdiagramm als Mermaid-Text nach OUT schreiben.</translation>
-    </message>
-    <message>
-        <source>Write every message of the run as JSON to OUT.</source>
-        <translation>Jede Nachricht des Laufs als JSON nach OUT schreiben.</translation>
-    </message>
-    <message>
-        <source>Use the SQLite database file PATH (default: in memory).</source>
-        <translation>Die SQLite-Datenbankdatei PATH verwenden (Standard: im Arbeitsspeicher).</translation>
-    </message>
-    <message>
-        <source>Use the Redis server at URL as the shared cache.</source>
-        <translation>Den Redis-Server unter URL als gemeinsamen Cache verwenden.</translation>
-    </message>
-    <message>
-        <source>Keep every Redis key under PREFIX (default cachelab:).</source>
-        <translation>Jeden Redis-Schlüssel unter PREFIX ablegen (Standard: cachelab:).</translation>
-    </message>
-    <message>
-        <source>Do not clear the keys under the prefix before the run (to share a Redis with another running lab).</source>
-        <translation>Die Schlüssel unter dem Präfix vor dem Lauf nicht löschen (um ein Redis mit einem anderen laufenden Lab zu teilen).</translation>
-    </message>
-    <message>
-        <source>cachelab-cli run: %1
-</source>
-        <translation>cachelab-cli run: %1
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli run: expected exactly one scenario file, got %1
-</source>
-        <translation>cachelab-cli run: genau eine Szenariodatei erwartet, erhalten: %1
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli run: --prefix must not be empty: it keeps Cache Lab&apos;s keys apart from everybody else&apos;s
-</source>
-        <translation>cachelab-cli run: --prefix darf nicht leer sein: es hält die Schlüssel von Cache Lab von denen aller anderen getrennt
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli run: --db: %1
-</source>
-        <translation>cachelab-cli run: --db: %1
-</translation>
-    </message>
-    <message>
-        <source>%1: %2 expectation(s) held, %3 failed; %4 of virtual time
-</source>
-        <translation>%1: %2 Erwartung(en) erfüllt, %3 nicht erfüllt; %4 virtuelle Zeit
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli %1: %2
-</source>
-        <translation>cachelab-cli %1: %2
-</translation>
-    </message>
-    <message>
-        <source>Runs a workload through one pattern and measures it.</source>
-        <translation>Schickt eine Last durch ein Muster und misst sie.</translation>
-    </message>
-    <message>
-        <source>The pattern (cache-aside, …).</source>
-        <translation>Das Muster (cache-aside, …).</translation>
-    </message>
-    <message>
-        <source>Crash every instance when half the requests are issued.</source>
-        <translation>Jede Instanz abstürzen lassen, wenn die Hälfte der Anfragen gestellt ist.</translation>
-    </message>
-    <message>
-        <source>Print the figures as JSON.</source>
-        <translation>Die Zahlen als JSON ausgeben.</translation>
-    </message>
-    <message>
-        <source>cachelab-cli simulate: unexpected argument &quot;%1&quot;
-</source>
-        <translation>cachelab-cli simulate: unerwartetes Argument „%1“
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli simulate: --pattern: expected one of cache-aside, write-through, write-behind, refresh-ahead, around, multi-level, circuit-breaker; got &quot;%1&quot;
-</source>
-        <translation>cachelab-cli simulate: --pattern: erwartet eines von cache-aside, write-through, write-behind, refresh-ahead, around, multi-level, circuit-breaker; erhalten: „%1“
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli simulate: %1
-</source>
-        <translation>cachelab-cli simulate: %1
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli simulate: --option %1=%2: %3
-</source>
-        <translation>cachelab-cli simulate: --option %1=%2: %3
-</translation>
-    </message>
-    <message>
-        <source>%1: %2 requests in %3 s of wall time (%4 per second)
-</source>
-        <translation>%1: %2 Anfragen in %3 s Echtzeit (%4 pro Sekunde)
-</translation>
-    </message>
-    <message>
-        <source>hit ratio %1; read p50/p95/p99 %2/%3/%4 us; write p50/p95/p99 %5/%6/%7 us
-</source>
-        <translation>Trefferquote %1; Lesen p50/p95/p99 %2/%3/%4 us; Schreiben p50/p95/p99 %5/%6/%7 us
-</translation>
-    </message>
-    <message>
-        <source>Runs one workload through every pattern and prints a table of measured figures beside the textbook&apos;s.</source>
-        <translation>Schickt eine Last durch jedes Muster und gibt eine Tabelle der gemessenen Zahlen neben denen des Lehrbuchs aus.</translation>
-    </message>
-    <message>
-        <source>Print JSON.</source>
-        <translation>JSON ausgeben.</translation>
-    </message>
-    <message>
-        <source>Print CSV.</source>
-        <translation>CSV ausgeben.</translation>
-    </message>
-    <message>
-        <source>Print a Markdown table (the default).</source>
-        <translation>Eine Markdown-Tabelle ausgeben (Standard).</translation>
-    </message>
-    <message>
-        <source>cachelab-cli compare: unexpected argument &quot;%1&quot;
-</source>
-        <translation>cachelab-cli compare: unerwartetes Argument „%1“
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli compare: choose one of --json, --csv, --markdown
-</source>
-        <translation>cachelab-cli compare: eines von --json, --csv, --markdown wählen
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli compare: %1
-</source>
-        <translation>cachelab-cli compare: %1
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli compare: --option %1=%2: %3
-</source>
-        <translation>cachelab-cli compare: --option %1=%2: %3
-</translation>
-    </message>
-    <message>
-        <source>no pattern has this option</source>
-        <translation>kein Muster hat diese Option</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::cli::WorkloadOptions</name>
-    <message>
-        <source>Number of requests (default 10000).</source>
-        <translation>Anzahl der Anfragen (Standard 10000).</translation>
-    </message>
-    <message>
-        <source>Number of distinct keys (default 1000).</source>
-        <translation>Anzahl verschiedener Schlüssel (Standard 1000).</translation>
-    </message>
-    <message>
-        <source>Key distribution: uniform, zipf:S or hot:X:Y (default uniform).</source>
-        <translation>Schlüsselverteilung: uniform, zipf:S oder hot:X:Y (Standard uniform).</translation>
-    </message>
-    <message>
-        <source>Share of requests that are writes, 0 to 1 (default 0.1).</source>
-        <translation>Anteil der Schreibanfragen, 0 bis 1 (Standard 0.1).</translation>
-    </message>
-    <message>
-        <source>Application instances, 1 to 26 (default 1).</source>
-        <translation>Anwendungsinstanzen, 1 bis 26 (Standard 1).</translation>
-    </message>
-    <message>
-        <source>Random seed (default 1).</source>
-        <translation>Startwert des Zufalls (Standard 1).</translation>
-    </message>
-    <message>
-        <source>Requests per second of virtual time (default 1000).</source>
-        <translation>Anfragen pro Sekunde virtueller Zeit (Standard 1000).</translation>
-    </message>
-    <message>
-        <source>A pattern option as in scenarios, such as ttl=30s (repeatable).</source>
-        <translation>Eine Musteroption wie in Szenarien, etwa ttl=30s (wiederholbar).</translation>
-    </message>
-    <message>
-        <source>--requests: expected a whole number from 1 to 100000000, got &quot;%1&quot;</source>
-        <translation>--requests: erwartet eine ganze Zahl von 1 bis 100000000, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>--keys: expected a whole number from 1 to 10000000, got &quot;%1&quot;</source>
-        <translation>--keys: erwartet eine ganze Zahl von 1 bis 10000000, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>--dist: %1</source>
-        <translation>--dist: %1</translation>
-    </message>
-    <message>
-        <source>--write-ratio: expected a number from 0 to 1, got &quot;%1&quot;</source>
-        <translation>--write-ratio: erwartet eine Zahl von 0 bis 1, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>--clients: expected a whole number from 1 to 26, got &quot;%1&quot;</source>
-        <translation>--clients: erwartet eine ganze Zahl von 1 bis 26, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>--seed: expected a whole number, got &quot;%1&quot;</source>
-        <translation>--seed: erwartet eine ganze Zahl, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>--rate: expected a number of requests per second above 0, got &quot;%1&quot;</source>
-        <translation>--rate: erwartet eine Anzahl Anfragen pro Sekunde über 0, erhalten: „%1“</translation>
-    </message>
-    <message>
-        <source>--option: expected NAME=VALUE (such as ttl=30s), got &quot;%1&quot;</source>
-        <translation>--option: erwartet NAME=WERT (etwa ttl=30s), erhalten: „%1“</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::scenario</name>
-    <message>
-        <source>missing</source>
-        <translation>fehlt</translation>
-    </message>
-    <message>
-        <source>a cached &quot;no such row&quot;</source>
-        <translation>ein gecachtes „keine solche Zeile“</translation>
-    </message>
-</context>
-<context>
-    <name>cachelab::scenario::Runner</name>
+    <name>ScenarioRunner</name>
     <message>
         <source>settle: background work did not finish within a day of virtual time</source>
         <translation>settle: die Hintergrundarbeit wurde nicht innerhalb eines Tages virtueller Zeit fertig</translation>
@@ -1267,176 +1302,336 @@
         <source>no breaker (the pattern is %1)</source>
         <translation>kein Schutzschalter (das Muster ist %1)</translation>
     </message>
+    <message>
+        <source>%1: a call failed though the scenario made nothing fail: %2</source>
+        <translation>%1: ein Aufruf schlug fehl, obwohl das Szenario nichts fehlschlagen ließ: %2</translation>
+    </message>
+    <message>
+        <source>%1: the run used up its budget of %2 scheduler events here, so it was stopped (background work that never ends, or far too much of it?); --max-events raises the budget</source>
+        <translation>%1: der Lauf hat hier sein Budget von %2 Ereignissen des Schedulers aufgebraucht und wurde angehalten (Hintergrundarbeit, die nie endet, oder viel zu viel davon?); --max-events erhöht das Budget</translation>
+    </message>
+    <message>
+        <source>wait: the lab&apos;s virtual time would pass %1 years, the end of its clock</source>
+        <translation>wait: die virtuelle Zeit des Labs würde %1 Jahre überschreiten, das Ende ihrer Uhr</translation>
+    </message>
 </context>
 <context>
-    <name>cachelab::ui</name>
+    <name>Session</name>
     <message>
-        <source>Cache Lab sequence diagram</source>
-        <translation>Cache-Lab-Sequenzdiagramm</translation>
+        <source>the file is not JSON (%1 at byte %2)</source>
+        <translation>die Datei ist kein JSON (%1 bei Byte %2)</translation>
     </message>
     <message>
-        <source>Messages between the application, its caches and the database.</source>
-        <translation>Nachrichten zwischen der Anwendung, ihren Caches und der Datenbank.</translation>
+        <source>this is not a Cache Lab session (its &quot;format&quot; is not &quot;cachelab-session&quot;)</source>
+        <translation>das ist keine Cache-Lab-Sitzung (ihr „format“ ist nicht „cachelab-session“)</translation>
     </message>
     <message>
-        <source>Cannot write %1</source>
-        <translation>%1 kann nicht geschrieben werden</translation>
+        <source>this session was saved by a newer Cache Lab (version %1)</source>
+        <translation>diese Sitzung wurde von einem neueren Cache Lab gespeichert (Version %1)</translation>
     </message>
     <message>
-        <source>The diagram is too large for one picture; export it as SVG.</source>
-        <translation>Das Diagramm ist zu groß für ein Bild; als SVG exportieren.</translation>
+        <source>the session&apos;s duration is missing or negative</source>
+        <translation>die Dauer der Sitzung fehlt oder ist negativ</translation>
     </message>
     <message>
-        <source>Cannot write %1: %2</source>
-        <translation>%1 kann nicht geschrieben werden: %2</translation>
+        <source>the session&apos;s scenario</source>
+        <translation>das Szenario der Sitzung</translation>
     </message>
     <message>
-        <source>never</source>
-        <translation>nie</translation>
+        <source>the session&apos;s commands are damaged: line %1: %2</source>
+        <translation>die Befehle der Sitzung sind beschädigt: Zeile %1: %2</translation>
     </message>
     <message>
-        <source>%1 ms</source>
-        <translation>%1 ms</translation>
+        <source>the session&apos;s trace is damaged: %1</source>
+        <translation>die Aufzeichnung der Sitzung ist beschädigt: %1</translation>
     </message>
     <message>
-        <source>%1 s</source>
-        <translation>%1 s</translation>
+        <source>the session&apos;s trace and commands disagree on the number of clients</source>
+        <translation>Aufzeichnung und Befehle der Sitzung nennen verschiedene Anzahlen von Clients</translation>
+    </message>
+</context>
+<context>
+    <name>SessionLog</name>
+    <message>
+        <source>the value &quot;%1&quot; of %2 cannot be written into a session (a value must be one line, not empty, without spaces at either end)</source>
+        <translation>der Wert „%1“ von %2 lässt sich nicht in eine Sitzung schreiben (ein Wert muss eine Zeile sein, nicht leer, ohne Leerzeichen an den Enden)</translation>
+    </message>
+</context>
+<context>
+    <name>SqlDatabase</name>
+    <message>
+        <source>read a row</source>
+        <translation>eine Zeile lesen</translation>
     </message>
     <message>
-        <source>%1 min %2 s</source>
-        <translation>%1 min %2 s</translation>
+        <source>write a row</source>
+        <translation>eine Zeile schreiben</translation>
     </message>
     <message>
-        <source>%1 h %2 min</source>
-        <translation>%1 h %2 min</translation>
+        <source>delete a row</source>
+        <translation>eine Zeile löschen</translation>
     </message>
     <message>
-        <source>t = %1 s</source>
-        <translation>t = %1 s</translation>
+        <source>begin a transaction</source>
+        <translation>eine Transaktion beginnen</translation>
     </message>
     <message>
-        <source>Cache-aside</source>
-        <translation>Cache-aside</translation>
+        <source>commit</source>
+        <translation>festschreiben</translation>
     </message>
     <message>
-        <source>The application asks the cache first. On a miss it reads the row from the database and leaves a copy in the cache for next time. A write goes to the database, then deletes the cached copy.</source>
-        <translation>Die Anwendung fragt zuerst den Cache. Bei einem Miss liest sie die Zeile aus der Datenbank und legt eine Kopie für das nächste Mal in den Cache. Ein Schreibvorgang geht an die Datenbank und löscht danach die Kopie im Cache.</translation>
+        <source>list the rows</source>
+        <translation>die Zeilen auflisten</translation>
     </message>
     <message>
-        <source>The first read of every key pays for the database. Many readers missing the same key at once all go to the database (a stampede). A slow reader can put an old row back after a writer deleted it, and that stale copy lives until its TTL ends.</source>
-        <translation>Der erste Lesezugriff auf jeden Schlüssel bezahlt die Datenbank. Verfehlen viele Leser denselben Schlüssel zugleich, gehen alle zur Datenbank (ein Ansturm). Ein langsamer Leser kann eine alte Zeile zurücklegen, nachdem ein Schreiber sie gelöscht hat, und diese veraltete Kopie lebt, bis ihre TTL endet.</translation>
+        <source>remove every row</source>
+        <translation>alle Zeilen entfernen</translation>
     </message>
     <message>
-        <source>The default choice for read-heavy data when a little staleness is acceptable, and when the application must keep working without its cache.</source>
-        <translation>Die Standardwahl für viel gelesene Daten, wenn etwas Veralten hinnehmbar ist und die Anwendung auch ohne ihren Cache weiterarbeiten muss.</translation>
+        <source>The SQLite driver of Qt SQL is not installed (Debian: libqt6sql6-sqlite).</source>
+        <translation>Der SQLite-Treiber von Qt SQL ist nicht installiert (Debian: libqt6sql6-sqlite).</translation>
     </message>
     <message>
-        <source>Write-through</source>
-        <translation>Write-through</translation>
+        <source>SQLite in memory</source>
+        <translation>SQLite im Arbeitsspeicher</translation>
     </message>
     <message>
-        <source>Every write goes to the database and, once it has committed, into the cache with its new version. Reads look in the cache first, as in cache-aside.</source>
-        <translation>Jeder Schreibvorgang geht an die Datenbank und, sobald sie gespeichert hat, mit der neuen Version in den Cache. Lesende schauen zuerst in den Cache, wie bei Cache-aside.</translation>
+        <source>SQLite at %1</source>
+        <translation>SQLite in %1</translation>
     </message>
     <message>
-        <source>Writes wait for two round trips. Two writers racing can leave the older value in the cache. Data that is written but never read still fills the cache.</source>
-        <translation>Schreibvorgänge warten auf zwei Rundreisen. Zwei konkurrierende Schreiber können den älteren Wert im Cache zurücklassen. Daten, die geschrieben, aber nie gelesen werden, füllen trotzdem den Cache.</translation>
+        <source>the in-memory database</source>
+        <translation>die Datenbank im Arbeitsspeicher</translation>
     </message>
     <message>
-        <source>Data that is read soon after it is written and must not be served old: profiles, settings, balances.</source>
-        <translation>Daten, die bald nach dem Schreiben gelesen werden und nicht veraltet ausgeliefert werden dürfen: Profile, Einstellungen, Kontostände.</translation>
+        <source>the database %1</source>
+        <translation>die Datenbank %1</translation>
     </message>
     <message>
-        <source>Write-behind</source>
-        <translation>Write-behind</translation>
+        <source>Cannot write to %1: it is locked by another program; close it or choose another file.</source>
+        <translation>In %1 kann nicht geschrieben werden: ein anderes Programm sperrt die Datei; es schließen oder eine andere Datei wählen.</translation>
     </message>
     <message>
-        <source>A write goes into the cache and a queue in the application, and is acknowledged at once. The queue is written to the database later, in batches, when it is full or when the flush interval comes round.</source>
-        <translation>Ein Schreibvorgang landet im Cache und in einer Warteschlange der Anwendung und wird sofort bestätigt. Die Warteschlange wird später stapelweise in die Datenbank geschrieben, wenn sie voll ist oder das Schreibintervall abgelaufen ist.</translation>
+        <source>Cannot write to %1 (%2); choose a file in a folder you can write to.</source>
+        <translation>In %1 kann nicht geschrieben werden (%2); eine Datei in einem beschreibbaren Ordner wählen.</translation>
     </message>
     <message>
-        <source>The fastest writes and the fewest database round trips, but the database lags behind. When the process dies, everything still in a volatile queue is lost although the user was told it was saved. A durable queue survives, at the price of writing some rows twice.</source>
-        <translation>Die schnellsten Schreibvorgänge und die wenigsten Datenbank-Rundreisen, aber die Datenbank hinkt hinterher. Stirbt der Prozess, ist alles in einer flüchtigen Warteschlange verloren, obwohl dem Benutzer das Speichern bestätigt wurde. Eine dauerhafte Warteschlange überlebt, um den Preis, manche Zeilen zweimal zu schreiben.</translation>
+        <source>Cannot open %1: %2. Choose a file in a folder you can write to, or use :memory:.</source>
+        <translation>%1 lässt sich nicht öffnen: %2. Eine Datei in einem beschreibbaren Ordner wählen oder :memory: verwenden.</translation>
     </message>
     <message>
-        <source>High write rates where losing or delaying a few writes is tolerable: counters, activity streams, telemetry.</source>
-        <translation>Hohe Schreibraten, bei denen der Verlust oder die Verzögerung einiger Schreibvorgänge verkraftbar ist: Zähler, Aktivitätsströme, Telemetrie.</translation>
+        <source>Could not %1 in %2: %3</source>
+        <translation>Konnte in %2 nicht %1: %3</translation>
+    </message>
+</context>
+<context>
+    <name>Textbook</name>
+    <message>
+        <source>Medium (miss penalty)</source>
+        <translation>Mittel (Kosten bei Miss)</translation>
     </message>
     <message>
-        <source>Refresh-ahead</source>
-        <translation>Refresh-ahead</translation>
+        <source>Low</source>
+        <translation>Niedrig</translation>
     </message>
     <message>
-        <source>Reads work like cache-aside, but a read that finds an entry close to the end of its TTL asks a background refresher to load it again. Hot keys are renewed before they expire, so their readers never wait for the database.</source>
-        <translation>Lesen funktioniert wie bei Cache-aside, doch ein Lesevorgang, der einen Eintrag kurz vor dem Ende seiner TTL findet, bittet einen Auffrischer im Hintergrund, ihn neu zu laden. Heiße Schlüssel werden vor ihrem Ablauf erneuert, ihre Leser warten also nie auf die Datenbank.</translation>
+        <source>Eventual</source>
+        <translation>Letztendlich</translation>
     </message>
     <message>
-        <source>Extra database reads for keys that would not have been read again. Entries are still only as fresh as the last refresh. Cold keys gain nothing.</source>
-        <translation>Zusätzliche Datenbankzugriffe für Schlüssel, die nicht mehr gelesen worden wären. Einträge sind trotzdem nur so frisch wie die letzte Auffrischung. Kalte Schlüssel gewinnen nichts.</translation>
+        <source>High</source>
+        <translation>Hoch</translation>
     </message>
     <message>
-        <source>A small set of hot keys that change slowly: home pages, popular products, configuration.</source>
-        <translation>Eine kleine Menge heißer Schlüssel, die sich langsam ändern: Startseiten, beliebte Produkte, Konfiguration.</translation>
+        <source>Strong</source>
+        <translation>Stark</translation>
     </message>
     <message>
-        <source>Around (memoizing decorator)</source>
-        <translation>Around (memoisierender Dekorator)</translation>
+        <source>Medium</source>
+        <translation>Mittel</translation>
     </message>
     <message>
-        <source>A wrapper around a function caches its results. The key is built from a prefix, the function&apos;s name and a stable hash of its arguments, so equal calls share one entry and one call can be invalidated on its own.</source>
-        <translation>Eine Hülle um eine Funktion cacht deren Ergebnisse. Der Schlüssel entsteht aus einem Präfix, dem Funktionsnamen und einem stabilen Hash der Argumente, sodass gleiche Aufrufe einen Eintrag teilen und ein einzelner Aufruf für sich invalidiert werden kann.</translation>
+        <source>Very Low</source>
+        <translation>Sehr niedrig</translation>
+    </message>
+</context>
+<context>
+    <name>Trace</name>
+    <message>
+        <source>v%1, not yet in the DB</source>
+        <translation>v%1, noch nicht in der DB</translation>
     </message>
     <message>
-        <source>Invisible to callers, which is also its risk: nobody sees what is cached or for how long. The invalidation must build exactly the same key as the lookup, or it deletes nothing.</source>
-        <translation>Für Aufrufer unsichtbar, und genau das ist das Risiko: niemand sieht, was wie lange gecacht ist. Die Invalidierung muss exakt denselben Schlüssel bilden wie die Suche, sonst löscht sie nichts.</translation>
+        <source>L1 get %1</source>
+        <translation>L1 lesen %1</translation>
     </message>
     <message>
-        <source>Expensive, pure-ish functions and reports, added without touching the code that calls them.</source>
-        <translation>Teure, weitgehend reine Funktionen und Berichte, nachgerüstet, ohne den aufrufenden Code anzufassen.</translation>
+        <source>L1 put %1</source>
+        <translation>L1 ablegen %1</translation>
     </message>
     <message>
-        <source>Multi-level (L1 + L2)</source>
-        <translation>Mehrstufig (L1 + L2)</translation>
+        <source>L1 evict %1</source>
+        <translation>L1 entfernen %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>batch write of %n row(s)</source>
+        <translation>
+            <numerusform>Stapel von %n Zeile schreiben</numerusform>
+            <numerusform>Stapel von %n Zeilen schreiben</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Each application instance keeps a small cache in its own memory (L1) in front of the shared cache (L2). A write tells every instance to drop its L1 copy through a publish/subscribe channel.</source>
-        <translation>Jede Anwendungsinstanz hält einen kleinen Cache im eigenen Speicher (L1) vor dem gemeinsamen Cache (L2). Ein Schreibvorgang fordert über einen Publish/Subscribe-Kanal jede Instanz auf, ihre L1-Kopie zu verwerfen.</translation>
+        <source>enqueue %1</source>
+        <translation>einreihen %1</translation>
     </message>
     <message>
-        <source>L1 hits cost nothing, but every instance holds its own copy. If an invalidation is lost or switched off, other instances serve the old value until their L1 TTL ends.</source>
-        <translation>L1-Treffer kosten nichts, aber jede Instanz hält ihre eigene Kopie. Geht eine Invalidierung verloren oder ist sie abgeschaltet, liefern andere Instanzen den alten Wert, bis ihre L1-TTL endet.</translation>
+        <source>refresh %1</source>
+        <translation>auffrischen %1</translation>
     </message>
     <message>
-        <source>Very hot keys read by many instances, where even a network round trip to the shared cache is too slow.</source>
-        <translation>Sehr heiße Schlüssel, die viele Instanzen lesen und bei denen schon eine Netzwerk-Rundreise zum gemeinsamen Cache zu langsam ist.</translation>
+        <source>guard %1</source>
+        <translation>prüfen %1</translation>
     </message>
     <message>
-        <source>Cache with a circuit breaker</source>
-        <translation>Cache mit Schutzschalter</translation>
+        <source>invalidate %1</source>
+        <translation>invalidieren %1</translation>
     </message>
     <message>
-        <source>Cache-aside behind a breaker. After several cache failures in a row the breaker opens and reads go straight to the database. After a timeout one trial call is let through: success closes the breaker, failure opens it again.</source>
-        <translation>Cache-aside hinter einem Schutzschalter. Nach mehreren Cache-Fehlern in Folge öffnet der Schalter, und Lesevorgänge gehen direkt zur Datenbank. Nach einer Wartezeit darf ein Probeaufruf durch: Erfolg schließt den Schalter, ein Fehler öffnet ihn wieder.</translation>
+        <source>hit: no such row</source>
+        <translation>Treffer: keine solche Zeile</translation>
     </message>
     <message>
-        <source>While open, every read loads the database, so it must be able to take the load. Too low a threshold opens on a hiccup; too high keeps readers waiting on a dead cache.</source>
-        <translation>Solange er offen ist, belastet jeder Lesevorgang die Datenbank, die das aushalten muss. Eine zu niedrige Schwelle öffnet beim kleinsten Schluckauf; eine zu hohe lässt Leser auf einen toten Cache warten.</translation>
+        <source>hit %1 (%2), TTL %3</source>
+        <translation>Treffer %1 (%2), TTL %3</translation>
     </message>
     <message>
-        <source>Any cache that can fail or slow down without taking the application with it.</source>
-        <translation>Jeder Cache, der ausfallen oder langsam werden kann, ohne die Anwendung mitzureißen.</translation>
+        <source>hit %1 (%2)</source>
+        <translation>Treffer %1 (%2)</translation>
     </message>
     <message>
-        <source>Around</source>
-        <translation>Around</translation>
+        <source>miss</source>
+        <translation>Miss</translation>
     </message>
     <message>
-        <source>Multi-level</source>
-        <translation>Mehrstufig</translation>
+        <source>OK</source>
+        <translation>OK</translation>
     </message>
     <message>
-        <source>Circuit breaker</source>
-        <translation>Schutzschalter</translation>
+        <source>failed: %1</source>
+        <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>row %1 (%2)</source>
+        <translation>Zeile %1 (%2)</translation>
+    </message>
+    <message>
+        <source>no row</source>
+        <translation>keine Zeile</translation>
+    </message>
+    <message numerus="yes">
+        <source>committed %n row(s)</source>
+        <translation>
+            <numerusform>%n Zeile gespeichert</numerusform>
+            <numerusform>%n Zeilen gespeichert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>committed %1</source>
+        <translation>gespeichert %1</translation>
+    </message>
+    <message>
+        <source>open: skip the cache</source>
+        <translation>offen: Cache überspringen</translation>
+    </message>
+    <message>
+        <source>error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>%1: not found</source>
+        <translation>%1: nicht gefunden</translation>
+    </message>
+    <message>
+        <source>%1 = %2 (%3)</source>
+        <translation>%1 = %2 (%3)</translation>
+    </message>
+</context>
+<context>
+    <name>TraceJson</name>
+    <message>
+        <source>this is not a Cache Lab trace (its &quot;format&quot; is not &quot;cachelab-trace&quot;)</source>
+        <translation>das ist keine Cache-Lab-Aufzeichnung (ihr „format“ ist nicht „cachelab-trace“)</translation>
+    </message>
+    <message>
+        <source>the trace has no valid &quot;version&quot;</source>
+        <translation>die Aufzeichnung hat keine gültige „version“</translation>
+    </message>
+    <message>
+        <source>this trace was written by a newer Cache Lab (version %1)</source>
+        <translation>diese Aufzeichnung stammt von einem neueren Cache Lab (Version %1)</translation>
+    </message>
+    <message>
+        <source>the trace names no valid number of clients</source>
+        <translation>die Aufzeichnung nennt keine gültige Anzahl von Clients</translation>
+    </message>
+    <message>
+        <source>event %1 is damaged: %2</source>
+        <translation>Ereignis %1 ist beschädigt: %2</translation>
+    </message>
+    <message>
+        <source>its time is missing or negative</source>
+        <translation>seine Zeit fehlt oder ist negativ</translation>
+    </message>
+    <message>
+        <source>it names an unknown participant</source>
+        <translation>es nennt einen unbekannten Teilnehmer</translation>
+    </message>
+    <message>
+        <source>its kind or verb is unknown</source>
+        <translation>seine Art oder sein Verb ist unbekannt</translation>
+    </message>
+</context>
+<context>
+    <name>Workload</name>
+    <message>
+        <source>the run used up its budget of %1 scheduler events after %2 of the %3 requests, so it was stopped; --max-events raises the budget</source>
+        <translation>der Lauf hat sein Budget von %1 Ereignissen des Schedulers nach %2 der %3 Anfragen aufgebraucht und wurde angehalten; --max-events erhöht das Budget</translation>
+    </message>
+    <message>
+        <source>only %1 of the %2 requests were issued</source>
+        <translation>nur %1 der %2 Anfragen wurden gestellt</translation>
+    </message>
+</context>
+<context>
+    <name>WriteBehind</name>
+    <message numerus="yes">
+        <source>crash: %n acknowledged write(s) lost with the queue</source>
+        <translation>
+            <numerusform>Absturz: %n bestätigter Schreibvorgang mit der Warteschlange verloren</numerusform>
+            <numerusform>Absturz: %n bestätigte Schreibvorgänge mit der Warteschlange verloren</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cannot read the durable queue: the cache is down</source>
+        <translation>die dauerhafte Warteschlange ist nicht lesbar: der Cache ist ausgefallen</translation>
+    </message>
+    <message numerus="yes">
+        <source>restart: %n write(s) replayed from the durable queue</source>
+        <translation>
+            <numerusform>Neustart: %n Schreibvorgang aus der dauerhaften Warteschlange nachgeholt</numerusform>
+            <numerusform>Neustart: %n Schreibvorgänge aus der dauerhaften Warteschlange nachgeholt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>gave up after %n retries: writes lost</source>
+        <translation>
+            <numerusform>nach %n Wiederholung aufgegeben: Schreibvorgänge verloren</numerusform>
+            <numerusform>nach %n Wiederholungen aufgegeben: Schreibvorgänge verloren</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2983,13 +3178,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     </message>
 </context>
 <context>
-    <name>cachelab::ui::SessionLog</name>
-    <message>
-        <source>the value &quot;%1&quot; of %2 cannot be written into a session (a value must be one line, not empty, without spaces at either end)</source>
-        <translation>der Wert „%1“ von %2 lässt sich nicht in eine Sitzung schreiben (ein Wert muss eine Zeile sein, nicht leer, ohne Leerzeichen an den Enden)</translation>
-    </message>
-</context>
-<context>
     <name>cachelab::ui::SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -3282,55 +3470,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>%1, %2 writes merged</source>
         <translation>%1, %2 Schreibvorgänge zusammengefasst</translation>
-    </message>
-</context>
-<context>
-    <name>cli</name>
-    <message>
-        <source>Usage: cachelab-cli COMMAND [options]
-
-Commands:
-  run FILE       Run a scenario (*.cls) and check its expectations.
-                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,
-                 --redis URL, --prefix PREFIX, --keep-cache
-
-  simulate       Run a workload through one pattern and measure it.
-                 Options: --pattern P, --option k=v, --requests N, --keys K,
-                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
-                 --seed S, --rate R, --crash-halfway, --json
-  compare        Run one workload through every pattern; the same workload
-                 options, and --json, --csv or --markdown.
-
-  cachelab-cli COMMAND --help   shows the options of a command.
-
-Exit status: 0 every expectation held, 1 one failed, 2 invalid input.
-</source>
-        <translation>Aufruf: cachelab-cli BEFEHL [Optionen]
-
-Befehle:
-  run DATEI      Ein Szenario (*.cls) ausführen und seine Erwartungen prüfen.
-                 Optionen: --json, --mermaid OUT, --trace OUT, --db PATH,
-                 --redis URL, --prefix PREFIX, --keep-cache
-
-  simulate       Eine Last durch ein Muster schicken und messen.
-                 Optionen: --pattern P, --option k=v, --requests N, --keys K,
-                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
-                 --seed S, --rate R, --crash-halfway, --json
-  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen
-                 und --json, --csv oder --markdown.
-
-  cachelab-cli BEFEHL --help   zeigt die Optionen eines Befehls.
-
-Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eingabe.
-</translation>
-    </message>
-    <message>
-        <source>cachelab-cli: unknown command &quot;%1&quot;
-
-</source>
-        <translation>cachelab-cli: unbekannter Befehl „%1“
-
-</translation>
     </message>
 </context>
 <context>

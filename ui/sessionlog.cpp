@@ -6,11 +6,6 @@ namespace cachelab::ui {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("cachelab::ui::SessionLog", text);
-}
-
 // A scenario line can carry a value only if it is not empty, has no line break and does not
 // start or end with a space (the parser trims the rest of the line).
 bool sayable(const QByteArray &value)

@@ -4,6 +4,7 @@
 #include <scenario/scenario.h>
 #include <session/session.h>
 
+#include <QCoreApplication>
 #include <QHash>
 
 #include <deque>
@@ -23,6 +24,8 @@ namespace cachelab::ui {
 /// long the lab runs, and what was recorded until then can still be saved and replayed.
 class SessionLog final
 {
+    Q_DECLARE_TR_FUNCTIONS(SessionLog)
+
 public:
     static constexpr qsizetype kMaxEntries = 200'000;
 

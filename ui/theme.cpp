@@ -1,13 +1,11 @@
 #include "theme.h"
 
-#include "tstranslator.h"
+#include <i18n/language.h>
 
 #include <QApplication>
-#include <QLibraryInfo>
 #include <QPalette>
 #include <QStyle>
 #include <QStyleFactory>
-#include <QTranslator>
 
 namespace cachelab::ui {
 
@@ -56,40 +54,7 @@ void applyTheme(bool dark)
 
 bool applyLanguage(const QString &code)
 {
-    static TsTranslator *app = nullptr;
-    static QTranslator *qt = nullptr;
-    if (app) {
-        QCoreApplication::removeTranslator(app);
-        delete app;
-        app = nullptr;
-    }
-    if (qt) {
-        QCoreApplication::removeTranslator(qt);
-        delete qt;
-        qt = nullptr;
-    }
-    const QLocale locale = code.isEmpty() ? QLocale() : QLocale(code);
-    QLocale::setDefault(locale);
-    auto appTranslator = std::make_unique<TsTranslator>();
-    bool found = false;
-    for (const QString &name : locale.uiLanguages()) {
-        const QString language = name.section(u'-', 0, 0);
-        if (appTranslator->loadTs(QStringLiteral(":/i18n/cachelab_%1.ts").arg(language))) {
-            found = true;
-            break;
-        }
-    }
-    if (!found)
-        appTranslator->setSourceLanguage(); // English, with its plurals
-    app = appTranslator.release();
-    QCoreApplication::installTranslator(app);
-    auto qtTranslator = std::make_unique<QTranslator>();
-    if (qtTranslator->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                           QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        qt = qtTranslator.release();
-        QCoreApplication::installTranslator(qt);
-    }
-    return found || locale.language() == QLocale::English;
+    return installLanguage(code);
 }
 
 } // namespace cachelab::ui

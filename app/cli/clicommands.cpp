@@ -19,16 +19,11 @@ namespace cachelab::cli {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("cli", text);
-}
-
 bool writeFile(const QString &path, const QByteArray &bytes, QTextStream &err)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        err << tr("cachelab-cli: cannot write %1: %2\n").arg(path, file.errorString());
+        err << Cli::tr("cachelab-cli: cannot write %1: %2\n").arg(path, file.errorString());
         return false;
     }
     return true;
@@ -68,41 +63,43 @@ QJsonObject resultJson(const scenario::RunResult &r)
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Runs a Cache Lab scenario and checks its expectations."));
+    parser.setApplicationDescription(
+        Cli::tr("Runs a Cache Lab scenario and checks its expectations."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("FILE"), tr("The scenario file (*.cls)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), Cli::tr("The scenario file (*.cls)."));
     const QCommandLineOption json(QStringLiteral("json"),
-                                  tr("Print the outcome as one JSON object."));
+                                  Cli::tr("Print the outcome as one JSON object."));
     const QCommandLineOption mermaid(QStringLiteral("mermaid"),
-                                     tr("Write the sequence diagram as Mermaid text to OUT."),
+                                     Cli::tr("Write the sequence diagram as Mermaid text to OUT."),
                                      QStringLiteral("OUT"));
     const QCommandLineOption trace(QStringLiteral("trace"),
-                                   tr("Write every message of the run as JSON to OUT."),
+                                   Cli::tr("Write every message of the run as JSON to OUT."),
                                    QStringLiteral("OUT"));
     const QCommandLineOption db(QStringLiteral("db"),
-                                tr("Use the SQLite database file PATH (default: in memory)."),
+                                Cli::tr("Use the SQLite database file PATH (default: in memory)."),
                                 QStringLiteral("PATH"));
     const QCommandLineOption redis(QStringLiteral("redis"),
-                                   tr("Use the Redis server at URL as the shared cache."),
+                                   Cli::tr("Use the Redis server at URL as the shared cache."),
                                    QStringLiteral("URL"));
-    const QCommandLineOption prefix(QStringLiteral("prefix"),
-                                    tr("Keep every Redis key under PREFIX (default cachelab:)."),
-                                    QStringLiteral("PREFIX"), QStringLiteral("cachelab:"));
+    const QCommandLineOption prefix(
+        QStringLiteral("prefix"), Cli::tr("Keep every Redis key under PREFIX (default cachelab:)."),
+        QStringLiteral("PREFIX"), QStringLiteral("cachelab:"));
     const QCommandLineOption keepDb(QStringLiteral("keep-db"),
-                                    tr("Keep the rows already in the --db file (a run normally "
-                                       "starts from an empty table, as the scenario defines)."));
+                                    Cli::tr("Keep the rows already in the --db file (a run "
+                                            "normally starts from an empty table, as the "
+                                            "scenario defines)."));
     const QCommandLineOption keep(QStringLiteral("keep-cache"),
-                                  tr("Do not clear the keys under the prefix before the run "
-                                     "(to share a Redis with another running lab)."));
+                                  Cli::tr("Do not clear the keys under the prefix before the run "
+                                          "(to share a Redis with another running lab)."));
     const QCommandLineOption maxEvents(
         QStringLiteral("max-events"),
-        tr("Stop the run with an error after N scheduler events (default %1).")
+        Cli::tr("Stop the run with an error after N scheduler events (default %1).")
             .arg(kDefaultMaxEvents),
         QStringLiteral("N"));
     parser.addOptions({json, mermaid, trace, db, redis, prefix, keep, keepDb, maxEvents});
 
     if (!parser.parse(arguments)) {
-        err << tr("cachelab-cli run: %1\n").arg(parser.errorText());
+        err << Cli::tr("cachelab-cli run: %1\n").arg(parser.errorText());
         return InvalidInput;
     }
     if (parser.isSet(QStringLiteral("help"))) {
@@ -111,13 +108,14 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     }
     const QStringList files = parser.positionalArguments();
     if (files.size() != 1) {
-        err << tr("cachelab-cli run: expected exactly one scenario file, got %1\n")
+        err << Cli::tr("cachelab-cli run: expected exactly one scenario file, got %1\n")
                    .arg(files.size());
         return InvalidInput;
     }
     if (parser.isSet(prefix) && parser.value(prefix).isEmpty()) {
-        err << tr("cachelab-cli run: --prefix must not be empty: it keeps Cache Lab's keys apart "
-                  "from everybody else's\n");
+        err << Cli::tr(
+            "cachelab-cli run: --prefix must not be empty: it keeps Cache Lab's keys apart "
+            "from everybody else's\n");
         return InvalidInput;
     }
 
@@ -137,7 +135,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                 database->clear();
         }
     } catch (const Error &e) {
-        err << tr("cachelab-cli run: --db: %1\n").arg(e.message());
+        err << Cli::tr("cachelab-cli run: --db: %1\n").arg(e.message());
         return InvalidInput;
     }
 
@@ -147,8 +145,8 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         bool ok = false;
         base.maxEvents = parser.value(maxEvents).toULongLong(&ok);
         if (!ok || base.maxEvents == 0) {
-            err << tr("cachelab-cli run: --max-events: expected a whole number above 0, got "
-                      "\"%1\"\n")
+            err << Cli::tr("cachelab-cli run: --max-events: expected a whole number above 0, got "
+                           "\"%1\"\n")
                        .arg(parser.value(maxEvents));
             return InvalidInput;
         }
@@ -167,7 +165,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (!parser.isSet(keep))
             runner->lab().store().clear();
     } catch (const Error &e) {
-        err << tr("cachelab-cli run: %1\n").arg(e.message());
+        err << Cli::tr("cachelab-cli run: %1\n").arg(e.message());
         return InvalidInput;
     }
     const scenario::RunResult result = runner->run();
@@ -190,7 +188,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
             << u'\n';
     } else {
         for (const auto &f : result.failures)
-            out << QStringLiteral("%1:%2: expected %3, got %4\n")
+            out << Cli::tr("%1:%2: expected %3, got %4\n")
                        .arg(file)
                        .arg(f.line)
                        .arg(f.text, f.actual);
@@ -198,17 +196,15 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
             out << result.fatal << u'\n';
         if (result.unrequestedErrors > 0) {
             out << result.unrequestedError << u'\n'
-                << QCoreApplication::translate(
-                       "cli",
-                       "%1: %n call(s) to the cache or the database "
-                       "failed while the scenario made nothing fail",
-                       nullptr, int(std::min<qint64>(result.unrequestedErrors, INT_MAX)))
+                << Cli::tr("%1: %n call(s) to the cache or the database "
+                           "failed while the scenario made nothing fail",
+                           nullptr, int(std::min<qint64>(result.unrequestedErrors, INT_MAX)))
                        .arg(file)
                 << u'\n';
         }
-        out << tr("%1: %2 expectation(s) held, %3 failed; %4 of virtual time\n")
+        out << Cli::tr("%1: %n expectation(s) held, %2 failed; %3 of virtual time\n", nullptr,
+                       result.passed)
                    .arg(file)
-                   .arg(result.passed)
                    .arg(result.failures.size())
                    .arg(formatDuration(result.virtualTime));
     }

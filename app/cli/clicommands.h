@@ -1,9 +1,16 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QStringList>
 #include <QTextStream>
 
 namespace cachelab::cli {
+
+/// The context of the tool's own messages (free functions have no tr() of their own).
+struct Cli
+{
+    Q_DECLARE_TR_FUNCTIONS(Cli)
+};
 
 /// Exit statuses of the contract in SCENARIOS.md.
 enum ExitCode { Passed = 0, ExpectationsFailed = 1, InvalidInput = 2 };

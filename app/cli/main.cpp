@@ -1,5 +1,7 @@
 #include "clicommands.h"
 
+#include <i18n/language.h>
+
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -9,24 +11,26 @@ namespace {
 
 QString usage()
 {
-    return QCoreApplication::translate(
-        "cli", "Usage: cachelab-cli COMMAND [options]\n"
-               "\n"
-               "Commands:\n"
-               "  run FILE       Run a scenario (*.cls) and check its expectations.\n"
-               "                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,\n"
-               "                 --redis URL, --prefix PREFIX, --keep-cache\n"
-               "\n"
-               "  simulate       Run a workload through one pattern and measure it.\n"
-               "                 Options: --pattern P, --option k=v, --requests N, --keys K,\n"
-               "                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,\n"
-               "                 --seed S, --rate R, --crash-halfway, --json\n"
-               "  compare        Run one workload through every pattern; the same workload\n"
-               "                 options, and --json, --csv or --markdown.\n"
-               "\n"
-               "  cachelab-cli COMMAND --help   shows the options of a command.\n"
-               "\n"
-               "Exit status: 0 every expectation held, 1 one failed, 2 invalid input.\n");
+    return cachelab::cli::Cli::tr(
+        "Usage: cachelab-cli [--lang CODE] COMMAND [options]\n"
+        "\n"
+        "Commands:\n"
+        "  run FILE       Run a scenario (*.cls) and check its expectations.\n"
+        "                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,\n"
+        "                 --redis URL, --prefix PREFIX, --keep-cache\n"
+        "\n"
+        "  simulate       Run a workload through one pattern and measure it.\n"
+        "                 Options: --pattern P, --option k=v, --requests N, --keys K,\n"
+        "                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,\n"
+        "                 --seed S, --rate R, --crash-halfway, --json\n"
+        "  compare        Run one workload through every pattern; the same workload\n"
+        "                 options, and --json, --csv or --markdown.\n"
+        "\n"
+        "  cachelab-cli COMMAND --help   shows the options of a command.\n"
+        "\n"
+        "  --lang CODE    Speak CODE (en, de) instead of the locale's language.\n"
+        "\n"
+        "Exit status: 0 every expectation held, 1 one failed, 2 invalid input.\n");
 }
 
 } // namespace
@@ -39,9 +43,24 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(QStringLiteral("cachelab-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CACHELAB_VERSION));
 
+    // --lang may stand anywhere; it is taken out before the commands parse their options.
+    QStringList args = app.arguments();
+    QString language;
+    for (qsizetype i = 1; i < args.size();) {
+        if (args[i] == u"--lang" && i + 1 < args.size()) {
+            language = args[i + 1];
+            args.remove(i, 2);
+        } else if (args[i].startsWith(u"--lang=")) {
+            language = args[i].mid(7);
+            args.remove(i);
+        } else {
+            ++i;
+        }
+    }
+    cachelab::installLanguage(language);
+
     QTextStream out(stdout);
     QTextStream err(stderr);
-    const QStringList args = app.arguments();
     const QString command = args.value(1);
     if (command.isEmpty() || command == u"--help" || command == u"-h" || command == u"help") {
         out << usage();
@@ -57,8 +76,7 @@ int main(int argc, char *argv[])
         return cachelab::cli::simulate(args.mid(1), out, err);
     if (command == u"compare")
         return cachelab::cli::compare(args.mid(1), out, err);
-    err << QCoreApplication::translate("cli", "cachelab-cli: unknown command \"%1\"\n\n")
-               .arg(command)
+    err << cachelab::cli::Cli::tr("cachelab-cli: unknown command \"%1\"\n\n").arg(command)
         << usage();
     return cachelab::cli::InvalidInput;
 }

@@ -11,40 +11,39 @@ namespace cachelab::cli {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("cli", text);
-}
-
 /// The workload flags shared by simulate and compare.
 struct WorkloadOptions
 {
     QCommandLineOption requests{QStringLiteral("requests"),
-                                tr("Number of requests (default 10000)."), QStringLiteral("N"),
+                                Cli::tr("Number of requests (default 10000)."), QStringLiteral("N"),
                                 QStringLiteral("10000")};
-    QCommandLineOption keys{QStringLiteral("keys"), tr("Number of distinct keys (default 1000)."),
-                            QStringLiteral("K"), QStringLiteral("1000")};
-    QCommandLineOption dist{QStringLiteral("dist"),
-                            tr("Key distribution: uniform, zipf:S or hot:X:Y (default uniform)."),
-                            QStringLiteral("DIST"), QStringLiteral("uniform")};
-    QCommandLineOption writeRatio{QStringLiteral("write-ratio"),
-                                  tr("Share of requests that are writes, 0 to 1 (default 0.1)."),
-                                  QStringLiteral("R"), QStringLiteral("0.1")};
+    QCommandLineOption keys{QStringLiteral("keys"),
+                            Cli::tr("Number of distinct keys (default 1000)."), QStringLiteral("K"),
+                            QStringLiteral("1000")};
+    QCommandLineOption dist{
+        QStringLiteral("dist"),
+        Cli::tr("Key distribution: uniform, zipf:S or hot:X:Y (default uniform)."),
+        QStringLiteral("DIST"), QStringLiteral("uniform")};
+    QCommandLineOption writeRatio{
+        QStringLiteral("write-ratio"),
+        Cli::tr("Share of requests that are writes, 0 to 1 (default 0.1)."), QStringLiteral("R"),
+        QStringLiteral("0.1")};
     QCommandLineOption clients{QStringLiteral("clients"),
-                               tr("Application instances, 1 to 26 (default 1)."),
+                               Cli::tr("Application instances, 1 to 26 (default 1)."),
                                QStringLiteral("C"), QStringLiteral("1")};
-    QCommandLineOption seed{QStringLiteral("seed"), tr("Random seed (default 1)."),
+    QCommandLineOption seed{QStringLiteral("seed"), Cli::tr("Random seed (default 1)."),
                             QStringLiteral("S"), QStringLiteral("1")};
     QCommandLineOption rate{QStringLiteral("rate"),
-                            tr("Requests per second of virtual time (default 1000)."),
+                            Cli::tr("Requests per second of virtual time (default 1000)."),
                             QStringLiteral("R"), QStringLiteral("1000")};
-    QCommandLineOption option{QStringLiteral("option"),
-                              tr("A pattern option as in scenarios, such as ttl=30s (repeatable)."),
-                              QStringLiteral("k=v")};
+    QCommandLineOption option{
+        QStringLiteral("option"),
+        Cli::tr("A pattern option as in scenarios, such as ttl=30s (repeatable)."),
+        QStringLiteral("k=v")};
 
     QCommandLineOption maxEvents{QStringLiteral("max-events"),
-                                 tr("Stop with an error after N scheduler events (default 64 "
-                                    "per request plus ten million)."),
+                                 Cli::tr("Stop with an error after N scheduler events (default 64 "
+                                         "per request plus ten million)."),
                                  QStringLiteral("N")};
 
     void addTo(QCommandLineParser &parser) const
@@ -60,42 +59,43 @@ struct WorkloadOptions
         bool ok = false;
         spec.requests = parser.value(requests).toLongLong(&ok);
         if (!ok || spec.requests < 1 || spec.requests > 100'000'000)
-            return tr("--requests: expected a whole number from 1 to 100000000, got \"%1\"")
+            return Cli::tr("--requests: expected a whole number from 1 to 100000000, got \"%1\"")
                 .arg(parser.value(requests));
         spec.keys = parser.value(keys).toInt(&ok);
         if (!ok || spec.keys < 1 || spec.keys > 10'000'000)
-            return tr("--keys: expected a whole number from 1 to 10000000, got \"%1\"")
+            return Cli::tr("--keys: expected a whole number from 1 to 10000000, got \"%1\"")
                 .arg(parser.value(keys));
         const auto d = KeyDistribution::parse(parser.value(dist));
         if (const auto *error = std::get_if<QString>(&d))
-            return tr("--dist: %1").arg(*error);
+            return Cli::tr("--dist: %1").arg(*error);
         spec.distribution = std::get<KeyDistribution>(d);
         spec.writeRatio = parser.value(writeRatio).toDouble(&ok);
         if (!ok || !(spec.writeRatio >= 0 && spec.writeRatio <= 1))
-            return tr("--write-ratio: expected a number from 0 to 1, got \"%1\"")
+            return Cli::tr("--write-ratio: expected a number from 0 to 1, got \"%1\"")
                 .arg(parser.value(writeRatio));
         spec.clients = parser.value(clients).toInt(&ok);
         if (!ok || spec.clients < 1 || spec.clients > 26)
-            return tr("--clients: expected a whole number from 1 to 26, got \"%1\"")
+            return Cli::tr("--clients: expected a whole number from 1 to 26, got \"%1\"")
                 .arg(parser.value(clients));
         spec.seed = parser.value(seed).toULongLong(&ok);
         if (!ok)
-            return tr("--seed: expected a whole number, got \"%1\"").arg(parser.value(seed));
+            return Cli::tr("--seed: expected a whole number, got \"%1\"").arg(parser.value(seed));
         spec.rate = parser.value(rate).toDouble(&ok);
         if (!ok || !(spec.rate >= 0.001 && spec.rate <= 1e9))
-            return tr("--rate: expected requests per second from 0.001 to 1000000000, got "
-                      "\"%1\"")
+            return Cli::tr("--rate: expected requests per second from 0.001 to 1000000000, got "
+                           "\"%1\"")
                 .arg(parser.value(rate));
         if (parser.isSet(maxEvents)) {
             spec.maxEvents = parser.value(maxEvents).toULongLong(&ok);
             if (!ok || spec.maxEvents == 0)
-                return tr("--max-events: expected a whole number above 0, got \"%1\"")
+                return Cli::tr("--max-events: expected a whole number above 0, got \"%1\"")
                     .arg(parser.value(maxEvents));
         }
         for (const QString &pair : parser.values(option)) {
             const qsizetype eq = pair.indexOf(u'=');
             if (eq <= 0)
-                return tr("--option: expected NAME=VALUE (such as ttl=30s), got \"%1\"").arg(pair);
+                return Cli::tr("--option: expected NAME=VALUE (such as ttl=30s), got \"%1\"")
+                    .arg(pair);
             options.insert(pair.left(eq), pair.mid(eq + 1));
         }
         return std::nullopt;
@@ -107,7 +107,7 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &arguments, QText
 {
     if (parser.parse(arguments))
         return true;
-    err << tr("cachelab-cli %1: %2\n").arg(QLatin1String(command), parser.errorText());
+    err << Cli::tr("cachelab-cli %1: %2\n").arg(QLatin1String(command), parser.errorText());
     return false;
 }
 
@@ -116,13 +116,15 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &arguments, QText
 int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Runs a workload through one pattern and measures it."));
+    parser.setApplicationDescription(
+        Cli::tr("Runs a workload through one pattern and measures it."));
     parser.addHelpOption();
-    const QCommandLineOption pattern(QStringLiteral("pattern"), tr("The pattern (cache-aside, …)."),
-                                     QStringLiteral("P"));
-    const QCommandLineOption crash(QStringLiteral("crash-halfway"),
-                                   tr("Crash every instance when half the requests are issued."));
-    const QCommandLineOption json(QStringLiteral("json"), tr("Print the figures as JSON."));
+    const QCommandLineOption pattern(QStringLiteral("pattern"),
+                                     Cli::tr("The pattern (cache-aside, …)."), QStringLiteral("P"));
+    const QCommandLineOption crash(
+        QStringLiteral("crash-halfway"),
+        Cli::tr("Crash every instance when half the requests are issued."));
+    const QCommandLineOption json(QStringLiteral("json"), Cli::tr("Print the figures as JSON."));
     WorkloadOptions workload;
     parser.addOptions({pattern, crash, json});
     workload.addTo(parser);
@@ -133,38 +135,40 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Passed;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        err << tr("cachelab-cli simulate: unexpected argument \"%1\"\n")
+        err << Cli::tr("cachelab-cli simulate: unexpected argument \"%1\"\n")
                    .arg(parser.positionalArguments().constFirst());
         return InvalidInput;
     }
     const auto kind = patternFromName(parser.value(pattern));
     if (!kind) {
-        err << tr("cachelab-cli simulate: --pattern: expected one of cache-aside, write-through, "
-                  "write-behind, refresh-ahead, around, multi-level, circuit-breaker; got \"%1\"\n")
+        err << Cli::tr(
+                   "cachelab-cli simulate: --pattern: expected one of cache-aside, write-through, "
+                   "write-behind, refresh-ahead, around, multi-level, circuit-breaker; got "
+                   "\"%1\"\n")
                    .arg(parser.value(pattern));
         return InvalidInput;
     }
     WorkloadSpec spec;
     QMap<QString, QString> rawOptions;
     if (const auto error = workload.read(parser, spec, rawOptions)) {
-        err << tr("cachelab-cli simulate: %1\n").arg(*error);
+        err << Cli::tr("cachelab-cli simulate: %1\n").arg(*error);
         return InvalidInput;
     }
     spec.crashHalfway = parser.isSet(crash);
     PatternOptions options;
     for (auto it = rawOptions.cbegin(); it != rawOptions.cend(); ++it) {
         if (const auto error = applyOption(options, *kind, it.key(), it.value())) {
-            err << tr("cachelab-cli simulate: --option %1=%2: %3\n")
+            err << Cli::tr("cachelab-cli simulate: --option %1=%2: %3\n")
                        .arg(it.key(), it.value(), *error);
             return InvalidInput;
         }
     }
     catchInterrupts();
     const SimulationResult r = cachelab::simulate(*kind, options, spec, simulationConfig(),
-                                                  terminalProgress(tr("simulate")));
+                                                  terminalProgress(Cli::tr("simulate")));
     endProgress();
     if (!r.error.isEmpty()) {
-        err << tr("cachelab-cli simulate: %1\n").arg(r.error);
+        err << Cli::tr("cachelab-cli simulate: %1\n").arg(r.error);
         return InvalidInput;
     }
     const int status = r.cancelled ? kInterrupted : Passed;
@@ -173,16 +177,16 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return status;
     }
     if (r.cancelled) {
-        out << tr("Interrupted: the figures below are partial, %1 of the %2 requests.\n")
+        out << Cli::tr("Interrupted: the figures below are partial, %1 of the %2 requests.\n")
                    .arg(r.requests)
                    .arg(spec.requests);
     }
-    out << tr("%1: %2 requests in %3 s of wall time (%4 per second)\n")
+    out << Cli::tr("%1: %2 requests in %3 s of wall time (%4 per second)\n")
                .arg(patternName(*kind))
                .arg(r.requests)
                .arg(r.wallSeconds, 0, 'f', 3)
                .arg(r.opsPerSecond, 0, 'f', 0);
-    out << tr("hit ratio %1; read p50/p95/p99 %2/%3/%4 us; write p50/p95/p99 %5/%6/%7 us\n")
+    out << Cli::tr("hit ratio %1; read p50/p95/p99 %2/%3/%4 us; write p50/p95/p99 %5/%6/%7 us\n")
                .arg(r.hitRatio, 0, 'f', 4)
                .arg(r.readP50)
                .arg(r.readP95)
@@ -198,13 +202,13 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
 int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("Runs one workload through every pattern and prints a "
-                                        "table of measured figures beside the textbook's."));
+    parser.setApplicationDescription(Cli::tr("Runs one workload through every pattern and prints a "
+                                             "table of measured figures beside the textbook's."));
     parser.addHelpOption();
-    const QCommandLineOption json(QStringLiteral("json"), tr("Print JSON."));
-    const QCommandLineOption csv(QStringLiteral("csv"), tr("Print CSV."));
+    const QCommandLineOption json(QStringLiteral("json"), Cli::tr("Print JSON."));
+    const QCommandLineOption csv(QStringLiteral("csv"), Cli::tr("Print CSV."));
     const QCommandLineOption markdown(QStringLiteral("markdown"),
-                                      tr("Print a Markdown table (the default)."));
+                                      Cli::tr("Print a Markdown table (the default)."));
     WorkloadOptions workload;
     parser.addOptions({json, csv, markdown});
     workload.addTo(parser);
@@ -215,18 +219,18 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Passed;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        err << tr("cachelab-cli compare: unexpected argument \"%1\"\n")
+        err << Cli::tr("cachelab-cli compare: unexpected argument \"%1\"\n")
                    .arg(parser.positionalArguments().constFirst());
         return InvalidInput;
     }
     if (int(parser.isSet(json)) + int(parser.isSet(csv)) + int(parser.isSet(markdown)) > 1) {
-        err << tr("cachelab-cli compare: choose one of --json, --csv, --markdown\n");
+        err << Cli::tr("cachelab-cli compare: choose one of --json, --csv, --markdown\n");
         return InvalidInput;
     }
     WorkloadSpec spec;
     QMap<QString, QString> options;
     if (const auto error = workload.read(parser, spec, options)) {
-        err << tr("cachelab-cli compare: %1\n").arg(*error);
+        err << Cli::tr("cachelab-cli compare: %1\n").arg(*error);
         return InvalidInput;
     }
     // An option must fit at least one pattern, and be well formed for it.
@@ -241,22 +245,22 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
                 lastError = error;
         }
         if (!fits) {
-            err << tr("cachelab-cli compare: --option %1=%2: %3\n")
+            err << Cli::tr("cachelab-cli compare: --option %1=%2: %3\n")
                        .arg(it.key(), it.value(),
-                            lastError.value_or(tr("no pattern has this option")));
+                            lastError.value_or(Cli::tr("no pattern has this option")));
             return InvalidInput;
         }
     }
     catchInterrupts();
-    const Comparison c = cachelab::compare(spec, options, terminalProgress(tr("compare")));
+    const Comparison c = cachelab::compare(spec, options, terminalProgress(Cli::tr("compare")));
     endProgress();
     if (!c.error.isEmpty()) {
-        err << tr("cachelab-cli compare: %1\n").arg(c.error);
+        err << Cli::tr("cachelab-cli compare: %1\n").arg(c.error);
         return InvalidInput;
     }
     if (c.cancelled && !parser.isSet(json)) {
-        out << tr("Interrupted: the last row is partial and the patterns after it did not "
-                  "run.\n");
+        out << Cli::tr("Interrupted: the last row is partial and the patterns after it did not "
+                       "run.\n");
     }
     if (parser.isSet(json))
         out << QString::fromUtf8(QJsonDocument(c.toJson()).toJson(QJsonDocument::Compact)) << u'\n';

@@ -13,11 +13,6 @@ namespace cachelab {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("SqlDatabase", text);
-}
-
 QString nextConnectionName()
 {
     static QAtomicInt counter;

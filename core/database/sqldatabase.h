@@ -2,6 +2,7 @@
 
 #include "database.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QSqlQuery>
 
@@ -12,6 +13,8 @@ namespace cachelab {
 /// the upsert dialect, not of the callers.
 class SqlDatabase final : public Database
 {
+    Q_DECLARE_TR_FUNCTIONS(SqlDatabase)
+
 public:
     /// Opens (and creates if needed) the database at `path`, or an in-memory one for
     /// ":memory:". Throws DatabaseError with a message that names the path and what to do.

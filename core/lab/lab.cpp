@@ -18,11 +18,6 @@ namespace cachelab {
 
 namespace {
 
-QString tr(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("Lab", text, nullptr, n);
-}
-
 QString newOrigin()
 {
     static QAtomicInt labs;
@@ -333,7 +328,7 @@ void Lab::databaseSeed(const std::vector<QString> &keys)
     for (std::size_t i = 0; i < keys.size(); ++i)
         batch.append(RowWrite{keys[i], QStringLiteral("item %1").arg(i + 1).toUtf8()});
     m_db->writeBatch(batch, now());
-    stateNote(Participant::db(), tr("seeded %n row(s): item:1 …", int(keys.size())));
+    stateNote(Participant::db(), tr("seeded %n row(s): item:1 …", nullptr, int(keys.size())));
 }
 
 bool Lab::busy() const

@@ -7,6 +7,7 @@
 #include "../patterns/pattern.h"
 #include "../store/storefactory.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QSet>
 
@@ -73,6 +74,8 @@ struct Operation
 /// the one object the CLI, the scenario runner, the GUI and the benchmarks drive.
 class Lab
 {
+    Q_DECLARE_TR_FUNCTIONS(Lab)
+
 public:
     /// Uses `store` and `db` if given; otherwise opens config.store and config.databasePath.
     /// Throws CacheError or DatabaseError when they cannot be opened.

@@ -6,11 +6,6 @@ namespace cachelab {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Proxies", text);
-}
-
 TimeUs firstHalf(TimeUs latency)
 {
     return latency / 2;
@@ -260,7 +255,8 @@ struct DbCall
 
 DatabaseError databaseDown()
 {
-    return DatabaseError(DatabaseError::Kind::Unavailable, tr("the database is down"));
+    return DatabaseError(DatabaseError::Kind::Unavailable,
+                         DatabaseProxy::tr("the database is down"));
 }
 
 } // namespace

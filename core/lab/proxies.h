@@ -9,6 +9,8 @@
 #include "../time/scheduler.h"
 #include "../trace/tracelog.h"
 
+#include <QCoreApplication>
+
 #include <functional>
 
 namespace cachelab {
@@ -27,6 +29,8 @@ struct ProxyEnv
 /// the cache is marked down. So every arrow on the diagram is a call that really happened.
 class CacheProxy
 {
+    Q_DECLARE_TR_FUNCTIONS(CacheProxy)
+
 public:
     CacheProxy(ProxyEnv env, CacheStore &store);
 
@@ -64,6 +68,8 @@ private:
 /// The database as the patterns call it; the same idea as CacheProxy.
 class DatabaseProxy
 {
+    Q_DECLARE_TR_FUNCTIONS(DatabaseProxy)
+
 public:
     DatabaseProxy(ProxyEnv env, Database &db);
 

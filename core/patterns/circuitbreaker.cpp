@@ -5,15 +5,6 @@
 
 namespace cachelab {
 
-namespace {
-
-QString tr(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("Patterns", text, nullptr, n);
-}
-
-} // namespace
-
 std::optional<BreakerStatus> CircuitBreaker::breaker() const
 {
     return BreakerStatus{m_state, m_failures, m_state == BreakerState::Open ? m_trialAt : -1};
@@ -72,8 +63,9 @@ void CircuitBreaker::failed(const Caller &c)
     m_trialInFlight = false;
     m_env.metrics.add(Counter::BreakerOpens, m_client);
     m_trialAt = m_env.scheduler.now() + m_options.openTimeout;
-    enter(BreakerState::Open, trialFailed ? tr("the trial call failed")
-                                          : tr("%n consecutive cache failure(s)", m_failures));
+    enter(BreakerState::Open, trialFailed
+                                  ? tr("the trial call failed")
+                                  : tr("%n consecutive cache failure(s)", nullptr, m_failures));
     m_env.scheduler.spawn(halfOpenLater(c.as(Role::Breaker), ++m_openings));
 }
 

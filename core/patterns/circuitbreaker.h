@@ -2,6 +2,8 @@
 
 #include "cacheaside.h"
 
+#include <QCoreApplication>
+
 namespace cachelab {
 
 /// Cache-aside behind a circuit breaker. After `failures` consecutive cache failures the
@@ -11,6 +13,8 @@ namespace cachelab {
 /// state: it only looks at the clock when a call fails, and while open no call is made.)
 class CircuitBreaker final : public CacheAside
 {
+    Q_DECLARE_TR_FUNCTIONS(CircuitBreaker)
+
 public:
     using CacheAside::CacheAside;
 

@@ -26,11 +26,6 @@ constexpr PatternNameEntry kNames[] = {
     {PatternKind::CircuitBreaker, u"circuit-breaker"},
 };
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("PatternOptions", text);
-}
-
 std::optional<QString> parseBool(const QString &value, bool &out)
 {
     if (value == u"on") {
@@ -41,7 +36,7 @@ std::optional<QString> parseBool(const QString &value, bool &out)
         out = false;
         return std::nullopt;
     }
-    return tr("expected on or off, got \"%1\"").arg(value);
+    return PatternOptions::tr("expected on or off, got \"%1\"").arg(value);
 }
 
 std::optional<QString> parseDurationOption(const QString &value, TimeUs &out)
@@ -58,7 +53,9 @@ std::optional<QString> parseCount(const QString &value, int minimum, int &out)
     bool ok = false;
     const int n = value.toInt(&ok);
     if (!ok || n < minimum || !value.front().isDigit())
-        return tr("expected a whole number of at least %1, got \"%2\"").arg(minimum).arg(value);
+        return PatternOptions::tr("expected a whole number of at least %1, got \"%2\"")
+            .arg(minimum)
+            .arg(value);
     out = n;
     return std::nullopt;
 }
@@ -66,11 +63,11 @@ std::optional<QString> parseCount(const QString &value, int minimum, int &out)
 std::optional<QString> parsePercent(const QString &value, double &out)
 {
     if (!value.endsWith(u'%'))
-        return tr("expected a percentage such as 10%, got \"%1\"").arg(value);
+        return PatternOptions::tr("expected a percentage such as 10%, got \"%1\"").arg(value);
     bool ok = false;
     const double p = value.chopped(1).toDouble(&ok);
     if (!ok || !(p >= 0 && p <= 100))
-        return tr("expected a percentage from 0% to 100%, got \"%1\"").arg(value);
+        return PatternOptions::tr("expected a percentage from 0% to 100%, got \"%1\"").arg(value);
     out = p / 100.0;
     return std::nullopt;
 }
@@ -80,7 +77,8 @@ std::optional<QString> parseFraction(const QString &value, double &out)
     bool ok = false;
     const double f = value.toDouble(&ok);
     if (!ok || !(f > 0 && f < 1))
-        return tr("expected a number between 0 and 1 (such as 0.8), got \"%1\"").arg(value);
+        return PatternOptions::tr("expected a number between 0 and 1 (such as 0.8), got \"%1\"")
+            .arg(value);
     out = f;
     return std::nullopt;
 }
@@ -151,7 +149,7 @@ const QList<OptionSpec> &specs()
              auto error = parseDurationOption(v, o.flush);
              if (!error && o.flush <= 0) {
                  o.flush = 30 * kSecond;
-                 return std::optional<QString>(tr("flush must be longer than 0s"));
+                 return std::optional<QString>(PatternOptions::tr("flush must be longer than 0s"));
              }
              return error;
          }},
@@ -255,7 +253,8 @@ const QList<OptionSpec> &specs()
          false,
          [](PatternOptions &o, const QString &v) {
              if (v.contains(u' '))
-                 return std::optional<QString>(tr("a prefix cannot contain spaces"));
+                 return std::optional<QString>(
+                     PatternOptions::tr("a prefix cannot contain spaces"));
              o.prefix = v;
              return std::optional<QString>();
          }},
@@ -310,18 +309,19 @@ std::optional<QString> applyOption(PatternOptions &options, PatternKind kind, co
         if (name != QLatin1String(spec.name))
             continue;
         if (!applies(spec, kind)) {
-            return tr("the %1 pattern has no option \"%2\"").arg(patternName(kind), name);
+            return PatternOptions::tr("the %1 pattern has no option \"%2\"")
+                .arg(patternName(kind), name);
         }
         PatternOptions changed = options;
         if (auto error = spec.set(changed, value))
-            return tr("option %1: %2").arg(name, *error);
+            return PatternOptions::tr("option %1: %2").arg(name, *error);
         options = changed;
         return std::nullopt;
     }
     QStringList known;
     for (const auto &info : optionsOf(kind))
         known.append(info.name);
-    return tr("unknown option \"%1\" (the %2 pattern has: %3)")
+    return PatternOptions::tr("unknown option \"%1\" (the %2 pattern has: %3)")
         .arg(name, patternName(kind), known.join(QStringLiteral(", ")));
 }
 
@@ -331,8 +331,9 @@ std::optional<QString> splitOptionList(QStringView text, QList<OptionSetting> &s
     for (const QStringView word : text.split(u' ', Qt::SkipEmptyParts)) {
         const qsizetype equals = word.indexOf(u'=');
         if (equals <= 0) {
-            return tr("\"%1\" is not an option setting: write name=value without spaces, "
-                      "e.g. ttl=5m")
+            return PatternOptions::tr(
+                       "\"%1\" is not an option setting: write name=value without spaces, "
+                       "e.g. ttl=5m")
                 .arg(word);
         }
         result.append(
@@ -427,7 +428,9 @@ std::optional<QString> applyLatency(Latencies &latencies, const QString &part, T
     else if (part == u"db-write")
         latencies.dbWrite = value;
     else
-        return tr("unknown latency part \"%1\" (use cache, l1, db, db-read or db-write)").arg(part);
+        return PatternOptions::tr(
+                   "unknown latency part \"%1\" (use cache, l1, db, db-read or db-write)")
+            .arg(part);
     return std::nullopt;
 }
 

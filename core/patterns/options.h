@@ -2,6 +2,7 @@
 
 #include "../time/clock.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -60,6 +61,8 @@ struct PatternOptions
     QString prefix = QStringLiteral("memo:");
 
     TimeUs effectiveL2Ttl() const { return l2Ttl.value_or(ttl); }
+
+    Q_DECLARE_TR_FUNCTIONS(PatternOptions)
 };
 
 /// Describes one option for people and for validation.

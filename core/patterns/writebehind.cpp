@@ -9,11 +9,6 @@ namespace cachelab {
 
 namespace {
 
-QString tr(const char *text, int n = -1)
-{
-    return QCoreApplication::translate("Patterns", text, nullptr, n);
-}
-
 // A failed flush is retried after 1 s, 2 s, 4 s … (never longer than the flush interval).
 TimeUs backoff(int attempt, TimeUs flushInterval)
 {
@@ -73,7 +68,7 @@ int WriteBehind::crash()
         lost += m_queue[i].merged;
     if (lost > 0) {
         note(Participant{Role::Queue, qint8(m_client)},
-             tr("crash: %n acknowledged write(s) lost with the queue", lost), Lost);
+             tr("crash: %n acknowledged write(s) lost with the queue", nullptr, lost), Lost);
     }
     return std::max(0, lost);
 }
@@ -209,7 +204,8 @@ Task<void> WriteBehind::replay(Caller c)
     }
     if (replayed.empty())
         co_return;
-    note(c.from, tr("restart: %n write(s) replayed from the durable queue", int(replayed.size())));
+    note(c.from,
+         tr("restart: %n write(s) replayed from the durable queue", nullptr, int(replayed.size())));
     // Replayed writes go first: they are older than anything written since the restart.
     m_queue.insert(m_queue.begin() + m_inFlight, replayed.begin(), replayed.end());
     flushSoon();
@@ -259,7 +255,7 @@ Task<void> WriteBehind::flushBatch(Caller c)
             break;
         if (attempt >= m_options.retries) {
             m_env.metrics.add(Counter::LostWrites, m_client, writes);
-            note(c.from, tr("gave up after %n retries: writes lost", m_options.retries),
+            note(c.from, tr("gave up after %n retries: writes lost", nullptr, m_options.retries),
                  Lost | Failure);
             break;
         }

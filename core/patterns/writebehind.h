@@ -2,6 +2,8 @@
 
 #include "pattern.h"
 
+#include <QCoreApplication>
+
 #include <deque>
 
 namespace cachelab {
@@ -12,6 +14,8 @@ namespace cachelab {
 /// durable (kept in the shared cache and replayed on restart).
 class WriteBehind final : public Pattern
 {
+    Q_DECLARE_TR_FUNCTIONS(WriteBehind)
+
 public:
     WriteBehind(PatternEnv &env, int client, const Lifetime &lifetime);
 

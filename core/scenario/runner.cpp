@@ -8,11 +8,6 @@ namespace cachelab::scenario {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("ScenarioRunner", text);
-}
-
 QString quoted(const QByteArray &value)
 {
     return u'"' + QString::fromUtf8(value) + u'"';
@@ -21,9 +16,9 @@ QString quoted(const QByteArray &value)
 QString describeCached(const std::optional<CachedRecord> &entry)
 {
     if (!entry)
-        return tr("missing");
+        return Runner::tr("missing");
     if (entry->absent)
-        return tr("a cached \"no such row\"");
+        return Runner::tr("a cached \"no such row\"");
     return quoted(entry->value);
 }
 

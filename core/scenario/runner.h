@@ -4,6 +4,7 @@
 
 #include "../lab/lab.h"
 
+#include <QCoreApplication>
 #include <QMap>
 
 namespace cachelab::scenario {
@@ -39,6 +40,8 @@ struct RunResult
 /// so the same file plays at any speed and gives the same trace.
 class Runner
 {
+    Q_DECLARE_TR_FUNCTIONS(ScenarioRunner)
+
 public:
     explicit Runner(Scenario scenario, std::unique_ptr<CacheStore> store = {},
                     std::unique_ptr<Database> db = {}, LabConfig base = {});

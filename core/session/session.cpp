@@ -9,15 +9,6 @@
 
 namespace cachelab {
 
-namespace {
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Session", text);
-}
-
-} // namespace
-
 SessionRecorder::SessionRecorder(const LabConfig &config)
     : m_clients(config.clients)
 {
@@ -74,30 +65,33 @@ std::variant<Session, QString> sessionFromJson(const QByteArray &bytes)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(bytes, &error);
     if (doc.isNull())
-        return tr("the file is not JSON (%1 at byte %2)")
+        return Session::tr("the file is not JSON (%1 at byte %2)")
             .arg(error.errorString())
             .arg(error.offset);
     const QJsonObject json = doc.object();
     if (json.value(QStringLiteral("format")).toString() != u"cachelab-session")
-        return tr("this is not a Cache Lab session (its \"format\" is not \"cachelab-session\")");
+        return Session::tr(
+            "this is not a Cache Lab session (its \"format\" is not \"cachelab-session\")");
     if (json.value(QStringLiteral("version")).toInt() != 1)
-        return tr("this session was saved by a newer Cache Lab (version %1)")
+        return Session::tr("this session was saved by a newer Cache Lab (version %1)")
             .arg(json.value(QStringLiteral("version")).toInt());
     Session s;
     s.scenario = json.value(QStringLiteral("scenario")).toString();
     s.duration = json.value(QStringLiteral("duration_us")).toInteger(-1);
     if (s.duration < 0)
-        return tr("the session's duration is missing or negative");
-    const auto parsed = scenario::parse(s.scenario, tr("the session's scenario"));
+        return Session::tr("the session's duration is missing or negative");
+    const auto parsed = scenario::parse(s.scenario, Session::tr("the session's scenario"));
     if (const auto *e = std::get_if<scenario::ParseError>(&parsed))
-        return tr("the session's commands are damaged: line %1: %2").arg(e->line).arg(e->message);
+        return Session::tr("the session's commands are damaged: line %1: %2")
+            .arg(e->line)
+            .arg(e->message);
     const auto trace = traceFromJson(json.value(QStringLiteral("trace")).toObject());
     if (const auto *e = std::get_if<QString>(&trace))
-        return tr("the session's trace is damaged: %1").arg(*e);
+        return Session::tr("the session's trace is damaged: %1").arg(*e);
     s.clients = std::get<LoadedTrace>(trace).clients;
     s.trace = std::get<LoadedTrace>(trace).events;
     if (std::get<scenario::Scenario>(parsed).clients != s.clients)
-        return tr("the session's trace and commands disagree on the number of clients");
+        return Session::tr("the session's trace and commands disagree on the number of clients");
     return s;
 }
 

@@ -3,6 +3,8 @@
 #include "../lab/lab.h"
 #include "../scenario/runner.h"
 
+#include <QCoreApplication>
+
 #include <memory>
 #include <variant>
 
@@ -18,6 +20,8 @@ struct Session
     int clients = 1;
     QList<TraceEvent> trace;
     TimeUs duration = 0;
+
+    Q_DECLARE_TR_FUNCTIONS(Session)
 };
 
 /// Writes what happens to a lab as scenario lines, with their virtual times.

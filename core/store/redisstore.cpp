@@ -14,11 +14,6 @@ namespace cachelab {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("RedisStore", text);
-}
-
 timeval toTimeval(int ms)
 {
     return timeval{ms / 1000, (ms % 1000) * 1000};

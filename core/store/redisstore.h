@@ -3,6 +3,7 @@
 #include "cachestore.h"
 #include "redisurl.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QMap>
 
@@ -20,6 +21,8 @@ namespace cachelab {
 /// the store reconnects with a growing backoff. TTLs are Redis's own, in milliseconds.
 class RedisStore final : public CacheStore
 {
+    Q_DECLARE_TR_FUNCTIONS(RedisStore)
+
 public:
     struct Options
     {

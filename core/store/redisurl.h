@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 
 #include <optional>
@@ -23,6 +24,8 @@ struct RedisUrl
 
     /// "127.0.0.1:6379" or the socket path: what messages name. Never shows the password.
     QString where() const;
+
+    Q_DECLARE_TR_FUNCTIONS(RedisUrl)
 };
 
 /// Parses `url`; the password may also come from `passwordFromEnvironment` (the value of

@@ -8,20 +8,16 @@ namespace cachelab {
 
 namespace {
 
-QString tr(const char *text)
+// Free functions have no tr() of their own; this gives them one, in a context lupdate sees.
+struct Trace
 {
-    return QCoreApplication::translate("Trace", text);
-}
-
-QString trn(const char *text, int n)
-{
-    return QCoreApplication::translate("Trace", text, nullptr, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(Trace)
+};
 
 QString versionText(const TraceEvent &e)
 {
     if (e.flags & Pending)
-        return tr("v%1, not yet in the DB").arg(e.version);
+        return Trace::tr("v%1, not yet in the DB").arg(e.version);
     return QStringLiteral("v%1").arg(e.version);
 }
 
@@ -107,11 +103,11 @@ QString describe(const TraceEvent &e, int maxValue)
     case Verb::ListRead:
         return QStringLiteral("LRANGE queue");
     case Verb::L1Get:
-        return tr("L1 get %1").arg(e.key);
+        return Trace::tr("L1 get %1").arg(e.key);
     case Verb::L1Set:
-        return tr("L1 put %1").arg(e.key);
+        return Trace::tr("L1 put %1").arg(e.key);
     case Verb::L1Evict:
-        return tr("L1 evict %1").arg(e.key);
+        return Trace::tr("L1 evict %1").arg(e.key);
     case Verb::Select:
         return QStringLiteral("SELECT ") + e.key;
     case Verb::Upsert:
@@ -119,44 +115,45 @@ QString describe(const TraceEvent &e, int maxValue)
     case Verb::Delete:
         return QStringLiteral("DELETE ") + e.key;
     case Verb::Batch:
-        return trn("batch write of %n row(s)", int(e.number));
+        return Trace::tr("batch write of %n row(s)", nullptr, int(e.number));
     case Verb::Enqueue:
-        return tr("enqueue %1").arg(e.key);
+        return Trace::tr("enqueue %1").arg(e.key);
     case Verb::Trigger:
-        return tr("refresh %1").arg(e.key);
+        return Trace::tr("refresh %1").arg(e.key);
     case Verb::Guard:
-        return tr("guard %1").arg(e.key);
+        return Trace::tr("guard %1").arg(e.key);
     case Verb::Invalidation:
-        return tr("invalidate %1").arg(e.key);
+        return Trace::tr("invalidate %1").arg(e.key);
     case Verb::Hit:
         if (e.flags & Negative)
-            return tr("hit: no such row");
+            return Trace::tr("hit: no such row");
         if (e.number > 0)
-            return tr("hit %1 (%2), TTL %3").arg(v, versionText(e), formatDuration(e.number));
-        return tr("hit %1 (%2)").arg(v, versionText(e));
+            return Trace::tr("hit %1 (%2), TTL %3")
+                .arg(v, versionText(e), formatDuration(e.number));
+        return Trace::tr("hit %1 (%2)").arg(v, versionText(e));
     case Verb::Miss:
-        return tr("miss");
+        return Trace::tr("miss");
     case Verb::Ok:
-        return tr("OK");
+        return Trace::tr("OK");
     case Verb::Failed:
-        return tr("failed: %1").arg(e.text);
+        return Trace::tr("failed: %1").arg(e.text);
     case Verb::Row:
-        return tr("row %1 (%2)").arg(v, versionText(e));
+        return Trace::tr("row %1 (%2)").arg(v, versionText(e));
     case Verb::NoRow:
-        return tr("no row");
+        return Trace::tr("no row");
     case Verb::Committed:
-        return e.number > 1 ? trn("committed %n row(s)", int(e.number))
-                            : tr("committed %1").arg(versionText(e));
+        return e.number > 1 ? Trace::tr("committed %n row(s)", nullptr, int(e.number))
+                            : Trace::tr("committed %1").arg(versionText(e));
     case Verb::Rejected:
-        return tr("open: skip the cache");
+        return Trace::tr("open: skip the cache");
     case Verb::Result:
         if (e.flags & Failure)
-            return tr("error: %1").arg(e.text);
+            return Trace::tr("error: %1").arg(e.text);
         if (e.key.isEmpty())
-            return tr("done");
+            return Trace::tr("done");
         if (e.flags & Negative)
-            return tr("%1: not found").arg(e.key);
-        return tr("%1 = %2 (%3)").arg(e.key, v, versionText(e));
+            return Trace::tr("%1: not found").arg(e.key);
+        return Trace::tr("%1 = %2 (%3)").arg(e.key, v, versionText(e));
     case Verb::Text:
         return e.text;
     }

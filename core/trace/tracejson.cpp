@@ -8,6 +8,12 @@ namespace cachelab {
 
 namespace {
 
+// Free functions have no tr() of their own; this gives them one, in a context lupdate sees.
+struct TraceJson
+{
+    Q_DECLARE_TR_FUNCTIONS(TraceJson)
+};
+
 constexpr const char16_t *kRoles[] = {u"App",   u"L1",        u"Breaker", u"Cache",
                                       u"Queue", u"Refresher", u"DB"};
 constexpr const char16_t *kKinds[] = {u"call", u"return", u"async", u"note"};
@@ -111,25 +117,24 @@ QJsonObject traceToJson(const QList<TraceEvent> &events, int clients)
 
 std::variant<LoadedTrace, QString> traceFromJson(const QJsonObject &json)
 {
-    auto tr = [](const char *text) { return QCoreApplication::translate("TraceJson", text); };
     if (json.value(QStringLiteral("format")).toString() != u"cachelab-trace")
-        return tr("this is not a Cache Lab trace (its \"format\" is not \"cachelab-trace\")");
+        return TraceJson::tr(
+            "this is not a Cache Lab trace (its \"format\" is not \"cachelab-trace\")");
     const int version = json.value(QStringLiteral("version")).toInt();
     if (version < 1)
-        return tr("the trace has no valid \"version\"");
+        return TraceJson::tr("the trace has no valid \"version\"");
     if (version != 1)
-        return tr("this trace was written by a newer Cache Lab (version %1)").arg(version);
+        return TraceJson::tr("this trace was written by a newer Cache Lab (version %1)")
+            .arg(version);
     LoadedTrace trace;
     trace.clients = json.value(QStringLiteral("clients")).toInt(0);
     if (trace.clients < 1 || trace.clients > 26)
-        return tr("the trace names no valid number of clients");
+        return TraceJson::tr("the trace names no valid number of clients");
     const QJsonArray list = json.value(QStringLiteral("events")).toArray();
     for (qsizetype i = 0; i < list.size(); ++i) {
         const QJsonObject o = list.at(i).toObject();
         auto bad = [&](const char *what) {
-            return tr("event %1 is damaged: %2")
-                .arg(i + 1)
-                .arg(QCoreApplication::translate("TraceJson", what));
+            return TraceJson::tr("event %1 is damaged: %2").arg(i + 1).arg(TraceJson::tr(what));
         };
         TraceEvent e;
         e.id = quint64(o.value(QStringLiteral("id")).toInteger(-1));
@@ -137,17 +142,17 @@ std::variant<LoadedTrace, QString> traceFromJson(const QJsonObject &json)
         e.time = o.value(QStringLiteral("t_us")).toInteger(-1);
         e.duration = o.value(QStringLiteral("duration_us")).toInteger(0);
         if (e.time < 0 || e.duration < 0)
-            return bad("its time is missing or negative");
+            return bad(QT_TRANSLATE_NOOP("TraceJson", "its time is missing or negative"));
         const auto from = participantFrom(o.value(QStringLiteral("from")));
         const auto to = participantFrom(o.value(QStringLiteral("to")));
         if (!from || !to)
-            return bad("it names an unknown participant");
+            return bad(QT_TRANSLATE_NOOP("TraceJson", "it names an unknown participant"));
         e.from = *from;
         e.to = *to;
         const int kind = indexOf(kKinds, o.value(QStringLiteral("kind")).toString());
         const int verb = indexOf(kVerbs, o.value(QStringLiteral("verb")).toString());
         if (kind < 0 || verb < 0)
-            return bad("its kind or verb is unknown");
+            return bad(QT_TRANSLATE_NOOP("TraceJson", "its kind or verb is unknown"));
         e.kind = EventKind(kind);
         e.verb = Verb(verb);
         e.key = o.value(QStringLiteral("key")).toString();

@@ -10,10 +10,10 @@ namespace cachelab {
 namespace {
 
 // The ratings are the source's words; they are shown in the reader's language.
-QString tr(const char *text)
+struct Textbook
 {
-    return QCoreApplication::translate("Textbook", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(Textbook)
+};
 
 } // namespace
 
@@ -22,15 +22,20 @@ TextbookRating textbookRating(PatternKind kind)
     // The source's "Performance Characteristics" table, cell for cell. It rates five patterns.
     switch (kind) {
     case PatternKind::CacheAside:
-        return {tr("Medium (miss penalty)"), tr("Low"), tr("Eventual"), tr("Low")};
+        return {Textbook::tr("Medium (miss penalty)"), Textbook::tr("Low"),
+                Textbook::tr("Eventual"), Textbook::tr("Low")};
     case PatternKind::WriteThrough:
-        return {tr("Low"), tr("High"), tr("Strong"), tr("Medium")};
+        return {Textbook::tr("Low"), Textbook::tr("High"), Textbook::tr("Strong"),
+                Textbook::tr("Medium")};
     case PatternKind::WriteBehind:
-        return {tr("Low"), tr("Very Low"), tr("Eventual"), tr("High")};
+        return {Textbook::tr("Low"), Textbook::tr("Very Low"), Textbook::tr("Eventual"),
+                Textbook::tr("High")};
     case PatternKind::RefreshAhead:
-        return {tr("Very Low"), tr("Low"), tr("Eventual"), tr("Medium")};
+        return {Textbook::tr("Very Low"), Textbook::tr("Low"), Textbook::tr("Eventual"),
+                Textbook::tr("Medium")};
     case PatternKind::Around:
-        return {tr("Medium"), tr("Low"), tr("Eventual"), tr("Low")};
+        return {Textbook::tr("Medium"), Textbook::tr("Low"), Textbook::tr("Eventual"),
+                Textbook::tr("Low")};
     case PatternKind::MultiLevel:
     case PatternKind::CircuitBreaker:
         return {};
@@ -188,14 +193,14 @@ QString Comparison::toMarkdown() const
         }
         out += QStringLiteral("| %1 | %2 |\n").arg(r.pattern, cells.join(QStringLiteral(" | ")));
     }
-    out += QStringLiteral("\nWorkload: %1 requests, %2 keys, %3, write ratio %4, %5 client(s), "
-                          "seed %6; every instance crashes halfway through. \"—\": the source "
-                          "material does not rate this pattern.\n")
+    out += tr("\nWorkload: %1 requests, %2 keys, %3, write ratio %4, %n client(s), seed %5; every "
+              "instance crashes halfway through. \"—\": the source material does not rate this "
+              "pattern.\n",
+              nullptr, workload.clients)
                .arg(workload.requests)
                .arg(workload.keys)
                .arg(workload.distribution.toString())
                .arg(workload.writeRatio)
-               .arg(workload.clients)
                .arg(workload.seed);
     return out;
 }

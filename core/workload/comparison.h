@@ -27,6 +27,8 @@ struct Comparison
     QJsonObject toJson() const;
     QString toCsv() const;
     QString toMarkdown() const;
+
+    Q_DECLARE_TR_FUNCTIONS(Comparison)
 };
 
 /// Runs the comparison. `options` apply to every pattern that has them. `progress` gets the

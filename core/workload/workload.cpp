@@ -9,11 +9,6 @@ namespace cachelab {
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Workload", text);
-}
-
 // Resumes the coroutine at the current instant, behind every event already due then.
 struct YieldInstant
 {

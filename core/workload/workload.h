@@ -4,6 +4,7 @@
 
 #include "../lab/lab.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
 
 #include <functional>
@@ -24,6 +25,8 @@ struct KeyDistribution
     /// "uniform", "zipf:0.99", "hot:10:90" (percentages).
     static std::variant<KeyDistribution, QString> parse(const QString &text);
     QString toString() const;
+
+    Q_DECLARE_TR_FUNCTIONS(KeyDistribution)
 };
 
 /// Draws key indexes 0..n-1 with a KeyDistribution; deterministic for a Random's seed.

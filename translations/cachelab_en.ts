@@ -1,0 +1,138 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>CircuitBreaker</name>
+    <message numerus="yes">
+        <source>%n consecutive cache failure(s)</source>
+        <translation>
+            <numerusform>%n consecutive cache failure</numerusform>
+            <numerusform>%n consecutive cache failures</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Cli</name>
+    <message numerus="yes">
+        <source>%1: %n expectation(s) held, %2 failed; %3 of virtual time
+</source>
+        <translation>
+            <numerusform>%1: %n expectation held, %2 failed; %3 of virtual time
+</numerusform>
+            <numerusform>%1: %n expectations held, %2 failed; %3 of virtual time
+</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n call(s) to the cache or the database failed while the scenario made nothing fail</source>
+        <translation>
+            <numerusform>%1: %n call to the cache or the database failed while the scenario made nothing fail</numerusform>
+            <numerusform>%1: %n calls to the cache or the database failed while the scenario made nothing fail</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Comparison</name>
+    <message numerus="yes">
+        <source>
+Workload: %1 requests, %2 keys, %3, write ratio %4, %n client(s), seed %5; every instance crashes halfway through. &quot;—&quot;: the source material does not rate this pattern.
+</source>
+        <translation>
+            <numerusform>
+Workload: %1 requests, %2 keys, %3, write ratio %4, %n client, seed %5; every instance crashes halfway through. &quot;—&quot;: the source material does not rate this pattern.
+</numerusform>
+            <numerusform>
+Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every instance crashes halfway through. &quot;—&quot;: the source material does not rate this pattern.
+</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Lab</name>
+    <message numerus="yes">
+        <source>seeded %n row(s): item:1 …</source>
+        <translation>
+            <numerusform>seeded %n row: item:1 …</numerusform>
+            <numerusform>seeded %n rows: item:1 …</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Trace</name>
+    <message numerus="yes">
+        <source>batch write of %n row(s)</source>
+        <translation>
+            <numerusform>batch write of %n row</numerusform>
+            <numerusform>batch write of %n rows</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>committed %n row(s)</source>
+        <translation>
+            <numerusform>committed %n row</numerusform>
+            <numerusform>committed %n rows</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WriteBehind</name>
+    <message numerus="yes">
+        <source>crash: %n acknowledged write(s) lost with the queue</source>
+        <translation>
+            <numerusform>crash: %n acknowledged write lost with the queue</numerusform>
+            <numerusform>crash: %n acknowledged writes lost with the queue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>restart: %n write(s) replayed from the durable queue</source>
+        <translation>
+            <numerusform>restart: %n write replayed from the durable queue</numerusform>
+            <numerusform>restart: %n writes replayed from the durable queue</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>gave up after %n retries: writes lost</source>
+        <translation>
+            <numerusform>gave up after %n retry: writes lost</numerusform>
+            <numerusform>gave up after %n retries: writes lost</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::DiagramView</name>
+    <message numerus="yes">
+        <source>%n message(s). Newest: %1</source>
+        <translation>
+            <numerusform>%n message. Newest: %1</numerusform>
+            <numerusform>%n messages. Newest: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::MainWindow</name>
+    <message numerus="yes">
+        <source>The scenario is over: %n expectation(s) failed.</source>
+        <translation>
+            <numerusform>The scenario is over: %n expectation failed.</numerusform>
+            <numerusform>The scenario is over: %n expectations failed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The end: all %n expectation(s) held.</source>
+        <translation>
+            <numerusform>The end: all %n expectation held.</numerusform>
+            <numerusform>The end: all %n expectations held.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::WorkloadPanel</name>
+    <message numerus="yes">
+        <source>Workload started: %Ln request(s) at %1 a second.</source>
+        <translation>
+            <numerusform>Workload started: %Ln request at %1 a second.</numerusform>
+            <numerusform>Workload started: %Ln requests at %1 a second.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
