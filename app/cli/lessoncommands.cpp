@@ -166,7 +166,8 @@ void printGoals(const QString &file, const QList<lesson::GoalFailure> &failures,
     }
 }
 
-void printReport(const lesson::Lesson &l, const lesson::LessonReport &r, QTextStream &out)
+void printReport(const lesson::Lesson &l, const lesson::LessonReport &r, bool learner,
+                 QTextStream &out)
 {
     const QString file = l.fileName();
     for (const auto &o : r.predictions) {
@@ -195,7 +196,7 @@ void printReport(const lesson::Lesson &l, const lesson::LessonReport &r, QTextSt
                        .arg(task.line);
         if (!t.fatal.isEmpty())
             out << QStringLiteral("%1:%2:   %3\n").arg(file).arg(task.line).arg(t.fatal);
-        if (!t.passed)
+        if (learner && !t.passed)
             printGoals(file, t.failedGoals, out);
     }
     for (const auto &f : r.expectationFailures)
@@ -282,7 +283,7 @@ int lesson(const QStringList &arguments, QTextStream &out, QTextStream &err)
                    QJsonDocument(reportJson(l, report)).toJson(QJsonDocument::Compact))
             << u'\n';
     else
-        printReport(l, report, out);
+        printReport(l, report, answers.has_value(), out);
     return report.ok() ? Passed : ExpectationsFailed;
 }
 

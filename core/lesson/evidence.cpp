@@ -145,8 +145,9 @@ bool countsIn(const TraceEvent &e, Counter c, const QSet<quint64> &reads,
         return reply && e.from.role == Role::DB && e.verb == Verb::Committed;
     case Counter::StaleReads:
         return isOutcome(e) && (e.flags & Stale);
-    case Counter::LostWrites:
-        return e.flags & Lost;
+    case Counter::LostWrites: // lost in a flush, or with the queue of a crashed instance
+        return (e.flags & Lost) ||
+               (e.kind == EventKind::Note && e.from.role == Role::App && (e.flags & Failure));
     case Counter::Refreshes:
         return e.kind == EventKind::Call && e.from.role == Role::Refresher && e.to.role == Role::DB;
     case Counter::BreakerOpens:
@@ -177,11 +178,16 @@ QList<quint64> counterMessages(const Observer &o, Counter c, quint64 after)
     return ids;
 }
 
-QList<quint64> participantMessages(const Observer &o, Participant p, quint64 after)
+/// The messages of a client's write queue since its instance last crashed (a crash takes
+/// a volatile queue with it): the writes queued and the flushes that emptied it.
+QList<quint64> queueMessages(const Observer &o, int client)
 {
+    const Participant queue{Role::Queue, qint8(client)};
     QList<quint64> ids;
     for (const TraceEvent &e : o.lab().trace().events()) {
-        if (e.id > after && (e.from == p || e.to == p))
+        if (e.kind == EventKind::Note && e.from == Participant::app(client) && (e.flags & Failure))
+            ids.clear();
+        else if (e.from == queue || e.to == queue)
             ids.append(e.id);
     }
     return ids;
@@ -318,8 +324,7 @@ PredictionOutcome decide(const Lesson &lesson, const OpenPrediction &open, const
     }
     case K::Queue:
         out.truth = QString::number(lab.pattern(p.client).writeQueue().size());
-        out.decidedBy = participantMessages(observer, Participant{Role::Queue, qint8(p.client)},
-                                            open.lastMessage);
+        out.decidedBy = queueMessages(observer, p.client);
         break;
     default:
         break;
@@ -378,7 +383,7 @@ QList<quint64> evidenceFor(const scenario::Command &command, const Observer &obs
     case S::DbVersion:
         return dbChange(observer, x.key);
     case S::Queue:
-        return participantMessages(observer, Participant{Role::Queue, qint8(command.client)}, 0);
+        return queueMessages(observer, command.client);
     case S::Breaker:
         return lastNoteOver(observer, Participant{Role::Breaker, qint8(command.client)});
     case S::Metric: {

@@ -6,9 +6,13 @@ Observer::Observer(Lab &lab, const QStringList &watchedKeys)
     : m_lab(lab)
     , m_keys(watchedKeys)
 {
+    // Computed once: the listener also runs while an instance is being replaced (a crash's
+    // note), when there is no pattern to ask.
     for (const QString &key : watchedKeys) {
+        const QString cacheKey = lab.pattern(0).cacheKeyFor(key);
         m_watched.insert(key, key);
-        m_watched.insert(lab.pattern(0).cacheKeyFor(key), key);
+        m_watched.insert(cacheKey, key);
+        m_cacheKeys.insert(key, cacheKey);
     }
     m_lab.trace().setListener([this](const TraceEvent &e) {
         // Every change of the cache or the database is followed at once by a message (its
@@ -54,7 +58,7 @@ void Observer::sample(const QString &key)
     };
     if (const auto row = m_lab.database().load(key))
         add(row->value);
-    if (const auto entry = m_lab.store().get(m_lab.pattern(0).cacheKeyFor(key));
+    if (const auto entry = m_lab.store().get(m_cacheKeys.value(key));
         entry && !entry->absent)
         add(entry->value);
 }

@@ -42,6 +42,7 @@ private:
 
     Lab &m_lab;
     QHash<QString, QString> m_watched; // a key as messages carry it (cache key too) -> the key
+    QHash<QString, QString> m_cacheKeys; // key -> where it lives in the shared cache
     QStringList m_keys;
     QHash<QString, QStringList> m_values;
     QList<Finished> m_finished;
