@@ -203,6 +203,31 @@ QList<quint64> lastNoteOver(const Observer &o, Participant p)
     return last ? QList<quint64>{last} : QList<quint64>{};
 }
 
+/// When nothing changed what a prediction asks about, the messages that show what happened
+/// instead: the last one carrying the key (a miss, an enqueue) …
+QList<quint64> lastAbout(const Observer &o, const QString &key)
+{
+    const QString cacheKey = o.lab().pattern(0).cacheKeyFor(key);
+    quint64 last = 0;
+    for (const TraceEvent &e : o.lab().trace().events()) {
+        if (e.kind != EventKind::Note && (e.key == key || e.key == cacheKey))
+            last = e.id;
+    }
+    return last ? QList<quint64>{last} : QList<quint64>{};
+}
+
+/// … or the outcomes of the operations that finished since the prediction (reads that were
+/// served without the counter growing).
+QList<quint64> outcomesSince(const Observer &o, quint64 after)
+{
+    QList<quint64> ids;
+    for (const TraceEvent &e : o.lab().trace().events()) {
+        if (e.id > after && isOutcome(e))
+            ids.append(e.id);
+    }
+    return ids;
+}
+
 QString valueOrMissing(bool found, const QByteArray &value)
 {
     return found ? QString::fromUtf8(value) : kMissing;
@@ -297,17 +322,23 @@ PredictionOutcome decide(const Lesson &lesson, const OpenPrediction &open, const
         out.truth = QString::number(c ? lab.metrics().total(*c) - open.counter : 0);
         if (c)
             out.decidedBy = counterMessages(observer, *c, open.lastMessage);
+        if (out.decidedBy.isEmpty())
+            out.decidedBy = outcomesSince(observer, open.lastMessage);
         break;
     }
     case K::Cache:
         out.truth = cacheValue(observer, p.key);
         out.choices = valueChoices(observer, p.key, out.truth);
         out.decidedBy = cacheChange(observer, p.key);
+        if (out.decidedBy.isEmpty())
+            out.decidedBy = lastAbout(observer, p.key);
         break;
     case K::Db:
         out.truth = dbValue(observer, p.key);
         out.choices = valueChoices(observer, p.key, out.truth);
         out.decidedBy = dbChange(observer, p.key);
+        if (out.decidedBy.isEmpty())
+            out.decidedBy = lastAbout(observer, p.key);
         break;
     case K::Breaker: {
         const auto status = lab.pattern(p.client).breaker();
@@ -320,11 +351,15 @@ PredictionOutcome decide(const Lesson &lesson, const OpenPrediction &open, const
         out.choices = {QStringLiteral("closed"), QStringLiteral("open"),
                        QStringLiteral("half-open")};
         out.decidedBy = lastNoteOver(observer, Participant{Role::Breaker, qint8(p.client)});
+        if (out.decidedBy.isEmpty())
+            out.decidedBy = outcomesSince(observer, open.lastMessage);
         break;
     }
     case K::Queue:
         out.truth = QString::number(lab.pattern(p.client).writeQueue().size());
         out.decidedBy = queueMessages(observer, p.client);
+        if (out.decidedBy.isEmpty())
+            out.decidedBy = outcomesSince(observer, open.lastMessage);
         break;
     default:
         break;
@@ -346,7 +381,9 @@ bool sameAnswer(const Prediction &p, const QString &answer, const QString &truth
     return a.compare(truth, Qt::CaseInsensitive) == 0;
 }
 
-QList<quint64> evidenceFor(const scenario::Command &command, const Observer &observer)
+namespace {
+
+QList<quint64> subjectMessages(const scenario::Command &command, const Observer &observer)
 {
     using S = scenario::Expectation::Subject;
     const scenario::Expectation &x = command.expect;
@@ -392,6 +429,21 @@ QList<quint64> evidenceFor(const scenario::Command &command, const Observer &obs
     }
     }
     return {};
+}
+
+} // namespace
+
+QList<quint64> evidenceFor(const scenario::Command &command, const Observer &observer)
+{
+    QList<quint64> ids = subjectMessages(command, observer);
+    if (ids.isEmpty() && !command.expect.key.isEmpty())
+        ids = lastAbout(observer, command.expect.key);
+    if (ids.isEmpty()) {
+        const QList<quint64> outcomes = outcomesSince(observer, 0);
+        if (!outcomes.isEmpty())
+            ids.append(outcomes.constLast());
+    }
+    return ids;
 }
 
 } // namespace cachelab::lesson

@@ -77,6 +77,8 @@ public:
     std::variant<Lesson, scenario::ParseError> run(QStringView text);
 
 private:
+    scenario::ParseError firstError(int line, const QString &message,
+                                    const QStringList &forScenario) const;
     bool fail(const QString &message)
     {
         m_error = message;
@@ -125,17 +127,18 @@ std::variant<Lesson, scenario::ParseError> LessonParser::run(QStringView text)
         const QStringView line = lines[i].trimmed();
         QString kept = line.toString();
         if (!line.isEmpty() && !line.startsWith(u'#') && !parseLine(line, kept))
-            return error(m_line, m_error);
+            return firstError(m_line, m_error, forScenario);
         forScenario.append(kept);
     }
     if (m_task >= 0) {
         const Task &t = m_lesson.tasks[m_task];
-        return error(t.line, tr("the task has no `end task` line"));
+        return firstError(t.line, tr("the task has no `end task` line"), forScenario);
     }
     if (!m_open.isEmpty()) {
-        return error(m_lesson.predictions[m_open.constFirst()].line,
-                     tr("this prediction is never revealed: add a `reveal` line after the "
-                        "commands that decide it"));
+        return firstError(m_lesson.predictions[m_open.constFirst()].line,
+                          tr("this prediction is never revealed: add a `reveal` line after the "
+                             "commands that decide it"),
+                          forScenario);
     }
     if (m_lessonLine == 0)
         return error(1, tr("a lesson needs a `lesson TITLE` line before its pattern line"));
@@ -148,6 +151,19 @@ std::variant<Lesson, scenario::ParseError> LessonParser::run(QStringView text)
     if (auto e = checkAfterScenario())
         return *e;
     return m_lesson;
+}
+
+// The lesson's own lines are checked in one pass and the scenario's afterwards; of two
+// problems the one on the earlier line is reported, as a reader meets them.
+scenario::ParseError LessonParser::firstError(int line, const QString &message,
+                                              const QStringList &forScenario) const
+{
+    if (m_patternLine != 0) {
+        const auto parsed = scenario::parse(forScenario.join(u'\n'), m_fileName);
+        if (const auto *e = std::get_if<scenario::ParseError>(&parsed); e && e->line < line)
+            return *e;
+    }
+    return error(line, message);
 }
 
 bool LessonParser::parseLine(QStringView line, QString &forScenario)

@@ -58,8 +58,7 @@ void Observer::sample(const QString &key)
     };
     if (const auto row = m_lab.database().load(key))
         add(row->value);
-    if (const auto entry = m_lab.store().get(m_cacheKeys.value(key));
-        entry && !entry->absent)
+    if (const auto entry = m_lab.store().get(m_cacheKeys.value(key)); entry && !entry->absent)
         add(entry->value);
 }
 
