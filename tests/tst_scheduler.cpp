@@ -477,8 +477,18 @@ void TestScheduler::runWhileStopsAtTheLimit()
     Scheduler s;
     int ticks = 0;
     s.spawn(ticker(s, ticks));
-    QVERIFY(!s.runWhile([] { return true; }, 100)); // never idle: the limit stops it
+    s.setEventBudget(100);
+    QVERIFY(!s.runWhile([] { return true; })); // never idle: the budget stops it
     QCOMPARE(ticks, 100);
+    QVERIFY(s.exhausted());
+    QVERIFY(!s.step());
+    const TimeUs stoppedAt = s.now();
+    s.runUntil(stoppedAt + 1000); // nothing runs, and the clock does not pretend it did
+    QCOMPARE(ticks, 100);
+    QCOMPARE(s.now(), stoppedAt);
+
+    s.setEventBudget(200);
+    QVERIFY(!s.exhausted());
     QVERIFY(s.runWhile([&] { return ticks < 150; }));
     QCOMPARE(ticks, 150);
     QCOMPARE(s.now(), 150);

@@ -56,6 +56,11 @@ QJsonObject resultJson(const scenario::RunResult &r)
     };
     if (!r.fatal.isEmpty())
         json.insert(QStringLiteral("error"), r.fatal);
+    if (r.unrequestedErrors > 0) {
+        json.insert(QStringLiteral("unrequested_errors"),
+                    QJsonObject{{QStringLiteral("count"), r.unrequestedErrors},
+                                {QStringLiteral("first"), r.unrequestedError}});
+    }
     return json;
 }
 
@@ -87,7 +92,12 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption keep(QStringLiteral("keep-cache"),
                                   tr("Do not clear the keys under the prefix before the run "
                                      "(to share a Redis with another running lab)."));
-    parser.addOptions({json, mermaid, trace, db, redis, prefix, keep});
+    const QCommandLineOption maxEvents(
+        QStringLiteral("max-events"),
+        tr("Stop the run with an error after N scheduler events (default %1).")
+            .arg(kDefaultMaxEvents),
+        QStringLiteral("N"));
+    parser.addOptions({json, mermaid, trace, db, redis, prefix, keep, maxEvents});
 
     if (!parser.parse(arguments)) {
         err << tr("cachelab-cli run: %1\n").arg(parser.errorText());
@@ -113,6 +123,18 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     outputs.json = parser.isSet(json);
     outputs.mermaid = parser.value(mermaid);
     outputs.trace = parser.value(trace);
+    LabConfig base;
+    base.maxEvents = kDefaultMaxEvents;
+    if (parser.isSet(maxEvents)) {
+        bool ok = false;
+        base.maxEvents = parser.value(maxEvents).toULongLong(&ok);
+        if (!ok || base.maxEvents == 0) {
+            err << tr("cachelab-cli run: --max-events: expected a whole number above 0, got "
+                      "\"%1\"\n")
+                       .arg(parser.value(maxEvents));
+            return InvalidInput;
+        }
+    }
     // A lesson rebuilds its lab for every task check, so it runs on the embedded store and
     // an in-memory database only.
     if (lesson::isLessonFile(files.constFirst())) {
@@ -122,7 +144,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                        .arg(files.constFirst());
             return InvalidInput;
         }
-        return runLesson(files.constFirst(), outputs, out, err);
+        return runLesson(files.constFirst(), base, outputs, out, err);
     }
 
     auto parsed = scenario::parseFile(files.constFirst());
@@ -141,7 +163,6 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return InvalidInput;
     }
 
-    LabConfig base;
     base.store.url = parser.value(redis);
     base.store.prefix = parser.value(prefix);
     const bool wantTrace = parser.isSet(mermaid) || parser.isSet(trace);
@@ -187,12 +208,26 @@ int reportRun(const scenario::RunResult &result, Lab &lab, const QString &file,
                        .arg(f.text, f.actual);
         if (!result.fatal.isEmpty())
             out << result.fatal << u'\n';
+        if (result.unrequestedErrors > 0) {
+            out << result.unrequestedError << u'\n'
+                << QCoreApplication::translate(
+                       "cli",
+                       "%1: %n call(s) to the cache or the database "
+                       "failed while the scenario made nothing fail",
+                       nullptr, int(std::min<qint64>(result.unrequestedErrors, INT_MAX)))
+                       .arg(file)
+                << u'\n';
+        }
         out << tr("%1: %2 expectation(s) held, %3 failed; %4 of virtual time\n")
                    .arg(file)
                    .arg(result.passed)
                    .arg(result.failures.size())
                    .arg(formatDuration(result.virtualTime));
     }
+    // The run itself went wrong (out of budget, a part that failed by itself): its figures
+    // are not the scenario's, whatever its expectations said.
+    if (!result.fatal.isEmpty() || result.unrequestedErrors > 0)
+        return InvalidInput;
     return result.ok() ? Passed : ExpectationsFailed;
 }
 

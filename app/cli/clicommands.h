@@ -29,7 +29,8 @@ int reportRun(const scenario::RunResult &result, Lab &lab, const QString &file,
               const RunOutputs &outputs, QTextStream &out, QTextStream &err);
 
 /// `run` on a lesson: predictions and says skipped, each task run with its solution.
-int runLesson(const QString &path, const RunOutputs &outputs, QTextStream &out, QTextStream &err);
+int runLesson(const QString &path, const LabConfig &base, const RunOutputs &outputs,
+              QTextStream &out, QTextStream &err);
 
 /// `cachelab-cli simulate --pattern P [--option k=v …] --requests N --keys K --dist D
 /// --write-ratio R --clients C --seed S [--rate R] [--crash-halfway] [--json]`.

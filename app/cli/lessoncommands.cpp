@@ -268,7 +268,9 @@ int lesson(const QStringList &arguments, QTextStream &out, QTextStream &err)
 
     std::variant<lesson::LessonReport, scenario::ParseError> played;
     try {
-        played = lesson::play(l, answers);
+        LabConfig base;
+        base.maxEvents = kDefaultMaxEvents;
+        played = lesson::play(l, answers, base);
     } catch (const Error &e) {
         err << tr("cachelab-cli lesson: %1\n").arg(e.message());
         return InvalidInput;
@@ -287,7 +289,8 @@ int lesson(const QStringList &arguments, QTextStream &out, QTextStream &err)
     return report.ok() ? Passed : ExpectationsFailed;
 }
 
-int runLesson(const QString &path, const RunOutputs &outputs, QTextStream &out, QTextStream &err)
+int runLesson(const QString &path, const LabConfig &base, const RunOutputs &outputs,
+              QTextStream &out, QTextStream &err)
 {
     auto parsed = lesson::parseFile(path);
     if (auto *e = std::get_if<scenario::ParseError>(&parsed)) {
@@ -297,7 +300,7 @@ int runLesson(const QString &path, const RunOutputs &outputs, QTextStream &out, 
     const lesson::Lesson l = std::get<lesson::Lesson>(std::move(parsed));
     std::unique_ptr<lesson::LessonRunner> runner;
     try {
-        runner = lesson::runAsScenario(l);
+        runner = lesson::runAsScenario(l, base);
     } catch (const Error &e) {
         err << tr("cachelab-cli run: %1\n").arg(e.message());
         return InvalidInput;

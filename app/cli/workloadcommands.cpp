@@ -1,4 +1,5 @@
 #include "clicommands.h"
+#include "interrupt.h"
 
 #include <workload/comparison.h>
 
@@ -41,9 +42,15 @@ struct WorkloadOptions
                               tr("A pattern option as in scenarios, such as ttl=30s (repeatable)."),
                               QStringLiteral("k=v")};
 
+    QCommandLineOption maxEvents{QStringLiteral("max-events"),
+                                 tr("Stop with an error after N scheduler events (default 64 "
+                                    "per request plus ten million)."),
+                                 QStringLiteral("N")};
+
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({requests, keys, dist, writeRatio, clients, seed, rate, option});
+        parser.addOptions(
+            {requests, keys, dist, writeRatio, clients, seed, rate, option, maxEvents});
     }
 
     /// Reads the flags; on error returns the message (with the flag's name in it).
@@ -75,9 +82,16 @@ struct WorkloadOptions
         if (!ok)
             return tr("--seed: expected a whole number, got \"%1\"").arg(parser.value(seed));
         spec.rate = parser.value(rate).toDouble(&ok);
-        if (!ok || !(spec.rate > 0 && spec.rate <= 1e9))
-            return tr("--rate: expected a number of requests per second above 0, got \"%1\"")
+        if (!ok || !(spec.rate >= 0.001 && spec.rate <= 1e9))
+            return tr("--rate: expected requests per second from 0.001 to 1000000000, got "
+                      "\"%1\"")
                 .arg(parser.value(rate));
+        if (parser.isSet(maxEvents)) {
+            spec.maxEvents = parser.value(maxEvents).toULongLong(&ok);
+            if (!ok || spec.maxEvents == 0)
+                return tr("--max-events: expected a whole number above 0, got \"%1\"")
+                    .arg(parser.value(maxEvents));
+        }
         for (const QString &pair : parser.values(option)) {
             const qsizetype eq = pair.indexOf(u'=');
             if (eq <= 0)
@@ -145,10 +159,23 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return InvalidInput;
         }
     }
-    const SimulationResult r = cachelab::simulate(*kind, options, spec);
+    catchInterrupts();
+    const SimulationResult r = cachelab::simulate(*kind, options, spec, simulationConfig(),
+                                                  terminalProgress(tr("simulate")));
+    endProgress();
+    if (!r.error.isEmpty()) {
+        err << tr("cachelab-cli simulate: %1\n").arg(r.error);
+        return InvalidInput;
+    }
+    const int status = r.cancelled ? kInterrupted : Passed;
     if (parser.isSet(json)) {
         out << QString::fromUtf8(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact)) << u'\n';
-        return Passed;
+        return status;
+    }
+    if (r.cancelled) {
+        out << tr("Interrupted: the figures below are partial, %1 of the %2 requests.\n")
+                   .arg(r.requests)
+                   .arg(spec.requests);
     }
     out << tr("%1: %2 requests in %3 s of wall time (%4 per second)\n")
                .arg(patternName(*kind))
@@ -165,7 +192,7 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
                .arg(r.writeP99);
     for (auto it = r.metrics.cbegin(); it != r.metrics.cend(); ++it)
         out << QStringLiteral("  %1 = %2\n").arg(it.key()).arg(it.value());
-    return Passed;
+    return status;
 }
 
 int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
@@ -220,14 +247,24 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return InvalidInput;
         }
     }
-    const Comparison c = cachelab::compare(spec, options);
+    catchInterrupts();
+    const Comparison c = cachelab::compare(spec, options, terminalProgress(tr("compare")));
+    endProgress();
+    if (!c.error.isEmpty()) {
+        err << tr("cachelab-cli compare: %1\n").arg(c.error);
+        return InvalidInput;
+    }
+    if (c.cancelled && !parser.isSet(json)) {
+        out << tr("Interrupted: the last row is partial and the patterns after it did not "
+                  "run.\n");
+    }
     if (parser.isSet(json))
         out << QString::fromUtf8(QJsonDocument(c.toJson()).toJson(QJsonDocument::Compact)) << u'\n';
     else if (parser.isSet(csv))
         out << c.toCsv();
     else
         out << c.toMarkdown();
-    return Passed;
+    return c.cancelled ? kInterrupted : Passed;
 }
 
 } // namespace cachelab::cli

@@ -52,6 +52,8 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
 {
     m_config.clients = std::clamp(m_config.clients, 1, 26);
     m_trace.setEnabled(m_config.tracing);
+    if (m_config.maxEvents > 0)
+        m_scheduler->setEventBudget(m_config.maxEvents);
     for (int client = 0; client < m_config.clients; ++client) {
         auto instance = std::make_unique<Instance>();
         instance->pattern = makePattern(client, instance->lifetime);

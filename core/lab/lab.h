@@ -40,7 +40,14 @@ struct LabConfig
     /// With a store that keeps real time, hold virtual time back to the wall clock (1x) while
     /// the lab runs by itself. The GUI drives time from its own frames and turns this off.
     bool paced = true;
+    /// At most this many scheduler events in the lab's life (0: no limit); see
+    /// Scheduler::setEventBudget. Headless runs set one, so that no input runs for hours.
+    std::uint64_t maxEvents = 0;
 };
+
+/// The event budget of a headless scenario run unless told otherwise: far above any demo or
+/// lesson (the largest use well under a million), far below an hour of work.
+inline constexpr std::uint64_t kDefaultMaxEvents = 50'000'000;
 
 /// An application operation and, once it has finished, its outcome.
 struct Operation

@@ -81,7 +81,7 @@ template<typename Op> std::optional<CacheError> CacheProxy::attempt(const Op &op
 void CacheProxy::replyFailure(const Caller &c, const QString &key, TimeUs duration,
                               const CacheError &e)
 {
-    m_env.metrics.add(Counter::Errors, c.from.client);
+    m_env.metrics.addError(c.from.client, e.message());
     TraceEvent details;
     details.flags = Failure;
     details.text = e.message();
@@ -249,7 +249,7 @@ struct DbCall
     }
     std::optional<DatabaseError> fail(const QString &key, const DatabaseError &e) const
     {
-        env.metrics.add(Counter::Errors, c.from.client);
+        env.metrics.addError(c.from.client, e.message());
         TraceEvent details;
         details.flags = Failure;
         details.text = e.message();

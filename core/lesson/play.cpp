@@ -179,6 +179,9 @@ scenario::RunResult runResult(LessonRunner &runner)
     result.passed = runner.expectationsPassed();
     result.failures = runner.expectationFailures();
     result.fatal = runner.fatal();
+    const scenario::RunResult commands = runner.commands().result();
+    result.unrequestedErrors = commands.unrequestedErrors;
+    result.unrequestedError = commands.unrequestedError;
     result.virtualTime = runner.lab().now();
     for (int i = 0; i < kCounterCount; ++i)
         result.metrics.insert(counterName(Counter(i)), runner.lab().metrics().total(Counter(i)));

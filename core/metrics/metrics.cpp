@@ -98,6 +98,7 @@ void Metrics::clear()
         counters.fill(0);
     m_readLatency.clear();
     m_writeLatency.clear();
+    m_lastError.clear();
 }
 
 } // namespace cachelab

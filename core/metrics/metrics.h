@@ -81,6 +81,15 @@ public:
     }
     int clients() const { return int(m_perClient.size()); }
 
+    /// A failed call: counts it in `errors` and keeps its message as the latest failure's.
+    void addError(int client, const QString &message)
+    {
+        add(Counter::Errors, client);
+        m_lastError = message;
+    }
+    /// What the latest failed call said (empty before the first).
+    const QString &lastError() const { return m_lastError; }
+
     LatencyHistogram &readLatency() { return m_readLatency; }
     LatencyHistogram &writeLatency() { return m_writeLatency; }
     const LatencyHistogram &readLatency() const { return m_readLatency; }
@@ -94,6 +103,7 @@ private:
     std::vector<std::array<qint64, kCounterCount>> m_perClient;
     LatencyHistogram m_readLatency;
     LatencyHistogram m_writeLatency;
+    QString m_lastError;
 };
 
 } // namespace cachelab

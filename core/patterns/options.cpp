@@ -50,8 +50,7 @@ std::optional<QString> parseDurationOption(const QString &value, TimeUs &out)
         out = *d;
         return std::nullopt;
     }
-    return tr("\"%1\" is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)")
-        .arg(value);
+    return durationError(value);
 }
 
 std::optional<QString> parseCount(const QString &value, int minimum, int &out)

@@ -148,10 +148,7 @@ QString noPatternMessage()
 
 QString notADurationMessage(QStringView text)
 {
-    return QCoreApplication::translate("ScenarioParser",
-                                       "\"%1\" is not a duration (write an integer and a unit: "
-                                       "500us, 5ms, 2s, 3m, 1h)")
-        .arg(text);
+    return durationError(text);
 }
 
 bool isSetupWord(QStringView word)

@@ -116,9 +116,34 @@ void Runner::advanceTowards(TimeUs t)
     }
 }
 
+void Runner::account()
+{
+    const Command *last = current();
+    const QString where =
+        QStringLiteral("%1:%2").arg(m_scenario.fileName).arg(last ? last->line : 0);
+    const qint64 errors = m_lab->metrics().total(Counter::Errors);
+    const bool asked = m_lab->cacheFailing() || m_lab->databaseFailing();
+    if (errors > m_errorsSeen && !asked) {
+        if (m_unrequestedErrors == 0) {
+            m_unrequestedError = tr("%1: a call failed though the scenario made nothing fail: %2")
+                                     .arg(where, m_lab->metrics().lastError());
+        }
+        m_unrequestedErrors += errors - m_errorsSeen;
+    }
+    m_errorsSeen = errors;
+    if (m_fatal.isEmpty() && m_lab->scheduler().exhausted()) {
+        m_fatal = tr("%1: the run used up its budget of %2 scheduler events here, so it was "
+                     "stopped (background work that never ends, or far too much of it?); "
+                     "--max-events raises the budget")
+                      .arg(where)
+                      .arg(m_lab->scheduler().eventBudget());
+    }
+}
+
 void Runner::beginNext()
 {
-    if (finished())
+    account();
+    if (finished() || !m_fatal.isEmpty())
         return;
     const Command &command = m_scenario.commands[m_next++];
     m_waitingFor = 0;
@@ -168,6 +193,11 @@ void Runner::execute(const Command &command)
             lab.start(K::Read, client, command.key);
         break;
     case T::Wait:
+        if (command.duration > kEndOfTime - lab.now()) {
+            throw Error(tr("wait: the lab's virtual time would pass %1 years, the end of its "
+                           "clock")
+                            .arg(kEndOfTime / kYear));
+        }
         m_waitUntil = lab.now() + command.duration;
         break;
     case T::Settle:
@@ -327,6 +357,7 @@ RunResult Runner::run()
         beginNext();
         finishCurrent();
     }
+    account();
     return result();
 }
 
@@ -336,6 +367,8 @@ RunResult Runner::result() const
     r.passed = m_passed;
     r.failures = m_failures;
     r.fatal = m_fatal;
+    r.unrequestedErrors = m_unrequestedErrors;
+    r.unrequestedError = m_unrequestedError;
     r.virtualTime = m_lab->now();
     for (int i = 0; i < kCounterCount; ++i)
         r.metrics.insert(counterName(Counter(i)), m_lab->metrics().total(Counter(i)));

@@ -27,7 +27,11 @@ struct RunResult
     QMap<QString, qint64> metrics; ///< every counter, summed over clients
     TimeUs virtualTime = 0;
     QString fatal; ///< set when the run could not go on (the database file became unusable…)
-    bool ok() const { return failures.isEmpty() && fatal.isEmpty(); }
+    /// Failed calls to the cache or the database while no `fail` was in force: the lab's
+    /// parts failed by themselves (a full disk, a locked file, a Redis out of memory).
+    qint64 unrequestedErrors = 0;
+    QString unrequestedError; ///< "FILE:LINE: …" with the first such failure's own words
+    bool ok() const { return failures.isEmpty() && fatal.isEmpty() && unrequestedErrors == 0; }
 };
 
 /// Plays a scenario on a Lab, one command at a time. Headless callers use run(); the GUI
@@ -67,6 +71,9 @@ public:
 
 private:
     std::optional<Failure> check(const Command &command);
+    /// Attributes the errors since the last call to the `fail` state in force meanwhile, and
+    /// the budget's end to the command that ran out of it.
+    void account();
     void execute(const Command &command);
 
     Scenario m_scenario;
@@ -78,6 +85,9 @@ private:
     int m_passed = 0;
     QList<Failure> m_failures;
     QString m_fatal;
+    qint64 m_errorsSeen = 0;
+    qint64 m_unrequestedErrors = 0;
+    QString m_unrequestedError;
     std::function<void(const Command &, const std::optional<Failure> &)> m_expectationListener;
 };
 

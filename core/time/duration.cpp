@@ -1,6 +1,6 @@
 #include "duration.h"
 
-#include <limits>
+#include <QCoreApplication>
 
 namespace cachelab {
 
@@ -9,7 +9,7 @@ std::optional<TimeUs> parseDuration(QStringView text)
     qsizetype digits = 0;
     while (digits < text.size() && text[digits].isDigit() && text[digits].unicode() < 128)
         ++digits;
-    if (digits == 0 || digits > 12)
+    if (digits == 0 || digits > 18)
         return std::nullopt;
     bool ok = false;
     const qint64 n = text.left(digits).toLongLong(&ok);
@@ -29,9 +29,29 @@ std::optional<TimeUs> parseDuration(QStringView text)
         unitUs = 3600 * kSecond;
     else
         return std::nullopt;
-    if (n > std::numeric_limits<TimeUs>::max() / unitUs)
+    if (n > kMaxDuration / unitUs)
         return std::nullopt;
     return n * unitUs;
+}
+
+QString durationError(QStringView text)
+{
+    qsizetype digits = 0;
+    while (digits < text.size() && text[digits].isDigit() && text[digits].unicode() < 128)
+        ++digits;
+    const QStringView unit = text.mid(digits);
+    const bool wellFormed = digits > 0 && (unit == u"us" || unit == u"ms" || unit == u"s" ||
+                                           unit == u"m" || unit == u"h");
+    if (wellFormed) {
+        return QCoreApplication::translate("Duration",
+                                           "\"%1\" is longer than 100 years, the longest "
+                                           "duration Cache Lab accepts (876000h)")
+            .arg(text);
+    }
+    return QCoreApplication::translate("Duration",
+                                       "\"%1\" is not a duration (write an integer and a unit: "
+                                       "500us, 5ms, 2s, 3m, 1h)")
+        .arg(text);
 }
 
 QString formatDuration(TimeUs us)

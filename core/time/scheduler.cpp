@@ -145,7 +145,7 @@ Scheduler::Event Scheduler::popFront()
 
 void Scheduler::resumeAt(TimeUs at, std::coroutine_handle<> h)
 {
-    push(std::max(at, now()), ++m_seq, h, 0);
+    push(std::clamp(at, now(), kEndOfTime), ++m_seq, h, 0);
 }
 
 Scheduler::TimerId Scheduler::callAt(TimeUs at, std::function<void()> fn)
@@ -162,7 +162,7 @@ Scheduler::TimerId Scheduler::callAt(TimeUs at, std::function<void()> fn)
     const TimerId id = ++m_seq;
     m_callbacks[slot] = std::move(fn);
     m_callbackIds[slot] = id;
-    push(std::max(at, now()), id, {}, slot);
+    push(std::clamp(at, now(), kEndOfTime), id, {}, slot);
     return id;
 }
 
@@ -198,7 +198,7 @@ void Scheduler::runEvent(const Event &e)
 
 bool Scheduler::step()
 {
-    if (m_heap.empty())
+    if (m_heap.empty() || m_eventsRun >= m_budget)
         return false;
     if (m_pacer)
         m_pacer(m_heap.front().time); // may schedule work of its own (messages that arrived)
@@ -211,24 +211,27 @@ bool Scheduler::step()
 void Scheduler::runUntil(TimeUs t)
 {
     const Horizon horizon(*this, t);
-    while (!m_heap.empty() && m_heap.front().time <= t)
-        step();
+    while (!m_heap.empty() && m_heap.front().time <= t) {
+        if (!step())
+            return; // out of budget: the clock stays where the last event left it
+    }
     if (m_pacer && t > now()) {
         m_pacer(t);
-        while (!m_heap.empty() && m_heap.front().time <= t) // delivered while waiting
-            step();
+        while (!m_heap.empty() && m_heap.front().time <= t) { // delivered while waiting
+            if (!step())
+                return;
+        }
     }
     if (t > now())
         m_clock.advanceTo(t);
 }
 
-bool Scheduler::runWhile(const std::function<bool()> &keepGoing, std::uint64_t maxEvents)
+bool Scheduler::runWhile(const std::function<bool()> &keepGoing)
 {
     const Horizon horizon(*this, std::numeric_limits<TimeUs>::max());
-    for (std::uint64_t n = 0; !m_heap.empty() && keepGoing(); ++n) {
-        if (n >= maxEvents)
+    while (!m_heap.empty() && keepGoing()) {
+        if (!step())
             return false;
-        step();
     }
     return true;
 }

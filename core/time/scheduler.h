@@ -6,6 +6,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <vector>
 
 namespace cachelab {
@@ -50,7 +51,7 @@ public:
         }
         void await_suspend(std::coroutine_handle<> h) const
         {
-            scheduler->resumeAt(scheduler->now() + duration, h);
+            scheduler->resumeAt(later(scheduler->now(), duration), h);
         }
         void await_resume() const noexcept {}
     };
@@ -60,9 +61,16 @@ public:
     bool step();
     /// Runs every event due at or before `t`, then sets the clock to `t`.
     void runUntil(TimeUs t);
-    /// Runs events while `keepGoing()` is true and events remain, at most `maxEvents` of them.
-    /// Returns false if it stopped because the limit was reached.
-    bool runWhile(const std::function<bool()> &keepGoing, std::uint64_t maxEvents = 50'000'000);
+    /// Runs events while `keepGoing()` is true and events remain. Returns false if it stopped
+    /// because the event budget ran out.
+    bool runWhile(const std::function<bool()> &keepGoing);
+
+    /// At most `events` events in the scheduler's whole life (default: no limit). Once they
+    /// have run, nothing more runs: step() returns false, run loops return, the clock stays,
+    /// and exhausted() tells why — so a run that would take hours stops with a message instead.
+    void setEventBudget(std::uint64_t events) { m_budget = events; }
+    std::uint64_t eventBudget() const { return m_budget; }
+    bool exhausted() const { return m_eventsRun >= m_budget && !m_heap.empty(); }
 
     /// Eager mode, for headless bulk runs (simulations, benchmarks): a sleep that would be the
     /// very next event anyway does not go through the queue — the clock jumps and the
@@ -183,6 +191,7 @@ private:
     std::vector<Event> m_heap;
     std::uint64_t m_seq = 0;
     std::uint64_t m_eventsRun = 0;
+    std::uint64_t m_budget = std::numeric_limits<std::uint64_t>::max();
     std::vector<std::function<void()>> m_callbacks; // indexed by slot; empty when free
     std::vector<std::uint64_t> m_callbackIds;
     std::vector<std::uint32_t> m_freeSlots;
@@ -207,9 +216,9 @@ template<typename T> void Scheduler::spawn(Task<T> task)
 
 inline bool Scheduler::passEagerly(TimeUs d) noexcept
 {
-    if (!m_eager || m_spawning > 0 || m_pacer)
+    if (!m_eager || m_spawning > 0 || m_pacer || m_eventsRun >= m_budget)
         return false;
-    const TimeUs t = m_clock.now() + d;
+    const TimeUs t = later(m_clock.now(), d);
     // Strictly before the next event (a tie keeps its queue order), within the loop's horizon,
     // and a bounded number of times in a row, so a periodic timer still hands control back.
     if (t > m_horizon || (!m_heap.empty() && m_heap.front().time <= t) || ++m_eagerStreak > 64)

@@ -66,6 +66,11 @@ Comparison compare(WorkloadSpec workload, const QMap<QString, QString> &options,
             inner = [&](double share) { return progress((i + share) / count); };
         SimulationResult r = simulate(kind, patternOptions, workload, base, inner);
         c.cancelled = r.cancelled;
+        if (!r.error.isEmpty()) {
+            c.error = QStringLiteral("%1: %2").arg(patternName(kind), r.error);
+            c.results.clear();
+            break;
+        }
         c.results.append(std::move(r));
         if (c.cancelled)
             break;
@@ -94,7 +99,7 @@ QJsonObject Comparison::toJson() const
     QJsonObject json{{QStringLiteral("workload"), workload.toJson()},
                      {QStringLiteral("results"), list}};
     if (cancelled)
-        json.insert(QStringLiteral("cancelled"), true);
+        json.insert(QStringLiteral("partial"), true);
     return json;
 }
 

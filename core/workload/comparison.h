@@ -21,7 +21,8 @@ struct Comparison
 {
     WorkloadSpec workload;
     QList<SimulationResult> results;
-    bool cancelled = false;
+    bool cancelled = false; ///< the last result is partial, the patterns after it missing
+    QString error;          ///< a pattern's run could not do what was asked: no figures
 
     QJsonObject toJson() const;
     QString toCsv() const;

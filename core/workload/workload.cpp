@@ -116,7 +116,7 @@ QJsonObject SimulationResult::toJson() const
                            {QStringLiteral("p95"), p95},
                            {QStringLiteral("p99"), p99}};
     };
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("pattern"), patternName(pattern)},
         {QStringLiteral("requests"), requests},
         {QStringLiteral("metrics"), counters},
@@ -128,6 +128,9 @@ QJsonObject SimulationResult::toJson() const
         {QStringLiteral("wall_seconds"), wallSeconds},
         {QStringLiteral("ops_per_second"), opsPerSecond},
     };
+    if (cancelled)
+        json.insert(QStringLiteral("partial"), true);
+    return json;
 }
 
 WorkloadDriver::WorkloadDriver(Lab &lab, WorkloadSpec workload)
@@ -150,8 +153,9 @@ void WorkloadDriver::start()
 TimeUs WorkloadDriver::nextGap()
 {
     // Poisson arrivals: exponential gaps with mean 1/rate.
-    const double gap = -std::log(1.0 - m_random.uniform()) / m_spec.rate;
-    return TimeUs(std::llround(gap * double(kSecond)));
+    // Clamped, so that no rate (however small) can make a gap that does not fit in TimeUs.
+    const double gap = -std::log(1.0 - m_random.uniform()) / m_spec.rate * double(kSecond);
+    return TimeUs(std::llround(std::clamp(gap, 0.0, double(kMaxDuration))));
 }
 
 Task<void> WorkloadDriver::run()
@@ -206,6 +210,7 @@ SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
     base.tracing = false;
     base.traceCapacity = 1;
     base.seed = workload.seed;
+    base.maxEvents = workload.maxEvents > 0 ? workload.maxEvents : workload.defaultMaxEvents();
     Lab lab(base);
     lab.scheduler().setEager(eager);
     WorkloadDriver driver(lab, workload);
@@ -217,7 +222,8 @@ SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
     SimulationResult result;
     result.pattern = pattern;
     qint64 nextReport = 0;
-    const qint64 reportEvery = std::max<qint64>(1, workload.requests / 100);
+    // Often enough that a cancel (Ctrl-C in the CLI) stops a long run at once.
+    const qint64 reportEvery = std::clamp<qint64>(workload.requests / 100, 1, 10'000);
     lab.scheduler().runWhile([&] {
         if (progress && driver.issued() >= nextReport) {
             nextReport = driver.issued() + reportEvery;
@@ -233,6 +239,20 @@ SimulationResult simulate(PatternKind pattern, const PatternOptions &options,
 
     const Metrics &m = lab.metrics();
     result.requests = driver.issued();
+    if (lab.scheduler().exhausted()) {
+        result.error =
+            QCoreApplication::translate(
+                "Workload", "the run used up its budget of %1 scheduler events after %2 of the %3 "
+                            "requests, so it was stopped; --max-events raises the budget")
+                .arg(lab.scheduler().eventBudget())
+                .arg(result.requests)
+                .arg(workload.requests);
+    } else if (!result.cancelled && result.requests != workload.requests) {
+        result.error =
+            QCoreApplication::translate("Workload", "only %1 of the %2 requests were issued")
+                .arg(result.requests)
+                .arg(workload.requests);
+    }
     for (int i = 0; i < kCounterCount; ++i)
         result.metrics.insert(counterName(Counter(i)), m.total(Counter(i)));
     result.hitRatio = m.hitRatio();

@@ -54,6 +54,11 @@ struct WorkloadSpec
     /// Every instance crashes (and restarts) when half the requests have been issued, so
     /// what a crash costs each pattern is measured too.
     bool crashHalfway = false;
+    /// The run's scheduler event budget; 0: defaultMaxEvents(). A run that needs more stops
+    /// with SimulationResult::error rather than report fewer requests than were asked.
+    std::uint64_t maxEvents = 0;
+    /// Generous: no pattern comes near 64 events a request.
+    std::uint64_t defaultMaxEvents() const { return 64 * std::uint64_t(requests) + 10'000'000; }
 
     QJsonObject toJson() const;
 };
@@ -71,7 +76,10 @@ struct SimulationResult
     quint64 events = 0; ///< scheduler events the run took (eager sleeps are not events)
     double wallSeconds = 0;
     double opsPerSecond = 0;
-    bool cancelled = false;
+    bool cancelled = false; ///< stopped on request: the figures are those measured so far
+    /// Set when the run could not do what was asked (its event budget ran out): the figures
+    /// are not those of the workload and must not be reported as such.
+    QString error;
 
     /// The JSON of `cachelab-cli simulate --json`.
     QJsonObject toJson() const;
