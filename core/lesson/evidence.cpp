@@ -413,9 +413,16 @@ QList<quint64> subjectMessages(const scenario::Command &command, const Observer 
     case S::Cache:
     case S::Ttl:
         return cacheChange(observer, x.key);
-    case S::L1:
-        return lastChange(observer.lab().trace().events(), Role::L1, x.key,
-                          {Verb::L1Set, Verb::L1Evict, Verb::Invalidation});
+    case S::L1: {
+        // Only this client's L1: every instance has its own.
+        const Participant l1{Role::L1, qint8(command.client)};
+        QList<TraceEvent> own;
+        for (const TraceEvent &e : observer.lab().trace().events()) {
+            if (e.from == l1 || e.to == l1)
+                own.append(e);
+        }
+        return lastChange(own, Role::L1, x.key, {Verb::L1Set, Verb::L1Evict});
+    }
     case S::Db:
     case S::DbVersion:
         return dbChange(observer, x.key);
