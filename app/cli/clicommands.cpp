@@ -2,6 +2,7 @@
 
 #include <database/sqldatabase.h>
 #include <errors.h>
+#include <lesson/lesson.h>
 #include <scenario/runner.h>
 #include <time/duration.h>
 #include <trace/mermaid.h>
@@ -119,6 +120,34 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return InvalidInput;
     }
 
+    RunOutputs outputs;
+    outputs.json = parser.isSet(json);
+    outputs.mermaid = parser.value(mermaid);
+    outputs.trace = parser.value(trace);
+    LabConfig base;
+    base.maxEvents = kDefaultMaxEvents;
+    if (parser.isSet(maxEvents)) {
+        bool ok = false;
+        base.maxEvents = parser.value(maxEvents).toULongLong(&ok);
+        if (!ok || base.maxEvents == 0) {
+            err << Cli::tr("cachelab-cli run: --max-events: expected a whole number above 0, got "
+                           "\"%1\"\n")
+                       .arg(parser.value(maxEvents));
+            return InvalidInput;
+        }
+    }
+    // A lesson rebuilds its lab for every task check, so it runs on the embedded store and
+    // an in-memory database only.
+    if (lesson::isLessonFile(files.constFirst())) {
+        if (parser.isSet(db) || parser.isSet(redis)) {
+            err << Cli::tr("cachelab-cli run: %1 is a lesson: it runs on the embedded cache and an "
+                           "in-memory database only (drop --db and --redis)\n")
+                       .arg(files.constFirst());
+            return InvalidInput;
+        }
+        return runLesson(files.constFirst(), base, outputs, out, err);
+    }
+
     auto parsed = scenario::parseFile(files.constFirst());
     if (auto *error = std::get_if<scenario::ParseError>(&parsed)) {
         err << error->toString() << u'\n';
@@ -139,18 +168,6 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return InvalidInput;
     }
 
-    LabConfig base;
-    base.maxEvents = kDefaultMaxEvents;
-    if (parser.isSet(maxEvents)) {
-        bool ok = false;
-        base.maxEvents = parser.value(maxEvents).toULongLong(&ok);
-        if (!ok || base.maxEvents == 0) {
-            err << Cli::tr("cachelab-cli run: --max-events: expected a whole number above 0, got "
-                           "\"%1\"\n")
-                       .arg(parser.value(maxEvents));
-            return InvalidInput;
-        }
-    }
     base.store.url = parser.value(redis);
     base.store.prefix = parser.value(prefix);
     const bool wantTrace = parser.isSet(mermaid) || parser.isSet(trace);
@@ -169,21 +186,23 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return InvalidInput;
     }
     const scenario::RunResult result = runner->run();
-    Lab &lab = runner->lab();
+    return reportRun(result, runner->lab(), runner->scenario().fileName, outputs, out, err);
+}
 
-    if (parser.isSet(mermaid) &&
-        !writeFile(parser.value(mermaid), toMermaid(lab.trace().events(), lab.clients()).toUtf8(),
-                   err))
+int reportRun(const scenario::RunResult &result, Lab &lab, const QString &file,
+              const RunOutputs &outputs, QTextStream &out, QTextStream &err)
+{
+    if (!outputs.mermaid.isEmpty() &&
+        !writeFile(outputs.mermaid, toMermaid(lab.trace().events(), lab.clients()).toUtf8(), err))
         return InvalidInput;
-    if (parser.isSet(trace)) {
+    if (!outputs.trace.isEmpty()) {
         const QJsonObject traceJson = traceToJson(lab.trace().events(), lab.clients());
-        if (!writeFile(parser.value(trace),
-                       QJsonDocument(traceJson).toJson(QJsonDocument::Indented), err))
+        if (!writeFile(outputs.trace, QJsonDocument(traceJson).toJson(QJsonDocument::Indented),
+                       err))
             return InvalidInput;
     }
 
-    const QString file = runner->scenario().fileName;
-    if (parser.isSet(json)) {
+    if (outputs.json) {
         out << QString::fromUtf8(QJsonDocument(resultJson(result)).toJson(QJsonDocument::Compact))
             << u'\n';
     } else {

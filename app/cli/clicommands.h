@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QCoreApplication>
+#include <scenario/runner.h>
+
 #include <QStringList>
 #include <QTextStream>
 
@@ -17,6 +19,25 @@ enum ExitCode { Passed = 0, ExpectationsFailed = 1, InvalidInput = 2 };
 
 /// `cachelab-cli run FILE [--json] [--mermaid OUT] [--trace OUT] [--db PATH]`.
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err);
+
+/// `cachelab-cli lesson FILE [--answers FILE.json] [--json]` (LESSONS.md).
+int lesson(const QStringList &arguments, QTextStream &out, QTextStream &err);
+
+/// What `run` writes besides its summary.
+struct RunOutputs
+{
+    bool json = false;
+    QString mermaid; ///< a path, or empty
+    QString trace;   ///< a path, or empty
+};
+
+/// Writes a finished run's files and summary as `run` does; returns the exit status.
+int reportRun(const scenario::RunResult &result, Lab &lab, const QString &file,
+              const RunOutputs &outputs, QTextStream &out, QTextStream &err);
+
+/// `run` on a lesson: predictions and says skipped, each task run with its solution.
+int runLesson(const QString &path, const LabConfig &base, const RunOutputs &outputs,
+              QTextStream &out, QTextStream &err);
 
 /// `cachelab-cli simulate --pattern P [--option k=v …] --requests N --keys K --dist D
 /// --write-ratio R --clients C --seed S [--rate R] [--crash-halfway] [--json]`.

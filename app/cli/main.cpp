@@ -17,7 +17,10 @@ QString usage()
         "Commands:\n"
         "  run FILE       Run a scenario (*.cls) and check its expectations.\n"
         "                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,\n"
-        "                 --redis URL, --prefix PREFIX, --keep-cache\n"
+        "                 --redis URL, --prefix PREFIX, --keep-cache, --keep-db,\n"
+        "                 --max-events N\n"
+        "  lesson FILE    Play a lesson (*.cls) as a learner would and check its tasks.\n"
+        "                 Options: --answers FILE.json, --json\n"
         "\n"
         "  simulate       Run a workload through one pattern and measure it.\n"
         "                 Options: --pattern P, --option k=v, --requests N, --keys K,\n"
@@ -72,6 +75,8 @@ int main(int argc, char *argv[])
     }
     if (command == u"run")
         return cachelab::cli::run(args.mid(1), out, err);
+    if (command == u"lesson")
+        return cachelab::cli::lesson(args.mid(1), out, err);
     if (command == u"simulate")
         return cachelab::cli::simulate(args.mid(1), out, err);
     if (command == u"compare")
