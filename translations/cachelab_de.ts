@@ -138,48 +138,6 @@
         </translation>
     </message>
     <message>
-        <source>Usage: cachelab-cli [--lang CODE] COMMAND [options]
-
-Commands:
-  run FILE       Run a scenario (*.cls) and check its expectations.
-                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,
-                 --redis URL, --prefix PREFIX, --keep-cache
-
-  simulate       Run a workload through one pattern and measure it.
-                 Options: --pattern P, --option k=v, --requests N, --keys K,
-                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
-                 --seed S, --rate R, --crash-halfway, --json
-  compare        Run one workload through every pattern; the same workload
-                 options, and --json, --csv or --markdown.
-
-  cachelab-cli COMMAND --help   shows the options of a command.
-
-  --lang CODE    Speak CODE (en, de) instead of the locale&apos;s language.
-
-Exit status: 0 every expectation held, 1 one failed, 2 invalid input.
-</source>
-        <translation>Aufruf: cachelab-cli [--lang CODE] BEFEHL [Optionen]
-
-Befehle:
-  run DATEI      Ein Szenario (*.cls) ausführen und seine Erwartungen prüfen.
-                 Optionen: --json, --mermaid OUT, --trace OUT, --db PATH,
-                 --redis URL, --prefix PREFIX, --keep-cache
-
-  simulate       Eine Last durch ein Muster schicken und messen.
-                 Optionen: --pattern P, --option k=v, --requests N, --keys K,
-                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
-                 --seed S, --rate R, --crash-halfway, --json
-  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen
-                 und --json, --csv oder --markdown.
-
-  cachelab-cli BEFEHL --help   zeigt die Optionen eines Befehls.
-
-  --lang CODE    Die Sprache CODE (en, de) statt der des Systems verwenden.
-
-Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eingabe.
-</translation>
-    </message>
-    <message>
         <source>cachelab-cli: unknown command &quot;%1&quot;
 
 </source>
@@ -398,6 +356,146 @@ Exit-Status: 0 jede Erwartung erfüllt, 1 eine nicht erfüllt, 2 ungültige Eing
         <translation>Unterbrochen: die letzte Zeile ist unvollständig, und die Muster danach liefen nicht.
 </translation>
     </message>
+    <message>
+        <source>Keep the rows already in the --db file (a run normally starts from an empty table, as the scenario defines).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: %1 is a lesson: it runs on the embedded cache and an in-memory database only (drop --db and --redis)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation type="unfinished">%1 lässt sich nicht öffnen: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not JSON: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: expected an object with &quot;predictions&quot; and &quot;tasks&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;predictions&quot; and &quot;tasks&quot; must be arrays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: a prediction&apos;s answer must be a string or null</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: a task&apos;s answer must be a list of settings or null</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: a setting must be a string such as &quot;ttl=5s&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2:   goal %3 does not hold: got %4 (messages %5)
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unanswered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>wrong (answered %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2: predict %3: %4 — %5; decided by messages %6
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2: task %3: %4
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2:   the solution does not pass
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:%2:   the task passes untouched: it teaches nothing
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3 task(s) passed, %4 expectation(s) held, %5 failed
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plays a Cache Lab lesson as a learner would and checks every task.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The lesson file (*.cls).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer the predictions and tasks from FILE.json.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cachelab-cli lesson: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cachelab-cli lesson: expected exactly one lesson file, got %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cachelab-cli lesson: --answers: %1
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Usage: cachelab-cli [--lang CODE] COMMAND [options]
+
+Commands:
+  run FILE       Run a scenario (*.cls) and check its expectations.
+                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,
+                 --redis URL, --prefix PREFIX, --keep-cache, --keep-db,
+                 --max-events N
+  lesson FILE    Play a lesson (*.cls) as a learner would and check its tasks.
+                 Options: --answers FILE.json, --json
+
+  simulate       Run a workload through one pattern and measure it.
+                 Options: --pattern P, --option k=v, --requests N, --keys K,
+                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
+                 --seed S, --rate R, --crash-halfway, --json
+  compare        Run one workload through every pattern; the same workload
+                 options, and --json, --csv or --markdown.
+
+  cachelab-cli COMMAND --help   shows the options of a command.
+
+  --lang CODE    Speak CODE (en, de) instead of the locale&apos;s language.
+
+Exit status: 0 every expectation held, 1 one failed, 2 invalid input.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Comparison</name>
@@ -550,6 +648,268 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>t = %1 s</source>
         <translation>t = %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>LessonEvidence</name>
+    <message>
+        <source>the reveal cannot decide the %1 prediction on line %2: no read of client %3 completed between them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the breaker prediction on line %1 has no breaker to look at: the pattern is not circuit-breaker</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LessonParser</name>
+    <message>
+        <source>the task has no `end task` line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this prediction is never revealed: add a `reveal` line after the commands that decide it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a lesson needs a `lesson TITLE` line before its pattern line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a client: clients are named by one capital letter (A, B, C, …)</source>
+        <translation type="unfinished">„%1“ ist kein Client: Clients heißen nach einem Großbuchstaben (A, B, C, …)</translation>
+    </message>
+    <message>
+        <source>as can prefix a goal or a prediction, not %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 must come before the first operation (line %2)</source>
+        <translation type="unfinished">%1 muss vor der ersten Operation stehen (Zeile %2)</translation>
+    </message>
+    <message>
+        <source>say needs the text to show: say TEXT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>goal needs an expectation, e.g. goal metric db.reads = 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hint needs the text to show: hint TEXT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>solution: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as cannot prefix lesson</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the lesson line is already on line %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lesson must come before the pattern line (line %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lesson needs a title: lesson TITLE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown prediction &quot;%1&quot; (expected hit, result, stale, metric, cache, db, breaker or queue)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a %1 prediction belongs to no client: drop `as %2`</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as can be given only once per line</source>
+        <translation type="unfinished">as darf nur einmal pro Zeile stehen</translation>
+    </message>
+    <message>
+        <source>a %1 prediction belongs to no client: drop `as`</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>predict metric needs a counter: predict metric db.reads QUESTION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown metric &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>predict %1 needs a key: predict %1 KEY QUESTION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>predict needs a question for the learner at the end of the line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected &quot;%1&quot; after reveal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reveal has no open prediction to decide (add a `predict` line above)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the prediction on line %1 must be revealed before the task (add `reveal` above)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>task needs the text to show the learner: task TEXT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>end closes a task: end task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>end task without a task to close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the task on line %1 has no goal: add `goal EXPECTATION` lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the task on line %1 has no solution: add `solution SETTING` lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>solution %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>allow clients takes nothing after it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>allow needs option NAME …, latency PART …, clients or pattern NAME …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>allow %1 needs at least one name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown pattern &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 belongs inside a task (between `task TEXT` and `end task`)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot stand inside a task (the task on line %2 is still open: close it with `end task`)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>client %1 does not exist: the lesson has %n client(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>allow option: no pattern of this task has an option &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>solution %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation type="unfinished">%1 lässt sich nicht öffnen: %2</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished">%1 lässt sich nicht lesen: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a lesson</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is a binary file, not a lesson</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not UTF-8 text (save it as UTF-8 and try again)</source>
+        <translation type="unfinished">%1 ist kein UTF-8-Text (als UTF-8 speichern und erneut versuchen)</translation>
+    </message>
+</context>
+<context>
+    <name>LessonPlay</name>
+    <message>
+        <source>%1 answers for %2: the lesson has %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>task %1 (line %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LessonRunner</name>
+    <message>
+        <source>the lesson is not at a task</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LessonSettings</name>
+    <message>
+        <source>a setting is empty (write e.g. ttl=5s, latency db=20ms, clients 2 or pattern write-through)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>latency needs at least one PART=DURATION, e.g. latency db=20ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a latency setting: write PART=DURATION, e.g. db=20ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
+        <translation type="unfinished">„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
+    </message>
+    <message>
+        <source>clients needs one number from 1 to %1: clients 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pattern needs one pattern name, e.g. pattern write-through</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the task does not allow changing %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the task does not allow changing latency %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the task does not allow changing the number of clients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the task does not allow the pattern %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the lesson&apos;s commands use %1 clients; clients %2 would remove some</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1422,6 +1782,25 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>Could not %1 in %2: %3</source>
         <translation>Konnte in %2 nicht %1: %3</translation>
+    </message>
+    <message>
+        <source>The database %1 is damaged (SQLite&apos;s quick_check: %2). Restore it from a copy, or choose another file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another file, or remove that table.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: the disk is full (%2). Free some space, or choose a file on another disk.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is damaged or is not an SQLite database (%2). Restore it from a copy, or choose another file.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

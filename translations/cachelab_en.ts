@@ -58,6 +58,26 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
     </message>
 </context>
 <context>
+    <name>LessonParser</name>
+    <message numerus="yes">
+        <source>client %1 does not exist: the lesson has %n client(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SqlDatabase</name>
+    <message numerus="yes">
+        <source>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another file, or remove that table.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Trace</name>
     <message numerus="yes">
         <source>batch write of %n row(s)</source>
