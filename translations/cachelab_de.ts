@@ -358,117 +358,127 @@
     </message>
     <message>
         <source>Keep the rows already in the --db file (a run normally starts from an empty table, as the scenario defines).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Zeilen behalten, die schon in der --db-Datei stehen (ein Lauf beginnt sonst mit einer leeren Tabelle, wie das Szenario sie festlegt).</translation>
     </message>
     <message>
         <source>cachelab-cli run: %1 is a lesson: it runs on the embedded cache and an in-memory database only (drop --db and --redis)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>cachelab-cli run: %1 ist eine Lektion: sie läuft nur auf dem eingebetteten Cache und einer Datenbank im Arbeitsspeicher (--db und --redis weglassen)
+</translation>
     </message>
     <message>
         <source>cannot open %1: %2</source>
-        <translation type="unfinished">%1 lässt sich nicht öffnen: %2</translation>
+        <translation>%1 lässt sich nicht öffnen: %2</translation>
     </message>
     <message>
         <source>%1 is not JSON: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist kein JSON: %2</translation>
     </message>
     <message>
         <source>%1: expected an object with &quot;predictions&quot; and &quot;tasks&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: erwartet wurde ein Objekt mit „predictions“ und „tasks“</translation>
     </message>
     <message>
         <source>%1: &quot;predictions&quot; and &quot;tasks&quot; must be arrays</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: „predictions“ und „tasks“ müssen Arrays sein</translation>
     </message>
     <message>
         <source>%1: a prediction&apos;s answer must be a string or null</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: die Antwort auf eine Vorhersage muss ein String oder null sein</translation>
     </message>
     <message>
         <source>%1: a task&apos;s answer must be a list of settings or null</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: die Antwort auf eine Aufgabe muss eine Liste von Einstellungen oder null sein</translation>
     </message>
     <message>
         <source>%1: a setting must be a string such as &quot;ttl=5s&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: eine Einstellung muss ein String wie „ttl=5s“ sein</translation>
     </message>
     <message>
         <source>%1:%2:   goal %3 does not hold: got %4 (messages %5)
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2:   Ziel %3 gilt nicht: erhalten %4 (Nachrichten %5)
+</translation>
     </message>
     <message>
         <source>unanswered</source>
-        <translation type="unfinished"></translation>
+        <translation>unbeantwortet</translation>
     </message>
     <message>
         <source>right</source>
-        <translation type="unfinished"></translation>
+        <translation>richtig</translation>
     </message>
     <message>
         <source>wrong (answered %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>falsch (geantwortet: %1)</translation>
     </message>
     <message>
         <source>%1:%2: predict %3: %4 — %5; decided by messages %6
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2: predict %3: %4 — %5; entschieden durch die Nachrichten %6
+</translation>
     </message>
     <message>
         <source>%1:%2: task %3: %4
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2: Aufgabe %3: %4
+</translation>
     </message>
     <message>
         <source>passed</source>
-        <translation type="unfinished"></translation>
+        <translation>bestanden</translation>
     </message>
     <message>
         <source>not passed</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht bestanden</translation>
     </message>
     <message>
         <source>%1:%2:   the solution does not pass
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2:   die Lösung besteht nicht
+</translation>
     </message>
     <message>
         <source>%1:%2:   the task passes untouched: it teaches nothing
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1:%2:   die Aufgabe besteht schon unverändert: sie lehrt nichts
+</translation>
     </message>
     <message>
         <source>%1: %2 of %3 task(s) passed, %4 expectation(s) held, %5 failed
 </source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2 von %3 Aufgabe(n) bestanden, %4 Erwartung(en) erfüllt, %5 nicht erfüllt
+</translation>
     </message>
     <message>
         <source>Plays a Cache Lab lesson as a learner would and checks every task.</source>
-        <translation type="unfinished"></translation>
+        <translation>Spielt eine Cache-Lab-Lektion so durch, wie es Lernende täten, und prüft jede Aufgabe.</translation>
     </message>
     <message>
         <source>The lesson file (*.cls).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Lektionsdatei (*.cls).</translation>
     </message>
     <message>
         <source>Answer the predictions and tasks from FILE.json.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Vorhersagen und Aufgaben mit den Antworten aus FILE.json beantworten.</translation>
     </message>
     <message>
         <source>cachelab-cli lesson: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>cachelab-cli lesson: %1
+</translation>
     </message>
     <message>
         <source>cachelab-cli lesson: expected exactly one lesson file, got %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>cachelab-cli lesson: erwartet wurde genau eine Lektionsdatei, erhalten %1
+</translation>
     </message>
     <message>
         <source>cachelab-cli lesson: --answers: %1
 </source>
-        <translation type="unfinished"></translation>
+        <translation>cachelab-cli lesson: --answers: %1
+</translation>
     </message>
     <message>
         <source>Usage: cachelab-cli [--lang CODE] COMMAND [options]
@@ -494,7 +504,31 @@ Commands:
 
 Exit status: 0 every expectation held, 1 one failed, 2 invalid input.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Aufruf: cachelab-cli [--lang CODE] BEFEHL [Optionen]
+
+Befehle:
+  run FILE       Ein Szenario (*.cls) ausführen und seine Erwartungen prüfen.
+                 Optionen: --json, --mermaid OUT, --trace OUT, --db PATH,
+                 --redis URL, --prefix PREFIX, --keep-cache, --keep-db,
+                 --max-events N
+  lesson FILE    Eine Lektion (*.cls) wie Lernende durchspielen und ihre
+                 Aufgaben prüfen.
+                 Optionen: --answers FILE.json, --json
+
+  simulate       Eine Last durch ein Muster schicken und sie messen.
+                 Optionen: --pattern P, --option k=v, --requests N, --keys K,
+                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
+                 --seed S, --rate R, --crash-halfway, --json
+  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen
+                 sowie --json, --csv oder --markdown.
+
+  cachelab-cli BEFEHL --help   zeigt die Optionen eines Befehls.
+
+  --lang CODE    CODE (en, de) statt der Sprache des Gebietsschemas sprechen.
+
+Beendigungsstatus: 0 alle Erwartungen erfüllt, 1 eine nicht erfüllt,
+2 ungültige Eingabe.
+</translation>
     </message>
 </context>
 <context>
@@ -654,262 +688,262 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <name>LessonEvidence</name>
     <message>
         <source>the reveal cannot decide the %1 prediction on line %2: no read of client %3 completed between them</source>
-        <translation type="unfinished"></translation>
+        <translation>reveal kann die %1-Vorhersage in Zeile %2 nicht entscheiden: dazwischen wurde kein Lesezugriff von Client %3 abgeschlossen</translation>
     </message>
     <message>
         <source>the breaker prediction on line %1 has no breaker to look at: the pattern is not circuit-breaker</source>
-        <translation type="unfinished"></translation>
+        <translation>die breaker-Vorhersage in Zeile %1 hat keinen Breaker, den sie ansehen könnte: das Muster ist nicht circuit-breaker</translation>
     </message>
 </context>
 <context>
     <name>LessonParser</name>
     <message>
         <source>the task has no `end task` line</source>
-        <translation type="unfinished"></translation>
+        <translation>die Aufgabe hat keine Zeile `end task`</translation>
     </message>
     <message>
         <source>this prediction is never revealed: add a `reveal` line after the commands that decide it</source>
-        <translation type="unfinished"></translation>
+        <translation>diese Vorhersage wird nie aufgelöst: nach den Befehlen, die sie entscheiden, eine Zeile `reveal` ergänzen</translation>
     </message>
     <message>
         <source>a lesson needs a `lesson TITLE` line before its pattern line</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Lektion braucht vor ihrer pattern-Zeile eine Zeile `lesson TITEL`</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a client: clients are named by one capital letter (A, B, C, …)</source>
-        <translation type="unfinished">„%1“ ist kein Client: Clients heißen nach einem Großbuchstaben (A, B, C, …)</translation>
+        <translation>„%1“ ist kein Client: Clients heißen nach einem Großbuchstaben (A, B, C, …)</translation>
     </message>
     <message>
         <source>as can prefix a goal or a prediction, not %1</source>
-        <translation type="unfinished"></translation>
+        <translation>as darf nur vor einem Ziel oder einer Vorhersage stehen, nicht vor %1</translation>
     </message>
     <message>
         <source>%1 must come before the first operation (line %2)</source>
-        <translation type="unfinished">%1 muss vor der ersten Operation stehen (Zeile %2)</translation>
+        <translation>%1 muss vor der ersten Operation stehen (Zeile %2)</translation>
     </message>
     <message>
         <source>say needs the text to show: say TEXT</source>
-        <translation type="unfinished"></translation>
+        <translation>say braucht den anzuzeigenden Text: say TEXT</translation>
     </message>
     <message>
         <source>goal needs an expectation, e.g. goal metric db.reads = 1</source>
-        <translation type="unfinished"></translation>
+        <translation>goal braucht eine Erwartung, z. B. goal metric db.reads = 1</translation>
     </message>
     <message>
         <source>hint needs the text to show: hint TEXT</source>
-        <translation type="unfinished"></translation>
+        <translation>hint braucht den anzuzeigenden Text: hint TEXT</translation>
     </message>
     <message>
         <source>solution: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>solution: %1</translation>
     </message>
     <message>
         <source>as cannot prefix lesson</source>
-        <translation type="unfinished"></translation>
+        <translation>as darf nicht vor lesson stehen</translation>
     </message>
     <message>
         <source>the lesson line is already on line %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die lesson-Zeile steht schon in Zeile %1</translation>
     </message>
     <message>
         <source>lesson must come before the pattern line (line %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>lesson muss vor der pattern-Zeile stehen (Zeile %1)</translation>
     </message>
     <message>
         <source>lesson needs a title: lesson TITLE</source>
-        <translation type="unfinished"></translation>
+        <translation>lesson braucht einen Titel: lesson TITEL</translation>
     </message>
     <message>
         <source>unknown prediction &quot;%1&quot; (expected hit, result, stale, metric, cache, db, breaker or queue)</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannte Vorhersage „%1“ (erwartet: hit, result, stale, metric, cache, db, breaker oder queue)</translation>
     </message>
     <message>
         <source>a %1 prediction belongs to no client: drop `as %2`</source>
-        <translation type="unfinished"></translation>
+        <translation>eine %1-Vorhersage gehört zu keinem Client: `as %2` weglassen</translation>
     </message>
     <message>
         <source>as can be given only once per line</source>
-        <translation type="unfinished">as darf nur einmal pro Zeile stehen</translation>
+        <translation>as darf nur einmal pro Zeile stehen</translation>
     </message>
     <message>
         <source>a %1 prediction belongs to no client: drop `as`</source>
-        <translation type="unfinished"></translation>
+        <translation>eine %1-Vorhersage gehört zu keinem Client: `as` weglassen</translation>
     </message>
     <message>
         <source>predict metric needs a counter: predict metric db.reads QUESTION</source>
-        <translation type="unfinished"></translation>
+        <translation>predict metric braucht einen Zähler: predict metric db.reads FRAGE</translation>
     </message>
     <message>
         <source>unknown metric &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannte Metrik „%1“</translation>
     </message>
     <message>
         <source>predict %1 needs a key: predict %1 KEY QUESTION</source>
-        <translation type="unfinished"></translation>
+        <translation>predict %1 braucht einen Schlüssel: predict %1 KEY FRAGE</translation>
     </message>
     <message>
         <source>predict needs a question for the learner at the end of the line</source>
-        <translation type="unfinished"></translation>
+        <translation>predict braucht am Zeilenende eine Frage an die Lernenden</translation>
     </message>
     <message>
         <source>unexpected &quot;%1&quot; after reveal</source>
-        <translation type="unfinished"></translation>
+        <translation>unerwartetes „%1“ nach reveal</translation>
     </message>
     <message>
         <source>reveal has no open prediction to decide (add a `predict` line above)</source>
-        <translation type="unfinished"></translation>
+        <translation>reveal hat keine offene Vorhersage zu entscheiden (darüber eine Zeile `predict` ergänzen)</translation>
     </message>
     <message>
         <source>the prediction on line %1 must be revealed before the task (add `reveal` above)</source>
-        <translation type="unfinished"></translation>
+        <translation>die Vorhersage in Zeile %1 muss vor der Aufgabe aufgelöst werden (darüber `reveal` ergänzen)</translation>
     </message>
     <message>
         <source>task needs the text to show the learner: task TEXT</source>
-        <translation type="unfinished"></translation>
+        <translation>task braucht den Text, der den Lernenden gezeigt wird: task TEXT</translation>
     </message>
     <message>
         <source>end closes a task: end task</source>
-        <translation type="unfinished"></translation>
+        <translation>end schließt eine Aufgabe: end task</translation>
     </message>
     <message>
         <source>end task without a task to close</source>
-        <translation type="unfinished"></translation>
+        <translation>end task ohne eine Aufgabe, die zu schließen wäre</translation>
     </message>
     <message>
         <source>the task on line %1 has no goal: add `goal EXPECTATION` lines</source>
-        <translation type="unfinished"></translation>
+        <translation>die Aufgabe in Zeile %1 hat kein Ziel: Zeilen `goal ERWARTUNG` ergänzen</translation>
     </message>
     <message>
         <source>the task on line %1 has no solution: add `solution SETTING` lines</source>
-        <translation type="unfinished"></translation>
+        <translation>die Aufgabe in Zeile %1 hat keine Lösung: Zeilen `solution EINSTELLUNG` ergänzen</translation>
     </message>
     <message>
         <source>solution %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>solution %1: %2</translation>
     </message>
     <message>
         <source>allow clients takes nothing after it</source>
-        <translation type="unfinished"></translation>
+        <translation>nach allow clients darf nichts mehr stehen</translation>
     </message>
     <message>
         <source>allow needs option NAME …, latency PART …, clients or pattern NAME …</source>
-        <translation type="unfinished"></translation>
+        <translation>allow braucht option NAME …, latency TEIL …, clients oder pattern NAME …</translation>
     </message>
     <message>
         <source>allow %1 needs at least one name</source>
-        <translation type="unfinished"></translation>
+        <translation>allow %1 braucht mindestens einen Namen</translation>
     </message>
     <message>
         <source>unknown pattern &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekanntes Muster „%1“</translation>
     </message>
     <message>
         <source>%1 belongs inside a task (between `task TEXT` and `end task`)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 gehört in eine Aufgabe (zwischen `task TEXT` und `end task`)</translation>
     </message>
     <message>
         <source>%1 cannot stand inside a task (the task on line %2 is still open: close it with `end task`)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 darf nicht in einer Aufgabe stehen (die Aufgabe in Zeile %2 ist noch offen: mit `end task` schließen)</translation>
     </message>
     <message numerus="yes">
         <source>client %1 does not exist: the lesson has %n client(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Client %1 gibt es nicht: die Lektion hat %n Client</numerusform>
+            <numerusform>Client %1 gibt es nicht: die Lektion hat %n Clients</numerusform>
         </translation>
     </message>
     <message>
         <source>allow option: no pattern of this task has an option &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>allow option: kein Muster dieser Aufgabe hat eine Option „%1“</translation>
     </message>
     <message>
         <source>solution %1</source>
-        <translation type="unfinished"></translation>
+        <translation>solution %1</translation>
     </message>
     <message>
         <source>cannot open %1: %2</source>
-        <translation type="unfinished">%1 lässt sich nicht öffnen: %2</translation>
+        <translation>%1 lässt sich nicht öffnen: %2</translation>
     </message>
     <message>
         <source>cannot read %1: %2</source>
-        <translation type="unfinished">%1 lässt sich nicht lesen: %2</translation>
+        <translation>%1 lässt sich nicht lesen: %2</translation>
     </message>
     <message>
         <source>%1 is too large to be a lesson</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist zu groß für eine Lektion</translation>
     </message>
     <message>
         <source>%1 is a binary file, not a lesson</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist eine Binärdatei, keine Lektion</translation>
     </message>
     <message>
         <source>%1 is not UTF-8 text (save it as UTF-8 and try again)</source>
-        <translation type="unfinished">%1 ist kein UTF-8-Text (als UTF-8 speichern und erneut versuchen)</translation>
+        <translation>%1 ist kein UTF-8-Text (als UTF-8 speichern und erneut versuchen)</translation>
     </message>
 </context>
 <context>
     <name>LessonPlay</name>
     <message>
         <source>%1 answers for %2: the lesson has %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Antworten für %2: die Lektion hat %3</translation>
     </message>
     <message>
         <source>task %1 (line %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufgabe %1 (Zeile %2)</translation>
     </message>
 </context>
 <context>
     <name>LessonRunner</name>
     <message>
         <source>the lesson is not at a task</source>
-        <translation type="unfinished"></translation>
+        <translation>die Lektion steht gerade bei keiner Aufgabe</translation>
     </message>
 </context>
 <context>
     <name>LessonSettings</name>
     <message>
         <source>a setting is empty (write e.g. ttl=5s, latency db=20ms, clients 2 or pattern write-through)</source>
-        <translation type="unfinished"></translation>
+        <translation>eine Einstellung ist leer (z. B. ttl=5s, latency db=20ms, clients 2 oder pattern write-through schreiben)</translation>
     </message>
     <message>
         <source>latency needs at least one PART=DURATION, e.g. latency db=20ms</source>
-        <translation type="unfinished"></translation>
+        <translation>latency braucht mindestens ein TEIL=DAUER, z. B. latency db=20ms</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a latency setting: write PART=DURATION, e.g. db=20ms</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine Latenzangabe: TEIL=DAUER schreiben, z. B. db=20ms</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a duration (write an integer and a unit: 500us, 5ms, 2s, 3m, 1h)</source>
-        <translation type="unfinished">„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
+        <translation>„%1“ ist keine Dauer (eine ganze Zahl und eine Einheit schreiben: 500us, 5ms, 2s, 3m, 1h)</translation>
     </message>
     <message>
         <source>clients needs one number from 1 to %1: clients 2</source>
-        <translation type="unfinished"></translation>
+        <translation>clients braucht eine Zahl von 1 bis %1: clients 2</translation>
     </message>
     <message>
         <source>pattern needs one pattern name, e.g. pattern write-through</source>
-        <translation type="unfinished"></translation>
+        <translation>pattern braucht einen Musternamen, z. B. pattern write-through</translation>
     </message>
     <message>
         <source>the task does not allow changing %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die Aufgabe erlaubt nicht, %1 zu ändern</translation>
     </message>
     <message>
         <source>the task does not allow changing latency %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die Aufgabe erlaubt nicht, latency %1 zu ändern</translation>
     </message>
     <message>
         <source>the task does not allow changing the number of clients</source>
-        <translation type="unfinished"></translation>
+        <translation>die Aufgabe erlaubt nicht, die Anzahl der Clients zu ändern</translation>
     </message>
     <message>
         <source>the task does not allow the pattern %1</source>
-        <translation type="unfinished"></translation>
+        <translation>die Aufgabe erlaubt das Muster %1 nicht</translation>
     </message>
     <message>
         <source>the lesson&apos;s commands use %1 clients; clients %2 would remove some</source>
-        <translation type="unfinished"></translation>
+        <translation>die Befehle der Lektion verwenden %1 Clients; clients %2 würde einige davon entfernen</translation>
     </message>
 </context>
 <context>
@@ -1785,22 +1819,22 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     </message>
     <message>
         <source>The database %1 is damaged (SQLite&apos;s quick_check: %2). Restore it from a copy, or choose another file.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datenbank %1 ist beschädigt (quick_check von SQLite: %2). Aus einer Kopie wiederherstellen oder eine andere Datei wählen.</translation>
     </message>
     <message numerus="yes">
         <source>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another file, or remove that table.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Die Datenbank %1 hat eine Tabelle „records“, die nicht von Cache Lab stammt: ihr fehlt die Spalte %2. Eine andere Datei wählen oder diese Tabelle entfernen.</numerusform>
+            <numerusform>Die Datenbank %1 hat eine Tabelle „records“, die nicht von Cache Lab stammt: ihr fehlen die Spalten %2. Eine andere Datei wählen oder diese Tabelle entfernen.</numerusform>
         </translation>
     </message>
     <message>
         <source>Cannot write to %1: the disk is full (%2). Free some space, or choose a file on another disk.</source>
-        <translation type="unfinished"></translation>
+        <translation>In %1 lässt sich nicht schreiben: der Datenträger ist voll (%2). Platz freigeben oder eine Datei auf einem anderen Datenträger wählen.</translation>
     </message>
     <message>
         <source>%1 is damaged or is not an SQLite database (%2). Restore it from a copy, or choose another file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist beschädigt oder keine SQLite-Datenbank (%2). Aus einer Kopie wiederherstellen oder eine andere Datei wählen.</translation>
     </message>
 </context>
 <context>

@@ -61,9 +61,9 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
     <name>LessonParser</name>
     <message numerus="yes">
         <source>client %1 does not exist: the lesson has %n client(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>client %1 does not exist: the lesson has %n client</numerusform>
+            <numerusform>client %1 does not exist: the lesson has %n clients</numerusform>
         </translation>
     </message>
 </context>
@@ -71,9 +71,9 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
     <name>SqlDatabase</name>
     <message numerus="yes">
         <source>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another file, or remove that table.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column %2. Choose another file, or remove that table.</numerusform>
+            <numerusform>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the columns %2. Choose another file, or remove that table.</numerusform>
         </translation>
     </message>
 </context>
