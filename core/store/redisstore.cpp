@@ -3,10 +3,12 @@
 #include "../errors.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QtEndian>
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <poll.h>
 #include <sys/time.h>
 
@@ -418,6 +420,10 @@ void RedisStore::listRemove(const QString &list, const QList<QByteArray> &items)
 void RedisStore::publish(const QString &channel, const QByteArray &message)
 {
     command({"PUBLISH", key(channel), message});
+    const bool listening = std::any_of(m_subscriptions.cbegin(), m_subscriptions.cend(),
+                                       [&](const Subscription &s) { return s.channel == channel; });
+    if (listening && m_subscriber)
+        m_ownInFlight.append(key(channel) + '\n' + message);
 }
 
 int RedisStore::subscribe(const QString &channel, Subscriber subscriber)
@@ -465,21 +471,31 @@ void RedisStore::resubscribe()
 void RedisStore::pump()
 {
     resubscribe();
-    if (!m_subscriber)
+    if (!m_subscriber) {
+        m_ownInFlight.clear(); // sent while no one listened: lost, as on a real network
         return;
+    }
+    QDeadlineTimer deadline(1000);
     for (;;) {
+        // Wait only while our own messages are still on their way, and never for long.
+        const int timeoutMs =
+            m_ownInFlight.isEmpty() ? 0 : int(std::max<qint64>(0, deadline.remainingTime()));
         pollfd p{m_subscriber->fd, POLLIN, 0};
-        if (::poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
+        if (::poll(&p, 1, timeoutMs) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR))) {
+            m_ownInFlight.clear();
             return;
+        }
         if (redisBufferRead(m_subscriber.get()) != REDIS_OK) {
             m_subscriber.reset();
             m_subscriberRetryAtMs = m_clock.elapsed() + 100;
+            m_ownInFlight.clear();
             return;
         }
         for (;;) {
             void *raw = nullptr;
             if (redisGetReplyFromReader(m_subscriber.get(), &raw) != REDIS_OK) {
                 m_subscriber.reset();
+                m_ownInFlight.clear();
                 return;
             }
             if (!raw)
@@ -490,6 +506,7 @@ void RedisStore::pump()
                 continue;
             const QByteArray channel = bytes(r->element[1]);
             const QByteArray message = bytes(r->element[2]);
+            m_ownInFlight.removeOne(channel + '\n' + message);
             const auto subscriptions = m_subscriptions; // a subscriber may unsubscribe
             for (const auto &s : subscriptions) {
                 if (key(s.channel) == channel)

@@ -38,6 +38,9 @@ public:
 
     QString describe() const override;
     bool realTime() const override { return true; }
+    /// Delivers the messages that have arrived. Messages this store published itself to a
+    /// channel it listens on are waited for (up to a second): the lab's instances share one
+    /// process, so a loaded machine must not let virtual time run past their own messages.
     void pump() override;
 
     std::optional<CachedRecord> get(const QString &key) override;
@@ -96,6 +99,7 @@ private:
     };
     QMap<int, Subscription> m_subscriptions;
     int m_nextSubscription = 1;
+    QList<QByteArray> m_ownInFlight; // channel + '\n' + message, published, not yet received
 };
 
 } // namespace cachelab
