@@ -504,6 +504,14 @@ void TestCli::helpAndVersion()
     VERIFY_RUN(runHelp, 0);
     for (const char *option : {"--json", "--mermaid", "--trace", "--db"})
         QVERIFY2(runHelp.out.contains(option), runHelp.out.constData());
+    // Each command's usage line names the command, not the path the program was started by.
+    for (const char *command : {"run", "lesson", "simulate", "compare"}) {
+        const CliRun commandHelp = runCli({QString::fromLatin1(command), u"--help"_s});
+        VERIFY_RUN(commandHelp, 0);
+        const QByteArray usage = commandHelp.out.left(commandHelp.out.indexOf('\n'));
+        const QByteArray expected = QByteArray("Usage: cachelab-cli ") + command + " [options]";
+        QVERIFY2(usage.startsWith(expected), usage.constData());
+    }
 
     const CliRun version = runCli({u"--version"_s});
     VERIFY_RUN(version, 0);

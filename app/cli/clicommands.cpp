@@ -61,6 +61,16 @@ QJsonObject resultJson(const scenario::RunResult &r)
 
 } // namespace
 
+QString commandHelp(const QCommandLineParser &parser, const char *command)
+{
+    QString help = parser.helpText();
+    const QString program = QCoreApplication::arguments().value(0);
+    const qsizetype at = help.indexOf(program);
+    if (!program.isEmpty() && at >= 0 && at < help.indexOf(u'\n'))
+        help.replace(at, program.size(), u"cachelab-cli " + QLatin1String(command));
+    return help;
+}
+
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
     QCommandLineParser parser;
@@ -104,7 +114,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return InvalidInput;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+        out << commandHelp(parser, "run");
         return Passed;
     }
     const QStringList files = parser.positionalArguments();

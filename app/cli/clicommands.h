@@ -6,6 +6,8 @@
 #include <QStringList>
 #include <QTextStream>
 
+class QCommandLineParser;
+
 namespace cachelab::cli {
 
 /// The context of the tool's own messages (free functions have no tr() of their own).
@@ -22,6 +24,10 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 /// `cachelab-cli lesson FILE [--answers FILE.json] [--json]` (LESSONS.md).
 int lesson(const QStringList &arguments, QTextStream &out, QTextStream &err);
+
+/// A command's --help: Qt's help text, with the usage line naming `cachelab-cli COMMAND`
+/// instead of the path the program was started by.
+QString commandHelp(const QCommandLineParser &parser, const char *command);
 
 /// What `run` writes besides its summary.
 struct RunOutputs

@@ -232,7 +232,7 @@ int lesson(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return InvalidInput;
     }
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+        out << commandHelp(parser, "lesson");
         return Passed;
     }
     const QStringList files = parser.positionalArguments();

@@ -131,7 +131,7 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!parseOrFail(parser, arguments, err, "simulate"))
         return InvalidInput;
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+        out << commandHelp(parser, "simulate");
         return Passed;
     }
     if (!parser.positionalArguments().isEmpty()) {
@@ -215,7 +215,7 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!parseOrFail(parser, arguments, err, "compare"))
         return InvalidInput;
     if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
+        out << commandHelp(parser, "compare");
         return Passed;
     }
     if (!parser.positionalArguments().isEmpty()) {
