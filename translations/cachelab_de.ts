@@ -496,7 +496,11 @@ Commands:
                  --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
                  --seed S, --rate R, --crash-halfway, --json
   compare        Run one workload through every pattern; the same workload
-                 options, and --json, --csv or --markdown.
+                 options, --seeds N, --jobs J, and --json, --csv or --markdown.
+  sweep          Vary one setting and measure every pattern at each value.
+                 Options: --vary NAME=V1,V2,… or NAME=A..B:N[log], --pattern
+                 P|all, --seeds N, --jobs J, the workload options, and --json,
+                 --csv or --markdown.
 
   cachelab-cli COMMAND --help   shows the options of a command.
 
@@ -519,8 +523,12 @@ Befehle:
                  Optionen: --pattern P, --option k=v, --requests N, --keys K,
                  --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
                  --seed S, --rate R, --crash-halfway, --json
-  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen
-                 sowie --json, --csv oder --markdown.
+  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen,
+                 --seeds N, --jobs J sowie --json, --csv oder --markdown.
+  sweep          Eine Einstellung verändern und jedes Muster bei jedem Wert messen.
+                 Optionen: --vary NAME=V1,V2,… oder NAME=A..B:N[log], --pattern
+                 P|all, --seeds N, --jobs J, die Lastoptionen sowie --json,
+                 --csv oder --markdown.
 
   cachelab-cli BEFEHL --help   zeigt die Optionen eines Befehls.
 
@@ -529,6 +537,64 @@ Befehle:
 Beendigungsstatus: 0 alle Erwartungen erfüllt, 1 eine nicht erfüllt,
 2 ungültige Eingabe.
 </translation>
+    </message>
+    <message>
+        <source>Run every point with N seeds, from --seed on, and report 95% confidence intervals (sweep: default 3).</source>
+        <translation>Jeden Punkt mit N Seeds ab --seed ausführen und 95-%-Konfidenzintervalle angeben (sweep: Vorgabe 3).</translation>
+    </message>
+    <message>
+        <source>Run on J threads (default: one per core); the results do not depend on it.</source>
+        <translation>Auf J Threads laufen (Vorgabe: einer je Kern); die Ergebnisse hängen nicht davon ab.</translation>
+    </message>
+    <message>
+        <source>--seeds: expected a whole number from 1 to 1000, got &quot;%1&quot;</source>
+        <translation>--seeds: erwartet eine ganze Zahl von 1 bis 1000, erhalten &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>--jobs: expected a whole number from 1 to 256, got &quot;%1&quot;</source>
+        <translation>--jobs: erwartet eine ganze Zahl von 1 bis 256, erhalten &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>Varies one setting and measures every chosen pattern at each value, over several seeds.</source>
+        <translation>Verändert eine Einstellung und misst jedes gewählte Muster bei jedem Wert, über mehrere Seeds.</translation>
+    </message>
+    <message>
+        <source>A pattern to measure, or all (repeatable; default all).</source>
+        <translation>Ein zu messendes Muster, oder all (wiederholbar; Vorgabe all).</translation>
+    </message>
+    <message>
+        <source>The setting to vary and its values: NAME=V1,V2,… or NAME=FROM..TO:N, with &quot;log&quot; after N for logarithmic steps. NAME is a pattern option (ttl, batch, …), write-ratio, keys, clients, rate, or latency.cache, latency.db, …</source>
+        <translation>Die zu verändernde Einstellung und ihre Werte: NAME=V1,V2,… oder NAME=VON..BIS:N, mit &quot;log&quot; nach N für logarithmische Schritte. NAME ist eine Musteroption (ttl, batch, …), write-ratio, keys, clients, rate oder latency.cache, latency.db, …</translation>
+    </message>
+    <message>
+        <source>cachelab-cli sweep: %1
+</source>
+        <translation>cachelab-cli sweep: %1
+</translation>
+    </message>
+    <message>
+        <source>unexpected argument &quot;%1&quot;</source>
+        <translation>unerwartetes Argument &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>choose one of --json, --csv, --markdown</source>
+        <translation>wähle eines von --json, --csv, --markdown</translation>
+    </message>
+    <message>
+        <source>--vary is required, e.g. --vary ttl=1s..1h:12log</source>
+        <translation>--vary ist nötig, z. B. --vary ttl=1s..1h:12log</translation>
+    </message>
+    <message>
+        <source>--vary: a sweep varies one setting</source>
+        <translation>--vary: ein Sweep verändert eine Einstellung</translation>
+    </message>
+    <message>
+        <source>--pattern: expected all or one of cache-aside, write-through, write-behind, refresh-ahead, around, multi-level, circuit-breaker; got &quot;%1&quot;</source>
+        <translation>--pattern: erwartet all oder eines von cache-aside, write-through, write-behind, refresh-ahead, around, multi-level, circuit-breaker; erhalten &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>--vary %1</source>
+        <translation>--vary %1</translation>
     </message>
 </context>
 <context>
@@ -944,6 +1010,45 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>the lesson&apos;s commands use %1 clients; clients %2 would remove some</source>
         <translation>die Befehle der Lektion verwenden %1 Clients; clients %2 würde einige davon entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>MeasureText</name>
+    <message>
+        <source>hit ratio</source>
+        <translation>Trefferquote</translation>
+    </message>
+    <message>
+        <source>stale reads (share of reads)</source>
+        <translation>veraltete Lesezugriffe (Anteil der Lesezugriffe)</translation>
+    </message>
+    <message>
+        <source>database reads per 1,000 operations</source>
+        <translation>Datenbank-Lesezugriffe je 1.000 Operationen</translation>
+    </message>
+    <message>
+        <source>database writes per 1,000 operations</source>
+        <translation>Datenbank-Schreibzugriffe je 1.000 Operationen</translation>
+    </message>
+    <message>
+        <source>read p50 (ms)</source>
+        <translation>Lesen p50 (ms)</translation>
+    </message>
+    <message>
+        <source>read p99 (ms)</source>
+        <translation>Lesen p99 (ms)</translation>
+    </message>
+    <message>
+        <source>write p50 (ms)</source>
+        <translation>Schreiben p50 (ms)</translation>
+    </message>
+    <message>
+        <source>write p99 (ms)</source>
+        <translation>Schreiben p99 (ms)</translation>
+    </message>
+    <message>
+        <source>writes lost at the crash</source>
+        <translation>beim Absturz verlorene Schreibzugriffe</translation>
     </message>
 </context>
 <context>
@@ -1835,6 +1940,142 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>%1 is damaged or is not an SQLite database (%2). Restore it from a copy, or choose another file.</source>
         <translation>%1 ist beschädigt oder keine SQLite-Datenbank (%2). Aus einer Kopie wiederherstellen oder eine andere Datei wählen.</translation>
+    </message>
+</context>
+<context>
+    <name>SweepAxis</name>
+    <message>
+        <source>&quot;%1&quot;: expected NAME=V1,V2,… or NAME=FROM..TO:N (add &quot;log&quot; for logarithmic steps)</source>
+        <translation>&quot;%1&quot;: erwartet NAME=V1,V2,… oder NAME=VON..BIS:N (&quot;log&quot; anhängen für logarithmische Schritte)</translation>
+    </message>
+    <message>
+        <source>%1: an empty value in &quot;%2&quot;</source>
+        <translation>%1: ein leerer Wert in &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <source>%1: at most %2 values</source>
+        <translation>%1: höchstens %2 Werte</translation>
+    </message>
+    <message>
+        <source>%1: a range needs its number of points, e.g. %1=%2..%3:10</source>
+        <translation>%1: ein Bereich braucht seine Anzahl Punkte, z. B. %1=%2..%3:10</translation>
+    </message>
+    <message>
+        <source>%1: the number of points must be a whole number from 2 to %2, got &quot;%3&quot;</source>
+        <translation>%1: die Anzahl Punkte muss eine ganze Zahl von 2 bis %2 sein, erhalten &quot;%3&quot;</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a range of numbers</source>
+        <translation>%1: &quot;%2&quot; ist kein Zahlenbereich</translation>
+    </message>
+    <message>
+        <source>%1: the range %2..%3 has no width</source>
+        <translation>%1: der Bereich %2..%3 hat keine Breite</translation>
+    </message>
+    <message>
+        <source>%1: logarithmic steps need both ends above zero</source>
+        <translation>%1: logarithmische Schritte brauchen zwei Enden über null</translation>
+    </message>
+</context>
+<context>
+    <name>SweepResult</name>
+    <message>
+        <source>pattern</source>
+        <translation>Muster</translation>
+    </message>
+    <message numerus="yes">
+        <source>
+%n seed(s); mean ± half of the 95% confidence interval. Bold: the best of a column; ≈: not significantly different from it (the intervals overlap).
+</source>
+        <translation>
+            <numerusform>
+%n Seed; Mittelwert ± halbes 95-%-Konfidenzintervall. Fett: der beste Wert einer Spalte; ≈: nicht signifikant davon verschieden (die Intervalle überlappen).
+</numerusform>
+            <numerusform>
+%n Seeds; Mittelwert ± halbes 95-%-Konfidenzintervall. Fett: der beste Wert einer Spalte; ≈: nicht signifikant davon verschieden (die Intervalle überlappen).
+</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n seed(s) per point; mean ± half of the 95% confidence interval.
+</source>
+        <translation>
+            <numerusform>%n Seed je Punkt; Mittelwert ± halbes 95-%-Konfidenzintervall.
+</numerusform>
+            <numerusform>%n Seeds je Punkt; Mittelwert ± halbes 95-%-Konfidenzintervall.
+</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Workload: %1 requests, %2 keys, %3, write ratio %4, %n client(s), first seed %5; every instance crashes halfway through.
+</source>
+        <translation>
+            <numerusform>Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Client, erster Seed %5; jede Instanz stürzt auf halbem Weg ab.
+</numerusform>
+            <numerusform>Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Clients, erster Seed %5; jede Instanz stürzt auf halbem Weg ab.
+</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Interrupted: the points after the last row are missing.
+</source>
+        <translation>Unterbrochen: die Punkte nach der letzten Zeile fehlen.
+</translation>
+    </message>
+</context>
+<context>
+    <name>SweepSpec</name>
+    <message>
+        <source>expected a number from 0 to 1, got &quot;%1&quot;</source>
+        <translation>erwartet eine Zahl von 0 bis 1, erhalten &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>expected a whole number from 1 to 10000000, got &quot;%1&quot;</source>
+        <translation>erwartet eine ganze Zahl von 1 bis 10000000, erhalten &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>expected a whole number from 1 to 26, got &quot;%1&quot;</source>
+        <translation>erwartet eine ganze Zahl von 1 bis 26, erhalten &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>expected requests per second from 0.001 to 1000000000, got &quot;%1&quot;</source>
+        <translation>erwartet Anfragen pro Sekunde von 0.001 bis 1000000000, erhalten &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <source>no pattern to run</source>
+        <translation>kein Muster zum Ausführen</translation>
+    </message>
+    <message>
+        <source>--seeds: expected a whole number from 1 to %1, got %2</source>
+        <translation>--seeds: erwartet eine ganze Zahl von 1 bis %1, erhalten %2</translation>
+    </message>
+    <message>
+        <source>--jobs: expected a whole number from 1 to 256, got %1</source>
+        <translation>--jobs: erwartet eine ganze Zahl von 1 bis 256, erhalten %1</translation>
+    </message>
+    <message>
+        <source>--option %1: no chosen pattern has this option</source>
+        <translation>--option %1: kein gewähltes Muster hat diese Option</translation>
+    </message>
+    <message>
+        <source>--vary %1: not a pattern option, a workload setting (write-ratio, keys, clients, rate) or a latency (latency.cache, latency.db, …)</source>
+        <translation>--vary %1: keine Musteroption, keine Lasteinstellung (write-ratio, keys, clients, rate) und keine Latenz (latency.cache, latency.db, …)</translation>
+    </message>
+    <message>
+        <source>--vary %1: no chosen pattern has this option</source>
+        <translation>--vary %1: kein gewähltes Muster hat diese Option</translation>
+    </message>
+    <message>
+        <source>%1 runs asked for (points × patterns × seeds); at most %2</source>
+        <translation>%1 Läufe verlangt (Punkte × Muster × Seeds); höchstens %2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>

@@ -78,6 +78,42 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
     </message>
 </context>
 <context>
+    <name>SweepResult</name>
+    <message numerus="yes">
+        <source>
+%n seed(s); mean ± half of the 95% confidence interval. Bold: the best of a column; ≈: not significantly different from it (the intervals overlap).
+</source>
+        <translation>
+            <numerusform>
+%n seed; mean ± half of the 95% confidence interval. Bold: the best of a column; ≈: not significantly different from it (the intervals overlap).
+</numerusform>
+            <numerusform>
+%n seeds; mean ± half of the 95% confidence interval. Bold: the best of a column; ≈: not significantly different from it (the intervals overlap).
+</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n seed(s) per point; mean ± half of the 95% confidence interval.
+</source>
+        <translation>
+            <numerusform>%n seed per point; mean ± half of the 95% confidence interval.
+</numerusform>
+            <numerusform>%n seeds per point; mean ± half of the 95% confidence interval.
+</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Workload: %1 requests, %2 keys, %3, write ratio %4, %n client(s), first seed %5; every instance crashes halfway through.
+</source>
+        <translation>
+            <numerusform>Workload: %1 requests, %2 keys, %3, write ratio %4, %n client, first seed %5; every instance crashes halfway through.
+</numerusform>
+            <numerusform>Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, first seed %5; every instance crashes halfway through.
+</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Trace</name>
     <message numerus="yes">
         <source>batch write of %n row(s)</source>

@@ -49,7 +49,12 @@ int runLesson(const QString &path, const LabConfig &base, const RunOutputs &outp
 /// --write-ratio R --clients C --seed S [--rate R] [--crash-halfway] [--json]`.
 int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
-/// `cachelab-cli compare` with the workload flags of simulate and `--json|--csv|--markdown`.
+/// `cachelab-cli compare` with the workload flags of simulate, `--seeds N --jobs J` and
+/// `--json|--csv|--markdown`.
 int compare(const QStringList &arguments, QTextStream &out, QTextStream &err);
+
+/// `cachelab-cli sweep --vary NAME=… [--pattern P|all …] [--option k=v …] [--seeds N]
+/// [--jobs J]` with the workload flags of simulate and `--json|--csv|--markdown`.
+int sweep(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 } // namespace cachelab::cli

@@ -27,7 +27,11 @@ QString usage()
         "                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,\n"
         "                 --seed S, --rate R, --crash-halfway, --json\n"
         "  compare        Run one workload through every pattern; the same workload\n"
-        "                 options, and --json, --csv or --markdown.\n"
+        "                 options, --seeds N, --jobs J, and --json, --csv or --markdown.\n"
+        "  sweep          Vary one setting and measure every pattern at each value.\n"
+        "                 Options: --vary NAME=V1,V2,… or NAME=A..B:N[log], --pattern\n"
+        "                 P|all, --seeds N, --jobs J, the workload options, and --json,\n"
+        "                 --csv or --markdown.\n"
         "\n"
         "  cachelab-cli COMMAND --help   shows the options of a command.\n"
         "\n"
@@ -81,6 +85,8 @@ int main(int argc, char *argv[])
         return cachelab::cli::simulate(args.mid(1), out, err);
     if (command == u"compare")
         return cachelab::cli::compare(args.mid(1), out, err);
+    if (command == u"sweep")
+        return cachelab::cli::sweep(args.mid(1), out, err);
     err << cachelab::cli::Cli::tr("cachelab-cli: unknown command \"%1\"\n\n").arg(command)
         << usage();
     return cachelab::cli::InvalidInput;

@@ -2,6 +2,7 @@
 #include "interrupt.h"
 
 #include <workload/comparison.h>
+#include <workload/sweep.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -111,6 +112,100 @@ bool parseOrFail(QCommandLineParser &parser, const QStringList &arguments, QText
     return false;
 }
 
+/// --seeds and --jobs, shared by compare and sweep.
+struct RepeatOptions
+{
+    QCommandLineOption seeds{QStringLiteral("seeds"),
+                             Cli::tr("Run every point with N seeds, from --seed on, and report "
+                                     "95% confidence intervals (sweep: default 3)."),
+                             QStringLiteral("N")};
+    QCommandLineOption jobs{QStringLiteral("jobs"),
+                            Cli::tr("Run on J threads (default: one per core); the results do "
+                                    "not depend on it."),
+                            QStringLiteral("J")};
+
+    void addTo(QCommandLineParser &parser) const { parser.addOptions({seeds, jobs}); }
+
+    std::optional<QString> read(const QCommandLineParser &parser, SweepSpec &spec) const
+    {
+        bool ok = true;
+        if (parser.isSet(seeds)) {
+            spec.seeds = parser.value(seeds).toInt(&ok);
+            if (!ok || spec.seeds < 1 || spec.seeds > 1000)
+                return Cli::tr("--seeds: expected a whole number from 1 to 1000, got \"%1\"")
+                    .arg(parser.value(seeds));
+        }
+        if (parser.isSet(jobs)) {
+            spec.jobs = parser.value(jobs).toInt(&ok);
+            if (!ok || spec.jobs < 1 || spec.jobs > 256)
+                return Cli::tr("--jobs: expected a whole number from 1 to 256, got \"%1\"")
+                    .arg(parser.value(jobs));
+        }
+        return std::nullopt;
+    }
+};
+
+/// --json, --csv or --markdown (the default), at most one.
+struct FormatOptions
+{
+    enum class Format { Markdown, Json, Csv };
+    QCommandLineOption json{QStringLiteral("json"), Cli::tr("Print JSON.")};
+    QCommandLineOption csv{QStringLiteral("csv"), Cli::tr("Print CSV.")};
+    QCommandLineOption markdown{QStringLiteral("markdown"),
+                                Cli::tr("Print a Markdown table (the default).")};
+
+    void addTo(QCommandLineParser &parser) const { parser.addOptions({json, csv, markdown}); }
+
+    std::optional<Format> read(const QCommandLineParser &parser) const
+    {
+        if (int(parser.isSet(json)) + int(parser.isSet(csv)) + int(parser.isSet(markdown)) > 1)
+            return std::nullopt;
+        return parser.isSet(json)  ? Format::Json
+               : parser.isSet(csv) ? Format::Csv
+                                   : Format::Markdown;
+    }
+};
+
+/// Runs a sweep with terminal progress and prints it; CSV rows are printed as they come.
+int printSweep(const SweepSpec &spec, FormatOptions::Format format, const char *command,
+               QTextStream &out, QTextStream &err)
+{
+    catchInterrupts();
+    bool headerDone = false;
+    auto streamCsv = [&](const SweepPoint &point) {
+        SweepResult one;
+        one.spec = spec;
+        one.points = {point};
+        const QString csv = one.toCsv();
+        const qsizetype headerEnd = csv.indexOf(u'\n') + 1;
+        out << (headerDone ? csv.mid(headerEnd) : csv);
+        out.flush();
+        headerDone = true;
+    };
+    const SweepResult r = cachelab::sweep(spec, terminalProgress(QLatin1String(command)),
+                                          format == FormatOptions::Format::Csv
+                                              ? std::function<void(const SweepPoint &)>(streamCsv)
+                                              : nullptr);
+    endProgress();
+    if (!r.error.isEmpty()) {
+        err << Cli::tr("cachelab-cli %1: %2\n").arg(QLatin1String(command), r.error);
+        return InvalidInput;
+    }
+    switch (format) {
+    case FormatOptions::Format::Json:
+        out << QString::fromUtf8(QJsonDocument(r.toJson()).toJson(QJsonDocument::Compact)) << u'\n';
+        break;
+    case FormatOptions::Format::Csv:
+        if (!headerDone)
+            out << r.toCsv(); // no point finished: the header alone
+        break;
+    case FormatOptions::Format::Markdown:
+        out << r.toMarkdown();
+        break;
+    }
+    return r.cancelled ? kInterrupted : Passed;
+}
+
 } // namespace
 
 int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
@@ -205,12 +300,11 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
     parser.setApplicationDescription(Cli::tr("Runs one workload through every pattern and prints a "
                                              "table of measured figures beside the textbook's."));
     parser.addHelpOption();
-    const QCommandLineOption json(QStringLiteral("json"), Cli::tr("Print JSON."));
-    const QCommandLineOption csv(QStringLiteral("csv"), Cli::tr("Print CSV."));
-    const QCommandLineOption markdown(QStringLiteral("markdown"),
-                                      Cli::tr("Print a Markdown table (the default)."));
+    FormatOptions formats;
+    RepeatOptions repeat;
     WorkloadOptions workload;
-    parser.addOptions({json, csv, markdown});
+    formats.addTo(parser);
+    repeat.addTo(parser);
     workload.addTo(parser);
     if (!parseOrFail(parser, arguments, err, "compare"))
         return InvalidInput;
@@ -223,15 +317,30 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
                    .arg(parser.positionalArguments().constFirst());
         return InvalidInput;
     }
-    if (int(parser.isSet(json)) + int(parser.isSet(csv)) + int(parser.isSet(markdown)) > 1) {
+    const auto format = formats.read(parser);
+    if (!format) {
         err << Cli::tr("cachelab-cli compare: choose one of --json, --csv, --markdown\n");
         return InvalidInput;
     }
-    WorkloadSpec spec;
+    SweepSpec seeded;
     QMap<QString, QString> options;
-    if (const auto error = workload.read(parser, spec, options)) {
+    if (const auto error = workload.read(parser, seeded.workload, options)) {
         err << Cli::tr("cachelab-cli compare: %1\n").arg(*error);
         return InvalidInput;
+    }
+    if (const auto error = repeat.read(parser, seeded)) {
+        err << Cli::tr("cachelab-cli compare: %1\n").arg(*error);
+        return InvalidInput;
+    }
+    // With --seeds every pattern runs once per seed, and the table gives intervals.
+    if (parser.isSet(repeat.seeds)) {
+        seeded.patterns = QList<PatternKind>(std::begin(kAllPatterns), std::end(kAllPatterns));
+        seeded.options = options;
+        if (const auto error = seeded.validate()) {
+            err << Cli::tr("cachelab-cli compare: %1\n").arg(*error);
+            return InvalidInput;
+        }
+        return printSweep(seeded, *format, "compare", out, err);
     }
     // An option must fit at least one pattern, and be well formed for it.
     for (auto it = options.cbegin(); it != options.cend(); ++it) {
@@ -252,23 +361,106 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
         }
     }
     catchInterrupts();
-    const Comparison c = cachelab::compare(spec, options, terminalProgress(Cli::tr("compare")));
+    const Comparison c =
+        cachelab::compare(seeded.workload, options, terminalProgress(Cli::tr("compare")));
     endProgress();
     if (!c.error.isEmpty()) {
         err << Cli::tr("cachelab-cli compare: %1\n").arg(c.error);
         return InvalidInput;
     }
-    if (c.cancelled && !parser.isSet(json)) {
+    if (c.cancelled && *format != FormatOptions::Format::Json) {
         out << Cli::tr("Interrupted: the last row is partial and the patterns after it did not "
                        "run.\n");
     }
-    if (parser.isSet(json))
+    switch (*format) {
+    case FormatOptions::Format::Json:
         out << QString::fromUtf8(QJsonDocument(c.toJson()).toJson(QJsonDocument::Compact)) << u'\n';
-    else if (parser.isSet(csv))
+        break;
+    case FormatOptions::Format::Csv:
         out << c.toCsv();
-    else
+        break;
+    case FormatOptions::Format::Markdown:
         out << c.toMarkdown();
+        break;
+    }
     return c.cancelled ? kInterrupted : Passed;
+}
+
+int sweep(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Varies one setting and measures every chosen pattern at each value, over "
+                "several seeds."));
+    parser.addHelpOption();
+    const QCommandLineOption pattern(
+        QStringLiteral("pattern"),
+        Cli::tr("A pattern to measure, or all (repeatable; default all)."), QStringLiteral("P"));
+    const QCommandLineOption vary(
+        QStringLiteral("vary"),
+        Cli::tr("The setting to vary and its values: NAME=V1,V2,… or NAME=FROM..TO:N, with "
+                "\"log\" after N for logarithmic steps. NAME is a pattern option (ttl, batch, "
+                "…), write-ratio, keys, clients, rate, or latency.cache, latency.db, …"),
+        QStringLiteral("NAME=VALUES"));
+    FormatOptions formats;
+    RepeatOptions repeat;
+    WorkloadOptions workload;
+    parser.addOptions({pattern, vary});
+    formats.addTo(parser);
+    repeat.addTo(parser);
+    workload.addTo(parser);
+    if (!parseOrFail(parser, arguments, err, "sweep"))
+        return InvalidInput;
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << commandHelp(parser, "sweep");
+        return Passed;
+    }
+    auto fail = [&](const QString &message) {
+        err << Cli::tr("cachelab-cli sweep: %1\n").arg(message);
+        return InvalidInput;
+    };
+    if (!parser.positionalArguments().isEmpty())
+        return fail(
+            Cli::tr("unexpected argument \"%1\"").arg(parser.positionalArguments().constFirst()));
+    const auto format = formats.read(parser);
+    if (!format)
+        return fail(Cli::tr("choose one of --json, --csv, --markdown"));
+    if (!parser.isSet(vary))
+        return fail(Cli::tr("--vary is required, e.g. --vary ttl=1s..1h:12log"));
+    if (parser.values(vary).size() > 1)
+        return fail(Cli::tr("--vary: a sweep varies one setting"));
+
+    SweepSpec spec;
+    for (const QString &value : parser.values(pattern)) {
+        for (const QString &name : value.split(u',', Qt::SkipEmptyParts)) {
+            if (name == u"all") {
+                spec.patterns =
+                    QList<PatternKind>(std::begin(kAllPatterns), std::end(kAllPatterns));
+                continue;
+            }
+            const auto kind = patternFromName(name.trimmed());
+            if (!kind)
+                return fail(Cli::tr("--pattern: expected all or one of cache-aside, "
+                                    "write-through, write-behind, refresh-ahead, around, "
+                                    "multi-level, circuit-breaker; got \"%1\"")
+                                .arg(name));
+            if (!spec.patterns.contains(*kind))
+                spec.patterns.append(*kind);
+        }
+    }
+    if (spec.patterns.isEmpty())
+        spec.patterns = QList<PatternKind>(std::begin(kAllPatterns), std::end(kAllPatterns));
+    const auto axis = SweepAxis::parse(parser.value(vary));
+    if (const auto *error = std::get_if<QString>(&axis))
+        return fail(Cli::tr("--vary %1").arg(*error));
+    spec.axis = std::get<SweepAxis>(axis);
+    if (const auto error = workload.read(parser, spec.workload, spec.options))
+        return fail(*error);
+    if (const auto error = repeat.read(parser, spec))
+        return fail(*error);
+    if (const auto error = spec.validate())
+        return fail(*error);
+    return printSweep(spec, *format, "sweep", out, err);
 }
 
 } // namespace cachelab::cli
