@@ -11,6 +11,7 @@
 #include <diagramview.h>
 #include <labcontroller.h>
 #include <mainwindow.h>
+#include <measure/tradeoffswindow.h>
 #include <metricschartmodel.h>
 #include <replaycontroller.h>
 #include <theme.h>
@@ -23,9 +24,12 @@
 #include <scenario/runner.h>
 
 #include <QAbstractItemModelTester>
+#include <QAreaSeries>
+#include <QChart>
 #include <QDir>
 #include <QDockWidget>
 #include <QImage>
+#include <QLineSeries>
 #include <QPainter>
 #include <QProcess>
 #include <QPushButton>
@@ -144,6 +148,7 @@ private Q_SLOTS:
     void busyWorkloadReplaysMessageForMessage();
     void damagedSessionChangesNothing();
     void comparisonWindowRunsInTheBackground();
+    void tradeoffCurvesGrowAndOpenARun();
     void germanCatalogue();
     void screenshotWritesPng();
     void screenshotsOfWorkloadComparisonAndReplay();
@@ -750,6 +755,85 @@ void TestGui::comparisonWindowRunsInTheBackground()
     QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 2, 60'000);
     QVERIFY(comparison->model()->comparison().cancelled);
     QVERIFY(comparison->model()->rowCount() < 7);
+}
+
+void TestGui::tradeoffCurvesGrowAndOpenARun()
+{
+    MainWindow window{AppSettings()};
+    TradeoffsWindow *tradeoffs = window.showTradeoffs();
+    QCOMPARE(window.showTradeoffs(), tradeoffs); // one window, raised again
+    WorkloadSpec spec;
+    spec.requests = 2'000;
+    spec.keys = 100;
+    tradeoffs->form()->setSpec(spec);
+    tradeoffs->setRange(u"ttl"_qs, u"1s"_qs, u"100s"_qs, 3, true);
+    tradeoffs->setPatterns({PatternKind::CacheAside, PatternKind::WriteThrough});
+    tradeoffs->setMeasure(Measure::HitRatio);
+    tradeoffs->setSeeds(2);
+
+    QSignalSpy finished(tradeoffs, &TradeoffsWindow::sweepFinished);
+    QVERIFY(tradeoffs->run());
+    QVERIFY(!tradeoffs->run()); // one at a time
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 60'000);
+    QCOMPARE(tradeoffs->result().points.size(), 6);
+
+    // A curve per pattern, with a point per value, inside its band.
+    QList<QLineSeries *> curves;
+    int bands = 0;
+    for (QAbstractSeries *series : tradeoffs->chart()->series()) {
+        if (auto *line = qobject_cast<QLineSeries *>(series))
+            curves << line;
+        bands += qobject_cast<QAreaSeries *>(series) ? 1 : 0;
+    }
+    QCOMPARE(curves.size(), 2);
+    QCOMPARE(bands, 2);
+    QCOMPARE(curves[0]->name(), u"cache-aside"_qs);
+    QCOMPARE(curves[0]->count(), 3);
+    QCOMPARE(curves[0]->at(0).x(), 1.0); // seconds
+    QCOMPARE(curves[0]->at(2).x(), 100.0);
+    QVERIFY(curves[0]->at(2).y() > curves[0]->at(0).y()); // a longer TTL hits more
+
+    QTemporaryDir dir;
+    QVERIFY(!tradeoffs->savePng(dir.filePath(u"t.png"_qs)));
+    QVERIFY(!tradeoffs->saveSvg(dir.filePath(u"t.svg"_qs)));
+    QVERIFY(!tradeoffs->saveCsv(dir.filePath(u"t.csv"_qs)));
+    QVERIFY(!QImage(dir.filePath(u"t.png"_qs)).isNull());
+    QFile svg(dir.filePath(u"t.svg"_qs));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    QVERIFY(svg.readAll().contains("<svg"));
+    QFile csv(dir.filePath(u"t.csv"_qs));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    QVERIFY(csv.readLine().startsWith("ttl,pattern,seeds,hit_ratio_mean"));
+    QVERIFY(!tradeoffs->saveCsv(dir.filePath(u"missing/folder/t.csv"_qs))
+                 .value_or(QString())
+                 .isEmpty());
+
+    // Clicking near the middle point opens write-through with ttl=10s in the lab.
+    QSignalSpy opened(tradeoffs, &TradeoffsWindow::openRun);
+    Q_EMIT curves[1]->clicked(QPointF(9.0, 0.5));
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(opened[0][0].value<PatternKind>(), PatternKind::WriteThrough);
+    QCOMPARE(opened[0][1].value<PatternOptions>().ttl, 10 * kSecond);
+    QCOMPARE(window.controller()->lab()->config().pattern, PatternKind::WriteThrough);
+    QCOMPARE(window.controller()->lab()->config().options.ttl, 10 * kSecond);
+    QCOMPARE(window.workloadPanel()->form()->spec().requests, 2'000);
+
+    // What is wrong is said, and nothing runs.
+    tradeoffs->setPatterns({});
+    QVERIFY(!tradeoffs->run());
+    tradeoffs->setPatterns({PatternKind::CacheAside});
+    tradeoffs->setRange(u"ttl"_qs, u"0s"_qs, u"1h"_qs, 5, true);
+    QVERIFY(!tradeoffs->run());
+
+    // Cancel stops a long sweep and keeps what was measured.
+    spec.requests = 2'000'000;
+    tradeoffs->form()->setSpec(spec);
+    tradeoffs->setRange(u"ttl"_qs, u"1s"_qs, u"1h"_qs, 12, true);
+    QVERIFY(tradeoffs->run());
+    tradeoffs->cancel();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 60'000);
+    QVERIFY(tradeoffs->result().cancelled);
+    QVERIFY(tradeoffs->result().points.size() < 12);
 }
 
 void TestGui::germanCatalogue()

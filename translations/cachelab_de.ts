@@ -3694,6 +3694,14 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <source>differs from the recording </source>
         <translation>weicht von der Aufzeichnung ab </translation>
     </message>
+    <message>
+        <source>&amp;Trade-off Curves…</source>
+        <translation>&amp;Abwägungskurven…</translation>
+    </message>
+    <message>
+        <source>Vary one setting, such as the TTL, and draw how each pattern&apos;s hit ratio, stale reads, load or latency move</source>
+        <translation>Eine Einstellung wie die TTL verändern und zeichnen, wie sich Trefferquote, veraltete Lesezugriffe, Last oder Latenz jedes Musters bewegen</translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::MetricsChartModel</name>
@@ -3924,6 +3932,158 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>Could not connect: %1</source>
         <translation>Keine Verbindung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::TradeoffsWindow</name>
+    <message>
+        <source>ttl: how long an entry lives</source>
+        <translation>ttl: wie lange ein Eintrag lebt</translation>
+    </message>
+    <message>
+        <source>l1-ttl: how long an in-process copy lives</source>
+        <translation>l1-ttl: wie lange eine Kopie im Prozess lebt</translation>
+    </message>
+    <message>
+        <source>l1-capacity: entries an in-process cache holds</source>
+        <translation>l1-capacity: Einträge, die ein Cache im Prozess hält</translation>
+    </message>
+    <message>
+        <source>threshold: when refresh-ahead reloads</source>
+        <translation>threshold: wann refresh-ahead neu lädt</translation>
+    </message>
+    <message>
+        <source>batch: write-behind&apos;s batch size</source>
+        <translation>batch: Stapelgröße von write-behind</translation>
+    </message>
+    <message>
+        <source>flush: write-behind&apos;s flush interval</source>
+        <translation>flush: Schreibintervall von write-behind</translation>
+    </message>
+    <message>
+        <source>jitter: spread of the TTLs</source>
+        <translation>jitter: Streuung der TTLs</translation>
+    </message>
+    <message>
+        <source>failures: failures that open the breaker</source>
+        <translation>failures: Fehler, die den Schutzschalter öffnen</translation>
+    </message>
+    <message>
+        <source>write-ratio: share of writes</source>
+        <translation>write-ratio: Anteil der Schreibzugriffe</translation>
+    </message>
+    <message>
+        <source>keys: distinct keys</source>
+        <translation>keys: verschiedene Schlüssel</translation>
+    </message>
+    <message>
+        <source>clients: application instances</source>
+        <translation>clients: Anwendungsinstanzen</translation>
+    </message>
+    <message>
+        <source>latency.db: database round trip</source>
+        <translation>latency.db: Umlaufzeit der Datenbank</translation>
+    </message>
+    <message>
+        <source>latency.cache: cache round trip</source>
+        <translation>latency.cache: Umlaufzeit des Caches</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled: %n point(s) measured.</source>
+        <translation>
+            <numerusform>Abgebrochen: %n Punkt gemessen.</numerusform>
+            <numerusform>Abgebrochen: %n Punkte gemessen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) in %1 s. Click a point to open that run in the lab.</source>
+        <translation>
+            <numerusform>%n Lauf in %1 s. Klicke auf einen Punkt, um diesen Lauf im Labor zu öffnen.</numerusform>
+            <numerusform>%n Läufe in %1 s. Klicke auf einen Punkt, um diesen Lauf im Labor zu öffnen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Trade-offs</source>
+        <translation>Abwägungen</translation>
+    </message>
+    <message>
+        <source>Vary</source>
+        <translation>Verändern</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <translation>Logarithmisch</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Punkte</translation>
+    </message>
+    <message>
+        <source>Seeds</source>
+        <translation>Seeds</translation>
+    </message>
+    <message>
+        <source>Each point runs once per seed; the band around a curve is the 95% confidence interval over the seeds.</source>
+        <translation>Jeder Punkt läuft einmal je Seed; das Band um eine Kurve ist das 95-%-Konfidenzintervall über die Seeds.</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>Messgröße</translation>
+    </message>
+    <message>
+        <source>Patterns</source>
+        <translation>Muster</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Choose at least one pattern.</source>
+        <translation>Wähle mindestens ein Muster.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Measuring %n pattern(s)…</source>
+        <translation>
+            <numerusform>%n Muster wird gemessen…</numerusform>
+            <numerusform>%n Muster werden gemessen…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (seconds)</source>
+        <translation>%1 (Sekunden)</translation>
+    </message>
+    <message>
+        <source>Opened %1 with %2=%3 in the lab.</source>
+        <translation>%1 mit %2=%3 im Labor geöffnet.</translation>
+    </message>
+    <message>
+        <source>the file cannot be created</source>
+        <translation>die Datei kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>Export the curves</source>
+        <translation>Die Kurven exportieren</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg);;CSV table (*.csv)</source>
+        <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;CSV-Tabelle (*.csv)</translation>
     </message>
 </context>
 <context>
@@ -4201,16 +4361,20 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <translation>Mit --screenshot: außerdem die bisher gespielte Sitzung als FILE speichern.</translation>
     </message>
     <message>
-        <source>--screenshot needs a scenario file to play, --workload, --compare or --replay.</source>
-        <translation>--screenshot braucht eine Szenariodatei zum Abspielen, --workload, --compare oder --replay.</translation>
-    </message>
-    <message>
         <source>Cache Lab cannot open the session</source>
         <translation>Cache Lab kann die Sitzung nicht öffnen</translation>
     </message>
     <message>
         <source>Play the scenario to its end (or run what --workload, --compare or --replay ask for), save the window as the PNG image FILE and quit.</source>
         <translation>Das Szenario bis zum Ende abspielen (oder ausführen, was --workload, --compare oder --replay verlangen), das Fenster als PNG-Bild FILE speichern und beenden.</translation>
+    </message>
+    <message>
+        <source>Open the trade-off curves. With --screenshot: run them (TTL from 1 s to 1 h) and save that window.</source>
+        <translation>Die Abwägungskurven öffnen. Mit --screenshot: sie berechnen (TTL von 1 s bis 1 h) und dieses Fenster speichern.</translation>
+    </message>
+    <message>
+        <source>--screenshot needs a scenario file to play, --workload, --compare, --tradeoffs or --replay.</source>
+        <translation>--screenshot braucht eine Szenariodatei zum Abspielen, --workload, --compare, --tradeoffs oder --replay.</translation>
     </message>
 </context>
 </TS>

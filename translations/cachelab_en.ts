@@ -182,6 +182,30 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
     </message>
 </context>
 <context>
+    <name>cachelab::ui::TradeoffsWindow</name>
+    <message numerus="yes">
+        <source>Cancelled: %n point(s) measured.</source>
+        <translation>
+            <numerusform>Cancelled: %n point measured.</numerusform>
+            <numerusform>Cancelled: %n points measured.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n run(s) in %1 s. Click a point to open that run in the lab.</source>
+        <translation>
+            <numerusform>%n run in %1 s. Click a point to open that run in the lab.</numerusform>
+            <numerusform>%n runs in %1 s. Click a point to open that run in the lab.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Measuring %n pattern(s)…</source>
+        <translation>
+            <numerusform>Measuring %n pattern…</numerusform>
+            <numerusform>Measuring %n patterns…</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>cachelab::ui::WorkloadPanel</name>
     <message numerus="yes">
         <source>Workload started: %Ln request(s) at %1 a second.</source>

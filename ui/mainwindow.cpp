@@ -8,6 +8,7 @@
 #include "diagramview.h"
 #include "labcontroller.h"
 #include "labtext.h"
+#include "measure/tradeoffswindow.h"
 #include "metricschartmodel.h"
 #include "newlabdialog.h"
 #include "patterncatalog.h"
@@ -15,6 +16,7 @@
 #include "settingsdialog.h"
 #include "statepanel.h"
 #include "theme.h"
+#include "workloadform.h"
 #include "workloadpanel.h"
 #include "workmodels.h"
 
@@ -271,6 +273,9 @@ void MainWindow::createActions()
     m_compareAction = new QAction(this);
     m_compareAction->setShortcut(Qt::CTRL | Qt::Key_K);
     connect(m_compareAction, &QAction::triggered, this, [this] { showComparison(); });
+    m_tradeoffsAction = new QAction(this);
+    m_tradeoffsAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_K);
+    connect(m_tradeoffsAction, &QAction::triggered, this, [this] { showTradeoffs(); });
     m_saveChartsAction = new QAction(this);
     m_replayPlayAction = new QAction(icon("play"), QString(), this);
     m_replayPlayAction->setShortcut(Qt::Key_Space);
@@ -432,6 +437,7 @@ void MainWindow::createMenus()
     m_measureMenu->addAction(m_saveChartsAction);
     m_measureMenu->addSeparator();
     m_measureMenu->addAction(m_compareAction);
+    m_measureMenu->addAction(m_tradeoffsAction);
 
     m_languageMenu = menuBar()->addMenu(QString());
     m_languageMenu->addAction(m_englishAction);
@@ -735,6 +741,9 @@ void MainWindow::retranslate()
     m_saveSessionAction->setText(tr("Sa&ve Session…"));
     m_saveSessionAction->setToolTip(
         tr("Save everything done to this lab so far, to replay it later (Ctrl+S)"));
+    m_tradeoffsAction->setText(tr("&Trade-off Curves…"));
+    m_tradeoffsAction->setToolTip(tr("Vary one setting, such as the TTL, and draw how each "
+                                     "pattern's hit ratio, stale reads, load or latency move"));
     m_compareAction->setText(tr("&Compare the Patterns…"));
     m_compareAction->setToolTip(tr("Run one workload through all seven patterns and compare the "
                                    "figures with the textbook's words"));
@@ -1435,6 +1444,42 @@ ComparisonWindow *MainWindow::showComparison()
     m_comparison->raise();
     m_comparison->activateWindow();
     return m_comparison;
+}
+
+TradeoffsWindow *MainWindow::showTradeoffs()
+{
+    if (!m_tradeoffs) {
+        LabConfig base = simulationConfig();
+        base.latencies = m_settings.labConfig().latencies;
+        m_tradeoffs = new TradeoffsWindow(base, this);
+        connect(m_tradeoffs, &TradeoffsWindow::openRun, this, &MainWindow::openRun);
+    }
+    m_tradeoffs->show();
+    m_tradeoffs->raise();
+    m_tradeoffs->activateWindow();
+    return m_tradeoffs;
+}
+
+std::optional<QString> MainWindow::openRun(PatternKind pattern, const PatternOptions &options,
+                                           const Latencies &latencies, const WorkloadSpec &workload)
+{
+    // The run's latencies for this lab only: later labs use the settings again.
+    const LabConfig settings = m_controller->baseConfig();
+    LabConfig config = settings;
+    config.latencies = latencies;
+    m_controller->setBaseConfig(config);
+    const auto error = startLab(pattern, options, workload.clients);
+    m_controller->setBaseConfig(settings);
+    if (error) {
+        statusBar()->showMessage(*error);
+        return error;
+    }
+    m_workloadPanel->form()->setSpec(workload);
+    m_workloadDock->show();
+    m_workloadDock->raise();
+    raise();
+    activateWindow();
+    return std::nullopt;
 }
 
 // --- sessions ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #include <scenario/scenario.h>
 #include <trace/traceevent.h>
+#include <workload/workload.h>
 
 #include <QElapsedTimer>
 #include <QMainWindow>
@@ -27,6 +28,7 @@ namespace cachelab::ui {
 class CacheModel;
 class ChartsPanel;
 class ComparisonWindow;
+class TradeoffsWindow;
 class DatabaseModel;
 class MetricsChartModel;
 class ReplayController;
@@ -80,6 +82,12 @@ public:
     const DiagramThinner &thinner() const { return m_thinner; }
     /// Opens (or raises) the comparison window.
     ComparisonWindow *showComparison();
+    /// Opens (or raises) the trade-off curves.
+    TradeoffsWindow *showTradeoffs();
+    /// A new lab with `pattern`, `options` and `latencies`, and `workload` ready in the
+    /// workload panel: a point of the trade-off curves, to watch.
+    std::optional<QString> openRun(PatternKind pattern, const PatternOptions &options,
+                                   const Latencies &latencies, const WorkloadSpec &workload);
 
     // --- sessions --------------------------------------------------------------------------
     /// Writes everything done to the current lab so far as a session file.
@@ -212,6 +220,7 @@ private:
     WorkloadPanel *m_workloadPanel = nullptr;
     QDockWidget *m_workloadDock = nullptr;
     ComparisonWindow *m_comparison = nullptr;
+    TradeoffsWindow *m_tradeoffs = nullptr;
     DiagramThinner m_thinner;
     int m_bannerKeep = 1; // the one-in-N the banner says
     bool m_toldLogFull = false;
@@ -267,6 +276,7 @@ private:
     QAction *m_saveSessionAction = nullptr;
     QAction *m_openSessionAction = nullptr;
     QAction *m_compareAction = nullptr;
+    QAction *m_tradeoffsAction = nullptr;
     QAction *m_saveChartsAction = nullptr;
     QAction *m_replayPlayAction = nullptr;
     QAction *m_leaveReplayAction = nullptr;

@@ -1,7 +1,7 @@
 // The desktop app: command line, settings, translators, then the main window.
 //
 //   cachelab [SCENARIO] [--redis URL] [--db PATH] [--lang CODE] [--dark]
-//            [--workload [--run SECONDS]] [--compare] [--replay FILE [--at SECONDS]]
+//            [--workload [--run SECONDS]] [--compare] [--tradeoffs] [--replay FILE [--at SECONDS]]
 //            [--screenshot PNG [--until LINE] [--save-session FILE]]
 
 #include <appsettings.h>
@@ -10,6 +10,7 @@
 #include <comparisonwindow.h>
 #include <labcontroller.h>
 #include <mainwindow.h>
+#include <measure/tradeoffswindow.h>
 #include <replaycontroller.h>
 #include <theme.h>
 #include <workloadpanel.h>
@@ -94,6 +95,10 @@ int main(int argc, char *argv[])
         QStringLiteral("compare"),
         QCoreApplication::translate("main", "Open the comparison of the patterns. With "
                                             "--screenshot: run it and save that window."));
+    const QCommandLineOption tradeoffs(
+        QStringLiteral("tradeoffs"),
+        QCoreApplication::translate("main", "Open the trade-off curves. With --screenshot: run "
+                                            "them (TTL from 1 s to 1 h) and save that window."));
     // Not "--session": QGuiApplication takes -session for X11 session management.
     const QCommandLineOption session(
         QStringLiteral("replay"),
@@ -109,8 +114,8 @@ int main(int argc, char *argv[])
         QCoreApplication::translate(
             "main", "With --screenshot: also save the session played so far as FILE."),
         QStringLiteral("FILE"));
-    parser.addOptions({lang, redis, db, screenshot, until, dark, workload, run, compare, session,
-                       at, saveSession});
+    parser.addOptions({lang, redis, db, screenshot, until, dark, workload, run, compare, tradeoffs,
+                       session, at, saveSession});
     parser.process(app);
 
     const bool shooting = parser.isSet(screenshot);
@@ -140,11 +145,11 @@ int main(int argc, char *argv[])
         return fail(QCoreApplication::translate("main", "Cache Lab"),
                     QCoreApplication::translate("main", "Give at most one scenario file."));
     if (shooting && parser.positionalArguments().isEmpty() && !parser.isSet(workload) &&
-        !parser.isSet(compare) && !parser.isSet(session))
+        !parser.isSet(compare) && !parser.isSet(tradeoffs) && !parser.isSet(session))
         return fail(QCoreApplication::translate("main", "Cache Lab"),
                     QCoreApplication::translate(
                         "main", "--screenshot needs a scenario file to play, --workload, "
-                                "--compare or --replay."));
+                                "--compare, --tradeoffs or --replay."));
 
     cachelab::ui::MainWindow window(settings);
     // A screenshot plays the file as the headless runner does: a real Redis is then paced by
@@ -201,6 +206,16 @@ int main(int argc, char *argv[])
                 QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
             shot = comparison;
         }
+        if (parser.isSet(tradeoffs)) {
+            auto *curves = window.showTradeoffs();
+            curves->resize(1280, 720);
+            curves->run();
+            QElapsedTimer waited;
+            waited.start();
+            while (curves->running() && waited.elapsed() < 300'000)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+            shot = curves;
+        }
         // Let layouts settle and the diagram paint what it now holds.
         for (int i = 0; i < 3; ++i)
             QCoreApplication::processEvents();
@@ -222,5 +237,7 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(compare))
         window.showComparison();
+    if (parser.isSet(tradeoffs))
+        window.showTradeoffs();
     return app.exec();
 }

@@ -358,19 +358,12 @@ std::optional<QString> applyAxis(const QString &name, const QString &value, Work
     return std::nullopt;
 }
 
-/// Everything one run needs.
-struct RunSetup
-{
-    PatternKind pattern;
-    PatternOptions options;
-    WorkloadSpec workload;
-    LabConfig config;
-};
+} // namespace
 
-std::variant<RunSetup, QString> setupFor(const SweepSpec &spec, PatternKind kind, int point,
-                                         int seed)
+std::variant<SweepRun, QString> SweepSpec::run(PatternKind kind, int point, int seed) const
 {
-    RunSetup run{kind, {}, spec.workload, spec.base};
+    const SweepSpec &spec = *this;
+    SweepRun run{kind, {}, spec.workload, spec.base};
     run.workload.crashHalfway = true; // so that every point also says what a crash costs
     run.workload.seed = spec.workload.seed + quint64(seed);
     for (auto it = spec.options.cbegin(); it != spec.options.cend(); ++it) {
@@ -390,8 +383,6 @@ std::variant<RunSetup, QString> setupFor(const SweepSpec &spec, PatternKind kind
     }
     return run;
 }
-
-} // namespace
 
 QList<PatternKind> SweepSpec::participants() const
 {
@@ -437,7 +428,7 @@ std::optional<QString> SweepSpec::validate() const
     // Every value must fit every participant: found now, not after an hour of runs.
     for (qint64 p = 0; p < points; ++p) {
         for (const PatternKind kind : participants()) {
-            const auto run = setupFor(*this, kind, int(p), 0);
+            const auto run = this->run(kind, int(p));
             if (const auto *error = std::get_if<QString>(&run))
                 return tr("%1: %2").arg(patternName(kind), *error);
         }
@@ -482,8 +473,8 @@ SweepResult sweep(const SweepSpec &spec, const Progress &progress,
                 break;
             const int group = i / perGroup;
             const PatternKind kind = patterns[group % patterns.size()];
-            const auto setup = setupFor(spec, kind, group / int(patterns.size()), i % perGroup);
-            const RunSetup &run = std::get<RunSetup>(setup); // validate() has tried every one
+            const auto setup = spec.run(kind, group / int(patterns.size()), i % perGroup);
+            const SweepRun &run = std::get<SweepRun>(setup); // validate() has tried every one
             SimulationResult r = simulate(run.pattern, run.options, run.workload, run.config,
                                           [&](double) { return !stop.load(); });
             std::lock_guard lock(mutex);

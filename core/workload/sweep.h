@@ -73,6 +73,15 @@ struct SweepAxis
     Q_DECLARE_TR_FUNCTIONS(SweepAxis)
 };
 
+/// What one run of a sweep is: a pattern with its options, the workload and the lab setup.
+struct SweepRun
+{
+    PatternKind pattern = PatternKind::CacheAside;
+    PatternOptions options;
+    WorkloadSpec workload;
+    LabConfig config;
+};
+
 /// Every run of a sweep: each pattern at each axis value, for each seed.
 struct SweepSpec
 {
@@ -90,6 +99,9 @@ struct SweepSpec
     /// Why the sweep cannot run (an option or axis no pattern has, a malformed value), or
     /// nothing. Checked before anything runs.
     std::optional<QString> validate() const;
+    /// The run of `pattern` at axis value `point` with the `seed`-th seed (from 0), or why
+    /// a value does not fit the pattern. The GUI opens a clicked point's run in the lab.
+    std::variant<SweepRun, QString> run(PatternKind pattern, int point, int seed = 0) const;
 
     Q_DECLARE_TR_FUNCTIONS(SweepSpec)
 };
