@@ -89,6 +89,7 @@ void DiagramView::reset(const QList<Participant> &participants, int clients)
     m_now = 0;
     m_lastArrival = 0;
     m_selected = 0;
+    m_highlighted.clear();
     relayout();
     setFollow(true);
     m_accessibleDirty = true;
@@ -416,6 +417,12 @@ void DiagramView::paintRow(QPainter &p, const Geometry &g, const Row &row, int y
         p.fillRect(QRect(0, y, int(5 * g.zoom), row.height),
                    withAlpha(pal.color(QPalette::Highlight), 150));
     }
+    if (m_highlighted.contains(e.id)) {
+        // Amber reads on both palettes and is neither the selection's blue nor errors' red.
+        const QColor amber(0xF2, 0xA9, 0x00);
+        p.fillRect(QRect(0, y, g.contentWidth, row.height), withAlpha(amber, 70));
+        p.fillRect(QRect(0, y, int(8 * g.zoom), row.height), amber);
+    }
     if (selected) {
         p.setPen(QPen(pal.color(QPalette::Highlight), 2 * g.zoom));
         p.setBrush(Qt::NoBrush);
@@ -620,6 +627,23 @@ std::optional<TraceEvent> DiagramView::selectedMessage() const
             return row.event;
     }
     return std::nullopt;
+}
+
+void DiagramView::setHighlighted(const QList<quint64> &ids)
+{
+    m_highlighted = ids;
+    flushPending();
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        if (ids.contains(m_rows[i].event.id)) {
+            setFollow(false);
+            const int visible = viewport()->height() - m_geometry.headerHeight;
+            const qint64 rel = m_rows[i].y - m_yBase;
+            // The first marked message a little below the top, so its context shows.
+            verticalScrollBar()->setValue(int(std::max<qint64>(0, rel - visible / 4)));
+            break;
+        }
+    }
+    viewport()->update();
 }
 
 void DiagramView::selectMessage(quint64 id)
