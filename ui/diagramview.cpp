@@ -633,15 +633,24 @@ void DiagramView::setHighlighted(const QList<quint64> &ids)
 {
     m_highlighted = ids;
     flushPending();
-    for (std::size_t i = 0; i < m_rows.size(); ++i) {
-        if (ids.contains(m_rows[i].event.id)) {
-            setFollow(false);
-            const int visible = viewport()->height() - m_geometry.headerHeight;
-            const qint64 rel = m_rows[i].y - m_yBase;
-            // The first marked message a little below the top, so its context shows.
-            verticalScrollBar()->setValue(int(std::max<qint64>(0, rel - visible / 4)));
-            break;
+    const Row *first = nullptr;
+    const Row *last = nullptr;
+    for (const Row &row : m_rows) {
+        if (ids.contains(row.event.id)) {
+            first = first ? first : &row;
+            last = &row;
         }
+    }
+    if (first) {
+        setFollow(false);
+        const int visible = viewport()->height() - m_geometry.headerHeight;
+        const qint64 top = first->y - m_yBase;
+        const qint64 bottom = last->y + last->height - m_yBase;
+        // All of them with some context above when they fit; otherwise the last one, which
+        // is where a goal broke or a reveal was decided.
+        const qint64 value =
+            bottom - top <= visible * 3 / 4 ? top - visible / 6 : bottom - visible * 3 / 4;
+        verticalScrollBar()->setValue(int(std::max<qint64>(0, value)));
     }
     viewport()->update();
 }

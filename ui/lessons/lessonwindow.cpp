@@ -137,6 +137,7 @@ LessonWindow::LessonWindow(const LabConfig &base, LessonProgress *progress, QWid
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     m_diagram = new DiagramView(splitter);
     m_diagram->setObjectName(QStringLiteral("lessonDiagram"));
+    m_diagram->setZoom(1.15);
     buildPanel();
     auto *scroll = new QScrollArea(splitter);
     scroll->setWidgetResizable(true);
@@ -160,6 +161,10 @@ void LessonWindow::buildPanel()
 {
     auto *panel = new QWidget(this);
     panel->setObjectName(QStringLiteral("lessonPanel"));
+    // Read from the back of a classroom: everything in the panel a size larger.
+    QFont larger = panel->font();
+    larger.setPointSizeF(larger.pointSizeF() * 1.25);
+    panel->setFont(larger);
     auto *layout = new QVBoxLayout(panel);
     layout->setContentsMargins(16, 12, 16, 12);
     layout->setSpacing(10);
@@ -171,19 +176,19 @@ void LessonWindow::buildPanel()
     m_step = new QLabel(panel);
     m_step->setObjectName(QStringLiteral("lessonStep"));
     m_pages = new QStackedWidget(panel);
-    m_pages->addWidget(buildSayPage());
-    m_pages->addWidget(buildPredictPage());
-    m_pages->addWidget(buildRevealPage());
-    m_pages->addWidget(buildTaskPage());
-    m_pages->addWidget(buildFinishedPage());
+    m_pages->addWidget(buildSayPage(panel));
+    m_pages->addWidget(buildPredictPage(panel));
+    m_pages->addWidget(buildRevealPage(panel));
+    m_pages->addWidget(buildTaskPage(panel));
+    m_pages->addWidget(buildFinishedPage(panel));
     layout->addWidget(m_title);
     layout->addWidget(m_step);
     layout->addWidget(m_pages, 1);
 }
 
-QWidget *LessonWindow::buildSayPage()
+QWidget *LessonWindow::buildSayPage(QWidget *panel)
 {
-    auto *page = new QWidget;
+    auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
     m_sayText = wrappingLabel(QStringLiteral("sayText"), page);
     QFont f = m_sayText->font();
@@ -197,9 +202,9 @@ QWidget *LessonWindow::buildSayPage()
     return page;
 }
 
-QWidget *LessonWindow::buildPredictPage()
+QWidget *LessonWindow::buildPredictPage(QWidget *panel)
 {
-    auto *page = new QWidget;
+    auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
     m_predictHeading = heading(QStringLiteral("predictHeading"), page);
     m_question = wrappingLabel(QStringLiteral("question"), page);
@@ -242,9 +247,9 @@ QWidget *LessonWindow::buildPredictPage()
     return page;
 }
 
-QWidget *LessonWindow::buildRevealPage()
+QWidget *LessonWindow::buildRevealPage(QWidget *panel)
 {
-    auto *page = new QWidget;
+    auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
     m_revealText = wrappingLabel(QStringLiteral("revealText"), page);
     QFont f = m_revealText->font();
@@ -258,9 +263,9 @@ QWidget *LessonWindow::buildRevealPage()
     return page;
 }
 
-QWidget *LessonWindow::buildTaskPage()
+QWidget *LessonWindow::buildTaskPage(QWidget *panel)
 {
-    auto *page = new QWidget;
+    auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
     m_taskHeading = heading(QStringLiteral("taskHeading"), page);
     m_taskText = wrappingLabel(QStringLiteral("taskText"), page);
@@ -294,9 +299,9 @@ QWidget *LessonWindow::buildTaskPage()
     return page;
 }
 
-QWidget *LessonWindow::buildFinishedPage()
+QWidget *LessonWindow::buildFinishedPage(QWidget *panel)
 {
-    auto *page = new QWidget;
+    auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
     m_finishedText = wrappingLabel(QStringLiteral("finishedText"), page);
     QFont f = m_finishedText->font();
@@ -811,6 +816,7 @@ void LessonWindow::showTaskOutcome(const lesson::TaskOutcome &outcome, bool solu
                    .arg(errorColor().name(), tr("✘ Not yet"));
         html += tr("<p>Goal <b>%1</b> does not hold: found <b>%2</b>.</p>")
                     .arg(f.text.toHtmlEscaped(), f.actual.toHtmlEscaped());
+        html += tr("<p>The diagram now shows the run of your check.</p>");
         if (!f.messages.isEmpty())
             html += tr("<p>Message(s) %1 broke it, marked in the diagram.</p>")
                         .arg(numbersText(f.messages));
@@ -830,7 +836,7 @@ void LessonWindow::showTaskOutcome(const lesson::TaskOutcome &outcome, bool solu
         m_hintText->show();
     }
     if (Lab *lab = m_runner->failedCheckLab())
-        showLab(*lab, marked, tr("The run of your check: the marked messages broke the goal"));
+        showLab(*lab, marked);
 }
 
 // --- the end -------------------------------------------------------------------------------

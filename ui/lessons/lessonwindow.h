@@ -69,11 +69,11 @@ private:
     enum class Page { Say, Predict, Reveal, Task, Finished, Problem };
 
     void buildPanel();
-    QWidget *buildSayPage();
-    QWidget *buildPredictPage();
-    QWidget *buildRevealPage();
-    QWidget *buildTaskPage();
-    QWidget *buildFinishedPage();
+    QWidget *buildSayPage(QWidget *panel);
+    QWidget *buildPredictPage(QWidget *panel);
+    QWidget *buildRevealPage(QWidget *panel);
+    QWidget *buildTaskPage(QWidget *panel);
+    QWidget *buildFinishedPage(QWidget *panel);
     void retranslate();
 
     void advance();
