@@ -102,6 +102,7 @@ private Q_SLOTS:
     void resumesWhereTheLearnerStopped();
     void aPatternTaskOffersOnlyTheAllowedPattern();
     void damagedOrForeignRecordsAreRefused();
+    void aGermanLearnerGetsTheGermanLesson();
 
 private:
     QString progressPath() const { return m_dir.filePath(QStringLiteral("progress.json")); }
@@ -114,6 +115,7 @@ void TestLessonsGui::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
+    QVERIFY(installLanguage(QStringLiteral("en"))); // the English plural forms
 }
 
 void TestLessonsGui::init()
@@ -292,7 +294,7 @@ void TestLessonsGui::playsALessonThroughItsPanels()
     QTest::keyClick(w, Qt::Key_Space);
 
     QVERIFY(text(w, "finishedText").contains(u"Lesson finished"));
-    QVERIFY(text(w, "finishedText").contains(u"2 of 3 prediction(s) right."));
+    QVERIFY(text(w, "finishedText").contains(u"2 of 3 predictions right."));
     QVERIFY(text(w, "finishedText").contains(u"Solution shown: 1."));
 
     // The progress on disk, read back as the app would read it tomorrow.
@@ -339,8 +341,8 @@ void TestLessonsGui::playsALessonThroughItsPanels()
         child<QTextBrowser>(std::get<QDialog *>(opened), QStringLiteral("recordText"))
             ->toPlainText();
     QVERIFY2(shown.contains(u"The first read misses, the next one hits"), qPrintable(shown));
-    QVERIFY(shown.contains(u"2 of 3 prediction(s) right."));
-    QVERIFY(shown.contains(u"1 check(s), solution shown."));
+    QVERIFY(shown.contains(u"2 of 3 predictions right."));
+    QVERIFY(shown.contains(u"1 check, solution shown."));
 }
 
 void TestLessonsGui::aTaskPassesWithTheLearnersOwnSetting()
@@ -449,6 +451,31 @@ void TestLessonsGui::damagedOrForeignRecordsAreRefused()
     QVERIFY(fresh.loadProblem().contains(u"is not a Cache Lab lesson record"));
     QVERIFY(fresh.progress().records().isEmpty());
     QVERIFY(QFile::exists(progressPath() + u".damaged"_qs));
+}
+
+void TestLessonsGui::aGermanLearnerGetsTheGermanLesson()
+{
+    QVERIFY(installLanguage(QStringLiteral("de")));
+    {
+        MainWindow lab(m_settings);
+        LessonHub hub(&lab, progressPath());
+        hub.install();
+        QCOMPARE(hub.lessonsAction()->text(), u"Lektionen"_qs);
+        hub.showBrowser();
+        QCOMPARE(hub.browser()->list()->topLevelItem(0)->text(2),
+                 u"Der erste Lesezugriff verfehlt, der nächste trifft"_qs);
+        QVERIFY(!hub.openLesson(hub.browser()->lessons().at(0)));
+        LessonWindow *w = hub.lessonWindow();
+        QCOMPARE(text(w, "sayText"), u"Die Anwendung fragt zuerst den Cache und nur dann die "
+                                     u"Datenbank, wenn der Cache nichts hat."_qs);
+        QCOMPARE(button(w, QStringLiteral("nextButton"))->text(), u"Weiter  (Leertaste)"_qs);
+        QTest::keyClick(w, Qt::Key_Space);
+        QCOMPARE(button(w, QStringLiteral("choice1"))->text(), u"1   Treffer"_qs);
+        QTest::keyClick(w, Qt::Key_1);
+        QVERIFY(text(w, "revealText").contains(u"Nicht ganz"));
+        QVERIFY(text(w, "revealText").contains(u"Tatsächlich: <b>Fehlschlag</b>"));
+    }
+    QVERIFY(installLanguage(QStringLiteral("en")));
 }
 
 QTEST_MAIN(TestLessonsGui)
