@@ -3041,7 +3041,7 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     </message>
     <message>
         <source>&lt;p&gt;Message(s) %1 broke it, marked in the diagram.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Nachricht(en) %1 haben es verfehlt, im Diagramm markiert.&lt;/p&gt;</translation>
+        <translation>&lt;p&gt;Daran scheiterte es: Nachricht(en) %1, im Diagramm markiert.&lt;/p&gt;</translation>
     </message>
     <message numerus="yes">
         <source>&lt;p&gt;%n more goal(s) do not hold either.&lt;/p&gt;</source>

@@ -31,6 +31,24 @@ QPushButton *wideButton(const QString &objectName, QWidget *parent)
     return b;
 }
 
+/// Breaks a summary into lines of about `width` characters: a tree cell draws line breaks and
+/// grows its row, where one long line would be cut off with "…".
+QString wrapped(const QString &text, int width)
+{
+    QStringList lines;
+    QString line;
+    for (const QString &word : text.split(u' ', Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && line.size() + 1 + word.size() > width) {
+            lines.append(line);
+            line.clear();
+        }
+        line += (line.isEmpty() ? QString() : QStringLiteral(" ")) + word;
+    }
+    if (!line.isEmpty())
+        lines.append(line);
+    return lines.join(u'\n');
+}
+
 } // namespace
 
 LessonBrowser::LessonBrowser(LessonProgress *progress, QWidget *parent)
@@ -57,7 +75,8 @@ LessonBrowser::LessonBrowser(LessonProgress *progress, QWidget *parent)
     m_list->header()->setStretchLastSection(true);
     m_list->header()->setSectionResizeMode(Done, QHeaderView::ResizeToContents);
     m_list->header()->setSectionResizeMode(Number, QHeaderView::ResizeToContents);
-    m_list->header()->setSectionResizeMode(Title, QHeaderView::Interactive);
+    m_list->header()->setSectionResizeMode(Title, QHeaderView::ResizeToContents);
+    m_list->setUniformRowHeights(false);
     QFont lf = m_list->font();
     lf.setPointSizeF(lf.pointSizeF() * 1.1);
     m_list->setFont(lf);
@@ -92,7 +111,7 @@ LessonBrowser::LessonBrowser(LessonProgress *progress, QWidget *parent)
     layout->addWidget(m_list, 1);
     layout->addLayout(main);
     layout->addLayout(records);
-    resize(1000, 620);
+    resize(1180, 660);
     refresh();
 }
 
@@ -119,14 +138,13 @@ void LessonBrowser::refresh()
         QFont bold = m_list->font();
         bold.setBold(true);
         item->setFont(Title, bold);
-        item->setText(Summary, e.summary);
+        item->setText(Summary, wrapped(e.summary, 80));
         item->setToolTip(Summary, e.summary);
         if (e.id == selected)
             current = item;
         if (!done && !firstOpen)
             firstOpen = item;
     }
-    m_list->setColumnWidth(Title, 380);
     if (QTreeWidgetItem *pick = current ? current : firstOpen)
         m_list->setCurrentItem(pick);
     else if (m_list->topLevelItemCount() > 0)

@@ -576,7 +576,7 @@ void LessonWindow::showReveal()
                                 : o.correct ? tr("✔ Right")
                                             : tr("✘ Not quite");
         html += QStringLiteral("<p><span style='color:%1; font-weight:bold; font-size:large'>%2"
-                               "</span><br>%3<br>")
+                               "</span><br><i>%3</i><br>")
                     .arg(colour, verdict, p.question.toHtmlEscaped());
         html += tr("You said: <b>%1</b>")
                     .arg(o.answer ? choiceLabel(*o.answer).toHtmlEscaped() : tr("nothing"));
