@@ -38,7 +38,10 @@ LessonHub::LessonHub(QMainWindow *lab, const QString &progressPath)
 
 LessonHub::~LessonHub()
 {
-    delete m_window; // a top-level window of its own
+    // Both point at m_progress: the lesson window is a top-level window of its own, and the
+    // browser, a child of the lab window, would otherwise outlive the hub.
+    delete m_window;
+    delete m_browser;
 }
 
 LessonWindow *LessonHub::lessonWindow() const
