@@ -397,6 +397,7 @@ void TestLessonsGui::resumesWhereTheLearnerStopped()
     QPushButton *resume = button(hub.browser(), QStringLiteral("resumeButton"));
     QVERIFY(resume->isVisible());
     QCOMPARE(resume->text(), u"Resume lesson 3 at step 3"_qs);
+    QCOMPARE(hub.browser()->list()->topLevelItem(2)->text(0), u"▶"_qs);
     resume->click();
     LessonWindow *w = hub.lessonWindow();
     QVERIFY(w && w->isVisible());

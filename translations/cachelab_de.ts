@@ -2853,6 +2853,10 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <source>Open a Learner&apos;s Record</source>
         <translation>Lernstand öffnen</translation>
     </message>
+    <message>
+        <source>Stopped at step %1</source>
+        <translation>Angehalten bei Schritt %1</translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::LessonHub</name>

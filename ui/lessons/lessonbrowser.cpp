@@ -128,8 +128,16 @@ void LessonBrowser::refresh()
         auto *item = new QTreeWidgetItem(m_list);
         const LessonRecord *r = m_progress->find(e.id);
         const bool done = r && r->finished;
-        item->setText(Done, done ? QStringLiteral("✔") : QString());
-        item->setToolTip(Done, done ? tr("Finished") : tr("Not finished yet"));
+        const bool stopped = !done && r && r->stops > 0 && e.id == m_progress->lastLesson;
+        item->setText(Done, done ? QStringLiteral("✔") : stopped ? QStringLiteral("▶") : QString());
+        item->setToolTip(Done, done      ? tr("Finished")
+                               : stopped ? tr("Stopped at step %1").arg(r->stops + 1)
+                                         : tr("Not finished yet"));
+        QFont mark = m_list->font();
+        mark.setBold(true);
+        item->setFont(Done, mark);
+        if (done)
+            item->setForeground(Done, QColor(0x2E, 0x9E, 0x44));
         item->setTextAlignment(Done, Qt::AlignCenter);
         item->setText(Number, QString::number(e.number));
         item->setTextAlignment(Number, Qt::AlignRight | Qt::AlignVCenter);
@@ -181,6 +189,8 @@ void LessonBrowser::retranslate()
     m_list->setHeaderLabels({tr("Done"), tr("No."), tr("Lesson"), tr("What it is about")});
     const LessonEntry *r = resumeEntry();
     m_resume->setVisible(r != nullptr);
+    m_resume->setDefault(r != nullptr); // Enter goes on where the learner stopped
+    m_start->setDefault(r == nullptr);
     if (r) {
         const LessonRecord *rec = m_progress->find(r->id);
         m_resume->setText(tr("Resume lesson %1 at step %2").arg(r->number).arg(rec->stops + 1));
