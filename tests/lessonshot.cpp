@@ -1,7 +1,7 @@
 // Drives the lesson window to one state a learner meets and leaves it on screen, for the
 // screenshots the README and reviews use (taken from outside with `import -window root`):
 //
-//   lessonshot browser|predict|reveal|failed|passed [--dark] [--lang de] [--progress FILE]
+//   lessonshot browser|record|predict|reveal|failed|passed [--dark] [--lang de] [--progress FILE]
 
 #include <lessonbrowser.h>
 #include <lessoncatalog.h>
@@ -36,6 +36,15 @@ int main(int argc, char *argv[])
     hub.install();
     if (state == u"browser") {
         hub.showBrowser();
+        return app.exec();
+    }
+    if (state == u"record") { // the --progress file as a teacher opens it
+        hub.showBrowser();
+        auto opened = hub.browser()->openRecord(hub.progress().path);
+        if (auto *problem = std::get_if<QString>(&opened)) {
+            QTextStream(stderr) << *problem << Qt::endl;
+            return 2;
+        }
         return app.exec();
     }
     // Lesson 1: a say, a prediction, its reveal, then (after two more) its task.

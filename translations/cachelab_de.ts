@@ -1003,6 +1003,10 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>Settings: %1</source>
         <translation>Einstellungen: %1</translation>
     </message>
+    <message>
+        <source>Right?</source>
+        <translation>Richtig?</translation>
+    </message>
 </context>
 <context>
     <name>LessonRunner</name>

@@ -234,7 +234,7 @@ QString LessonProgress::html() const
         if (!r.predictions.isEmpty()) {
             out += u"<table border=1 cellpadding=4 cellspacing=0><tr><th>"_qs + tr("Question") +
                    u"</th><th>"_qs + tr("Answer") + u"</th><th>"_qs + tr("Truth") +
-                   u"</th><th></th></tr>"_qs;
+                   u"</th><th>"_qs + tr("Right?") + u"</th></tr>"_qs;
             for (const PredictionRecord &p : r.predictions) {
                 out += u"<tr><td>"_qs + p.question.toHtmlEscaped() + u"</td><td>"_qs +
                        (p.answer.isEmpty() ? tr("(none)") : p.answer.toHtmlEscaped()) +
