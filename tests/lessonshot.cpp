@@ -58,6 +58,10 @@ int main(int argc, char *argv[])
     w->resize(1280, 720);
     w->move(0, 0);
     QCoreApplication::processEvents(); // laid out at its size before the steps are taken
+    if (state == u"back") {            // "Lessons" pressed in the lesson window
+        Q_EMIT w->browserRequested();
+        return app.exec();
+    }
     w->next();
     if (state == u"predict")
         return app.exec();

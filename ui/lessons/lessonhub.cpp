@@ -89,6 +89,11 @@ LessonBrowser *LessonHub::browser()
 void LessonHub::showBrowser()
 {
     LessonBrowser *b = browser();
+    // Over the window the learner is looking at: the lesson's, when one is on show.
+    QWidget *over =
+        m_window && m_window->isVisible() ? static_cast<QWidget *>(m_window.data()) : m_lab;
+    if (b->parentWidget() != over)
+        b->setParent(over, b->windowFlags());
     b->refresh();
     b->show();
     b->raise();
