@@ -959,6 +959,122 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     </message>
 </context>
 <context>
+    <name>LessonProgress</name>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <source>%1: not JSON (%2 at byte %3)</source>
+        <translation>%1: kein JSON (%2 bei Byte %3)</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is not a Cache Lab lesson record (no &quot;format&quot;: &quot;%2&quot;)</source>
+        <translation>%1 ist kein Lernstand von Cache Lab (kein &quot;format&quot;: &quot;%2&quot;)</translation>
+    </message>
+    <message>
+        <source>%1: version %2 of the lesson record is not known to this Cache Lab</source>
+        <translation>%1: Version %2 des Lernstands kennt dieses Cache Lab nicht</translation>
+    </message>
+    <message>
+        <source>%1: a lesson without an &quot;id&quot;</source>
+        <translation>%1: eine Lektion ohne &quot;id&quot;</translation>
+    </message>
+    <message>
+        <source>Lesson record</source>
+        <translation>Lernstand</translation>
+    </message>
+    <message>
+        <source>Lesson record of %1</source>
+        <translation>Lernstand von %1</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>Exportiert am %1</translation>
+    </message>
+    <message>
+        <source>No lesson started yet.</source>
+        <translation>Noch keine Lektion begonnen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Finished (%n time(s)).</source>
+        <translation>
+            <numerusform>Abgeschlossen (%n Mal).</numerusform>
+            <numerusform>Abgeschlossen (%n Mal).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not finished yet.</source>
+        <translation>Noch nicht abgeschlossen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n prediction(s) right.</source>
+        <translation>
+            <numerusform>%1 von %n Vorhersage richtig.</numerusform>
+            <numerusform>%1 von %n Vorhersagen richtig.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>Frage</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>Truth</source>
+        <translation>Tatsächlich</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>right</source>
+        <translation>richtig</translation>
+    </message>
+    <message>
+        <source>wrong</source>
+        <translation>falsch</translation>
+    </message>
+    <message>
+        <source>solution shown</source>
+        <translation>Lösung angezeigt</translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation>bestanden</translation>
+    </message>
+    <message>
+        <source>not passed yet</source>
+        <translation>noch nicht bestanden</translation>
+    </message>
+    <message>
+        <source>Task:</source>
+        <translation>Aufgabe:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n check(s), %1.</source>
+        <translation>
+            <numerusform>%n Prüfung, %1.</numerusform>
+            <numerusform>%n Prüfungen, %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Settings: %1</source>
+        <translation>Einstellungen: %1</translation>
+    </message>
+    <message>
+        <source>Right?</source>
+        <translation>Richtig?</translation>
+    </message>
+</context>
+<context>
     <name>LessonRunner</name>
     <message>
         <source>the lesson is not at a task</source>
@@ -1010,6 +1126,41 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>the lesson&apos;s commands use %1 clients; clients %2 would remove some</source>
         <translation>die Befehle der Lektion verwenden %1 Clients; clients %2 würde einige davon entfernen</translation>
+    </message>
+</context>
+<context>
+    <name>LessonWindow</name>
+    <message>
+        <source>hit</source>
+        <translation>Treffer</translation>
+    </message>
+    <message>
+        <source>miss</source>
+        <translation>Fehlschlag</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>half-open</source>
+        <translation>halb offen</translation>
     </message>
 </context>
 <context>
@@ -2863,6 +3014,334 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     </message>
 </context>
 <context>
+    <name>cachelab::ui::LessonBrowser</name>
+    <message>
+        <source>Finished</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Not finished yet</source>
+        <translation>Noch nicht abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Lessons — Cache Lab</source>
+        <translation>Lektionen — Cache Lab</translation>
+    </message>
+    <message>
+        <source>Learn caching one lesson at a time</source>
+        <translation>Caching lernen, eine Lektion nach der anderen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Each lesson plays a short story in the lab. You predict what the cache will do, see why, and then fix a task yourself. %1 of %n lesson(s) finished.</source>
+        <translation>
+            <numerusform>Jede Lektion spielt eine kurze Geschichte im Labor. Du sagst voraus, was der Cache tun wird, siehst warum und löst dann selbst eine Aufgabe. %1 von %n Lektion abgeschlossen.</numerusform>
+            <numerusform>Jede Lektion spielt eine kurze Geschichte im Labor. Du sagst voraus, was der Cache tun wird, siehst warum und löst dann selbst eine Aufgabe. %1 von %n Lektionen abgeschlossen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <source>Lesson</source>
+        <translation>Lektion</translation>
+    </message>
+    <message>
+        <source>What it is about</source>
+        <translation>Worum es geht</translation>
+    </message>
+    <message>
+        <source>Resume lesson %1 at step %2</source>
+        <translation>Lektion %1 bei Schritt %2 fortsetzen</translation>
+    </message>
+    <message>
+        <source>Start Selected Lesson</source>
+        <translation>Gewählte Lektion beginnen</translation>
+    </message>
+    <message>
+        <source>Just Explore the Lab</source>
+        <translation>Einfach das Labor erkunden</translation>
+    </message>
+    <message>
+        <source>Export My Progress…</source>
+        <translation>Meinen Lernstand exportieren…</translation>
+    </message>
+    <message>
+        <source>Open a Learner&apos;s Record…</source>
+        <translation>Lernstand öffnen…</translation>
+    </message>
+    <message>
+        <source>%1 does not exist</source>
+        <translation>%1 gibt es nicht</translation>
+    </message>
+    <message>
+        <source>Lesson record — %1</source>
+        <translation>Lernstand — %1</translation>
+    </message>
+    <message>
+        <source>lesson-record.json</source>
+        <translation>lernstand.json</translation>
+    </message>
+    <message>
+        <source>Export My Progress</source>
+        <translation>Meinen Lernstand exportieren</translation>
+    </message>
+    <message>
+        <source>Lesson records (*.json)</source>
+        <translation>Lernstände (*.json)</translation>
+    </message>
+    <message>
+        <source>Open a Learner&apos;s Record</source>
+        <translation>Lernstand öffnen</translation>
+    </message>
+    <message>
+        <source>Stopped at step %1</source>
+        <translation>Angehalten bei Schritt %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::LessonHub</name>
+    <message>
+        <source>Cannot open the lesson</source>
+        <translation>Die Lektion lässt sich nicht öffnen</translation>
+    </message>
+    <message>
+        <source>Lessons</source>
+        <translation>Lektionen</translation>
+    </message>
+    <message>
+        <source>Your saved progress could not be read, so the lessons start afresh (the old file was kept as *.damaged): %1</source>
+        <translation>Dein gespeicherter Lernstand ließ sich nicht lesen, die Lektionen beginnen daher von vorn (die alte Datei liegt als *.damaged daneben): %1</translation>
+    </message>
+    <message>
+        <source>The lessons: learn each pattern step by step (Ctrl+L)</source>
+        <translation>Die Lektionen: jedes Muster Schritt für Schritt lernen (Strg+L)</translation>
+    </message>
+    <message>
+        <source>L&amp;essons</source>
+        <translation>L&amp;ektionen</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::LessonWindow</name>
+    <message>
+        <source>Show the solution?</source>
+        <translation>Lösung anzeigen?</translation>
+    </message>
+    <message>
+        <source>The lesson goes on with the author&apos;s settings, and this task counts as solved with help. Show the solution?</source>
+        <translation>Die Lektion geht mit den Einstellungen der Autorin weiter, und diese Aufgabe zählt als mit Hilfe gelöst. Lösung anzeigen?</translation>
+    </message>
+    <message>
+        <source>Lesson — Cache Lab</source>
+        <translation>Lektion — Cache Lab</translation>
+    </message>
+    <message>
+        <source>%1 — Cache Lab</source>
+        <translation>%1 — Cache Lab</translation>
+    </message>
+    <message>
+        <source>Lessons</source>
+        <translation>Lektionen</translation>
+    </message>
+    <message>
+        <source>Back to the list of lessons</source>
+        <translation>Zurück zur Liste der Lektionen</translation>
+    </message>
+    <message>
+        <source>Start Over</source>
+        <translation>Von vorn</translation>
+    </message>
+    <message>
+        <source>Play this lesson again from its beginning</source>
+        <translation>Diese Lektion noch einmal von Anfang an spielen</translation>
+    </message>
+    <message>
+        <source>Next  (Space)</source>
+        <translation>Weiter  (Leertaste)</translation>
+    </message>
+    <message>
+        <source>Predict</source>
+        <translation>Vorhersage</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Antworten</translation>
+    </message>
+    <message>
+        <source>Your task</source>
+        <translation>Deine Aufgabe</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Show Solution…</source>
+        <translation>Lösung anzeigen…</translation>
+    </message>
+    <message>
+        <source>Go On  (Space)</source>
+        <translation>Weiter  (Leertaste)</translation>
+    </message>
+    <message>
+        <source>Next Lesson</source>
+        <translation>Nächste Lektion</translation>
+    </message>
+    <message>
+        <source>All Lessons</source>
+        <translation>Alle Lektionen</translation>
+    </message>
+    <message>
+        <source>Lesson %1 · step %2 of %3</source>
+        <translation>Lektion %1 · Schritt %2 von %3</translation>
+    </message>
+    <message>
+        <source>%1   %2</source>
+        <translation>%1   %2</translation>
+    </message>
+    <message>
+        <source>Type a whole number and press Answer (or Enter).</source>
+        <translation>Gib eine ganze Zahl ein und drücke Antworten (oder Enter).</translation>
+    </message>
+    <message>
+        <source>Click an answer or press its number key.</source>
+        <translation>Klicke eine Antwort an oder drücke ihre Zifferntaste.</translation>
+    </message>
+    <message>
+        <source>Could not be decided</source>
+        <translation>Ließ sich nicht entscheiden</translation>
+    </message>
+    <message>
+        <source>✔ Right</source>
+        <translation>✔ Richtig</translation>
+    </message>
+    <message>
+        <source>✘ Not quite</source>
+        <translation>✘ Nicht ganz</translation>
+    </message>
+    <message>
+        <source>You said: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Du hast gesagt: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>nichts</translation>
+    </message>
+    <message>
+        <source>It was: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Tatsächlich: &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Decided by message(s) %1, marked in the diagram.</source>
+        <translation>Entschieden durch Nachricht(en) %1, im Diagramm markiert.</translation>
+    </message>
+    <message>
+        <source>latency %1</source>
+        <translation>Latenz %1</translation>
+    </message>
+    <message>
+        <source>clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>pattern</source>
+        <translation>Muster</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Cannot use that:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Das geht so nicht:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>The author&apos;s solution</source>
+        <translation>Die Lösung der Autorin</translation>
+    </message>
+    <message>
+        <source>✔ Passed</source>
+        <translation>✔ Bestanden</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The lesson goes on with: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Die Lektion geht weiter mit: &lt;b&gt;%1&lt;/b&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Every goal holds. The lesson goes on in this lab.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Jedes Ziel ist erreicht. Die Lektion geht in diesem Labor weiter.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The lab could not run:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Das Labor konnte nicht laufen:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <source>✘ Not yet</source>
+        <translation>✘ Noch nicht</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Goal &lt;b&gt;%1&lt;/b&gt; does not hold: found &lt;b&gt;%2&lt;/b&gt;.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Ziel &lt;b&gt;%1&lt;/b&gt; ist nicht erreicht: gefunden &lt;b&gt;%2&lt;/b&gt;.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The diagram now shows the run of your check.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Das Diagramm zeigt jetzt den Lauf deiner Prüfung.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Message(s) %1 broke it, marked in the diagram.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Daran scheiterte es: Nachricht(en) %1, im Diagramm markiert.&lt;/p&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;p&gt;%n more goal(s) do not hold either.&lt;/p&gt;</source>
+        <translation>
+            <numerusform>&lt;p&gt;%n weiteres Ziel ist auch nicht erreicht.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;p&gt;%n weitere Ziele sind auch nicht erreicht.&lt;/p&gt;</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hints</source>
+        <translation>Hinweise</translation>
+    </message>
+    <message>
+        <source>Lesson finished</source>
+        <translation>Lektion abgeschlossen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n prediction(s) right.</source>
+        <translation>
+            <numerusform>%1 von %n Vorhersage richtig.</numerusform>
+            <numerusform>%1 von %n Vorhersagen richtig.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Tasks solved on your own: %1 of %n.</source>
+        <translation>
+            <numerusform>Selbst gelöste Aufgaben: %1 von %n.</numerusform>
+            <numerusform>Selbst gelöste Aufgaben: %1 von %n.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Solution shown: %n.</source>
+        <translation>
+            <numerusform>Lösung angezeigt: %n.</numerusform>
+            <numerusform>Lösung angezeigt: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Lesson %1 · done</source>
+        <translation>Lektion %1 · fertig</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The lesson cannot go on:&lt;/b&gt; %1&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Die Lektion kann nicht weitergehen:&lt;/b&gt; %1&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Your progress was not saved: %1</source>
+        <translation>Dein Lernstand wurde nicht gespeichert: %1</translation>
+    </message>
+</context>
+<context>
     <name>cachelab::ui::MainWindow</name>
     <message>
         <source>About Cache Lab</source>
@@ -4084,6 +4563,10 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>PNG image (*.png);;SVG drawing (*.svg);;CSV table (*.csv)</source>
         <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;CSV-Tabelle (*.csv)</translation>
+    </message>
+    <message>
+        <source>Choose what to vary and which patterns to measure, then press Run. Each curve shows the chosen measure; its band is the 95% confidence interval over the seeds.</source>
+        <translation>Wähle, was sich ändern soll und welche Muster gemessen werden, dann drücke Ausführen. Jede Kurve zeigt die gewählte Messgröße; ihr Band ist das 95-%-Konfidenzintervall über die Seeds.</translation>
     </message>
 </context>
 <context>

@@ -68,6 +68,30 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
     </message>
 </context>
 <context>
+    <name>LessonProgress</name>
+    <message numerus="yes">
+        <source>Finished (%n time(s)).</source>
+        <translation>
+            <numerusform>Finished (%n time).</numerusform>
+            <numerusform>Finished (%n times).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n prediction(s) right.</source>
+        <translation>
+            <numerusform>%1 of %n prediction right.</numerusform>
+            <numerusform>%1 of %n predictions right.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n check(s), %1.</source>
+        <translation>
+            <numerusform>%n check, %1.</numerusform>
+            <numerusform>%n checks, %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SqlDatabase</name>
     <message numerus="yes">
         <source>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another file, or remove that table.</source>
@@ -161,6 +185,47 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
         <translation>
             <numerusform>%n message. Newest: %1</numerusform>
             <numerusform>%n messages. Newest: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::LessonBrowser</name>
+    <message numerus="yes">
+        <source>Each lesson plays a short story in the lab. You predict what the cache will do, see why, and then fix a task yourself. %1 of %n lesson(s) finished.</source>
+        <translation>
+            <numerusform>Each lesson plays a short story in the lab. You predict what the cache will do, see why, and then fix a task yourself. %1 of %n lesson finished.</numerusform>
+            <numerusform>Each lesson plays a short story in the lab. You predict what the cache will do, see why, and then fix a task yourself. %1 of %n lessons finished.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::LessonWindow</name>
+    <message numerus="yes">
+        <source>&lt;p&gt;%n more goal(s) do not hold either.&lt;/p&gt;</source>
+        <translation>
+            <numerusform>&lt;p&gt;%n more goal does not hold either.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;p&gt;%n more goals do not hold either.&lt;/p&gt;</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n prediction(s) right.</source>
+        <translation>
+            <numerusform>%1 of %n prediction right.</numerusform>
+            <numerusform>%1 of %n predictions right.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Tasks solved on your own: %1 of %n.</source>
+        <translation>
+            <numerusform>Tasks solved on your own: %1 of %n.</numerusform>
+            <numerusform>Tasks solved on your own: %1 of %n.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Solution shown: %n.</source>
+        <translation>
+            <numerusform>Solution shown: %n.</numerusform>
+            <numerusform>Solution shown: %n.</numerusform>
         </translation>
     </message>
 </context>

@@ -89,6 +89,7 @@ void DiagramView::reset(const QList<Participant> &participants, int clients)
     m_now = 0;
     m_lastArrival = 0;
     m_selected = 0;
+    m_highlighted.clear();
     relayout();
     setFollow(true);
     m_accessibleDirty = true;
@@ -416,6 +417,12 @@ void DiagramView::paintRow(QPainter &p, const Geometry &g, const Row &row, int y
         p.fillRect(QRect(0, y, int(5 * g.zoom), row.height),
                    withAlpha(pal.color(QPalette::Highlight), 150));
     }
+    if (m_highlighted.contains(e.id)) {
+        // Amber reads on both palettes and is neither the selection's blue nor errors' red.
+        const QColor amber(0xF2, 0xA9, 0x00);
+        p.fillRect(QRect(0, y, g.contentWidth, row.height), withAlpha(amber, 70));
+        p.fillRect(QRect(0, y, int(8 * g.zoom), row.height), amber);
+    }
     if (selected) {
         p.setPen(QPen(pal.color(QPalette::Highlight), 2 * g.zoom));
         p.setBrush(Qt::NoBrush);
@@ -620,6 +627,32 @@ std::optional<TraceEvent> DiagramView::selectedMessage() const
             return row.event;
     }
     return std::nullopt;
+}
+
+void DiagramView::setHighlighted(const QList<quint64> &ids)
+{
+    m_highlighted = ids;
+    flushPending();
+    const Row *first = nullptr;
+    const Row *last = nullptr;
+    for (const Row &row : m_rows) {
+        if (ids.contains(row.event.id)) {
+            first = first ? first : &row;
+            last = &row;
+        }
+    }
+    if (first) {
+        setFollow(false);
+        const int visible = viewport()->height() - m_geometry.headerHeight;
+        const qint64 top = first->y - m_yBase;
+        const qint64 bottom = last->y + last->height - m_yBase;
+        // All of them with some context above when they fit; otherwise the last one, which
+        // is where a goal broke or a reveal was decided.
+        const qint64 value =
+            bottom - top <= visible * 3 / 4 ? top - visible / 6 : bottom - visible * 3 / 4;
+        verticalScrollBar()->setValue(int(std::max<qint64>(0, value)));
+    }
+    viewport()->update();
 }
 
 void DiagramView::selectMessage(quint64 id)

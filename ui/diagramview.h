@@ -51,6 +51,11 @@ public:
     std::optional<TraceEvent> selectedMessage() const;
     void selectMessage(quint64 id);
 
+    /// Marks these messages (numbers as drawn) with a band, as a lesson's reveal or failed
+    /// check points at them, and scrolls the first into view. Empty: none. reset() clears it.
+    void setHighlighted(const QList<quint64> &ids);
+    QList<quint64> highlighted() const { return m_highlighted; }
+
     /// A notice over the top of the diagram (empty: none), such as "drawing one operation in
     /// 50": what the reader sees is then not everything that happened, and the diagram says so.
     void setBanner(const QString &text);
@@ -127,6 +132,7 @@ private:
     bool m_follow = true;
     bool m_settingScroll = false;
     quint64 m_selected = 0;
+    QList<quint64> m_highlighted;
     Geometry m_geometry;
     bool m_accessibleDirty = false;
     bool m_scrollDirty = false;

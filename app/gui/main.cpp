@@ -9,6 +9,7 @@
 #include <comparisonrunner.h>
 #include <comparisonwindow.h>
 #include <labcontroller.h>
+#include <lessonhub.h>
 #include <mainwindow.h>
 #include <measure/tradeoffswindow.h>
 #include <replaycontroller.h>
@@ -152,6 +153,8 @@ int main(int argc, char *argv[])
                                 "--compare, --tradeoffs or --replay."));
 
     cachelab::ui::MainWindow window(settings);
+    cachelab::ui::LessonHub lessons(&window);
+    lessons.install();
     // A screenshot plays the file as the headless runner does: a real Redis is then paced by
     // core against the wall clock, so its TTLs agree with the story.
     window.controller()->setPacedByCore(shooting);
@@ -230,6 +233,10 @@ int main(int argc, char *argv[])
         return 0;
     }
     window.show();
+    // Without a file or a mode to start in, a learner begins with the curriculum.
+    if (scenario.isEmpty() && !parser.isSet(session) && !parser.isSet(workload) &&
+        !parser.isSet(compare))
+        lessons.showBrowser();
     if (parser.isSet(workload) && !parser.isSet(session)) {
         if (const auto problem = window.workloadPanel()->start())
             QMessageBox::warning(&window, QCoreApplication::translate("main", "Cache Lab"),

@@ -243,11 +243,18 @@ TaskOutcome LessonRunner::tryTask(const QList<Setting> &learner)
     return runTask(learner).outcome;
 }
 
+Lab *LessonRunner::failedCheckLab()
+{
+    return m_failedCheck ? &m_failedCheck->runner->lab() : nullptr;
+}
+
 TaskOutcome LessonRunner::check(const QList<Setting> &learner)
 {
+    m_failedCheck.reset();
     Trial trial = runTask(learner);
     if (trial.outcome.passed)
         return adopt(std::move(trial));
+    m_failedCheck = std::move(trial.run); // the diagram shows where the goals broke
     if (m_atTask && trial.outcome.fatal.isEmpty()) {
         const QStringList &hints = currentTask().hints;
         if (m_hintsShown < hints.size())
@@ -263,6 +270,7 @@ TaskOutcome LessonRunner::showSolution()
         out.fatal = RunnerText::notAtTask();
         return out;
     }
+    m_failedCheck.reset();
     Trial trial = runTask(currentTask().solution);
     if (!trial.run)
         return trial.outcome;

@@ -66,6 +66,9 @@ public:
     TaskOutcome showSolution();
     /// The settings of every task solved so far.
     const QList<Setting> &settings() const { return m_settings; }
+    /// The lab of the last check that failed (its trace holds the messages a GoalFailure
+    /// names), until the next check; nullptr if the last check passed or broke off.
+    Lab *failedCheckLab();
 
     // --- what the run found ---------------------------------------------------------------
     int expectationsPassed() const { return m_passed; }
@@ -91,6 +94,7 @@ private:
     LabConfig m_base;
     QStringList m_keys;
     std::unique_ptr<Run> m_run;
+    std::unique_ptr<Run> m_failedCheck;
     qsizetype m_step = 0;
     bool m_atTask = false;
     int m_hintsShown = 0;
