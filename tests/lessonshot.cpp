@@ -1,7 +1,8 @@
 // Drives the lesson window to one state a learner meets and leaves it on screen, for the
 // screenshots the README and reviews use (taken from outside with `import -window root`):
 //
-//   lessonshot browser|record|predict|reveal|failed|passed [--dark] [--lang de] [--progress FILE]
+//   lessonshot browser|record|back|predict|reveal|failed|passed|finished [--dark] [--lang de]
+//   [--progress FILE]
 
 #include <lessonbrowser.h>
 #include <lessoncatalog.h>
@@ -80,6 +81,9 @@ int main(int argc, char *argv[])
     w->findChild<QLineEdit *>(QStringLiteral("option:ttl"))->setText(QStringLiteral("2m"));
     w->check();
     if (state == u"passed")
+        return app.exec();
+    w->next();
+    if (state == u"finished")
         return app.exec();
     QTextStream(stderr) << "lessonshot: unknown state " << state << Qt::endl;
     return 2;

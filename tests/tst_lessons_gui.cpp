@@ -279,6 +279,10 @@ void TestLessonsGui::playsALessonThroughItsPanels()
     QVERIFY(!button(w, QStringLiteral("taskNext"))->isVisible());
     QTest::keyClick(w, Qt::Key_Space); // not passed: Space does not go on
     QVERIFY(check->isVisible());
+    // The next failed check adds the next hint, one at a time.
+    check->click();
+    QVERIFY(text(w, "hints").contains(u"Each copy is kept for the TTL of the pattern line."));
+    QVERIFY(text(w, "hints").contains(u"The second read comes 40 seconds later"));
 
     // Show Solution asks first; declining changes nothing.
     int asked = 0;
@@ -320,7 +324,7 @@ void TestLessonsGui::playsALessonThroughItsPanels()
     QCOMPARE(r->predictions[1].truth, u"hit"_qs);
     QVERIFY(!r->predictions[1].correct);
     QCOMPARE(r->tasks.size(), 1);
-    QCOMPARE(r->tasks[0].tries, 1);
+    QCOMPARE(r->tasks[0].tries, 2);
     QVERIFY(r->tasks[0].solutionShown);
 
     // The browser now ticks the lesson; a new hub (the app started again) sees the same.
@@ -340,7 +344,7 @@ void TestLessonsGui::playsALessonThroughItsPanels()
     QCOMPARE(lesson.value(u"completions"_qs).toInt(), 1);
     QCOMPARE(lesson.value(u"predictions"_qs).toArray().at(1).toObject().value(u"answer"_qs),
              QJsonValue(u"miss"_qs));
-    QCOMPARE(lesson.value(u"tasks"_qs).toArray().at(0).toObject().value(u"tries"_qs).toInt(), 1);
+    QCOMPARE(lesson.value(u"tasks"_qs).toArray().at(0).toObject().value(u"tries"_qs).toInt(), 2);
     QVERIFY(json.contains(u"exported"_qs));
 
     // ... and the teacher opens it.
@@ -351,7 +355,7 @@ void TestLessonsGui::playsALessonThroughItsPanels()
             ->toPlainText();
     QVERIFY2(shown.contains(u"The first read misses, the next one hits"), qPrintable(shown));
     QVERIFY(shown.contains(u"2 of 3 predictions right."));
-    QVERIFY(shown.contains(u"1 check, solution shown."));
+    QVERIFY(shown.contains(u"2 checks, solution shown."));
 }
 
 void TestLessonsGui::aTaskPassesWithTheLearnersOwnSetting()

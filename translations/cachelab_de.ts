@@ -3340,6 +3340,22 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <source>Your progress was not saved: %1</source>
         <translation>Dein Lernstand wurde nicht gespeichert: %1</translation>
     </message>
+    <message>
+        <source>Zoom In</source>
+        <translation>Vergrößern</translation>
+    </message>
+    <message>
+        <source>Draw the diagram larger (Ctrl++)</source>
+        <translation>Das Diagramm größer zeichnen (Strg++)</translation>
+    </message>
+    <message>
+        <source>Zoom Out</source>
+        <translation>Verkleinern</translation>
+    </message>
+    <message>
+        <source>Draw the diagram smaller (Ctrl+-)</source>
+        <translation>Das Diagramm kleiner zeichnen (Strg+-)</translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::MainWindow</name>

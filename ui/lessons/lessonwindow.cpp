@@ -133,6 +133,14 @@ LessonWindow::LessonWindow(const LabConfig &base, LessonProgress *progress, QWid
                                          &LessonWindow::browserRequested);
     m_restartAction = toolbar->addAction(QIcon(QStringLiteral(":/icons/restart.svg")), QString(),
                                          this, [this] { open(m_entry); });
+    toolbar->addSeparator();
+    // A projector needs the diagram larger; the panel is already a size up.
+    m_zoomOutAction = toolbar->addAction(QIcon(QStringLiteral(":/icons/zoom-out.svg")), QString(),
+                                         this, [this] { m_diagram->zoomOut(); });
+    m_zoomOutAction->setShortcut(QKeySequence::ZoomOut);
+    m_zoomInAction = toolbar->addAction(QIcon(QStringLiteral(":/icons/zoom-in.svg")), QString(),
+                                        this, [this] { m_diagram->zoomIn(); });
+    m_zoomInAction->setShortcut(QKeySequence::ZoomIn);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     m_diagram = new DiagramView(splitter);
@@ -328,6 +336,10 @@ void LessonWindow::retranslate()
     m_lessonsAction->setToolTip(tr("Back to the list of lessons"));
     m_restartAction->setText(tr("Start Over"));
     m_restartAction->setToolTip(tr("Play this lesson again from its beginning"));
+    m_zoomInAction->setText(tr("Zoom In"));
+    m_zoomInAction->setToolTip(tr("Draw the diagram larger (Ctrl++)"));
+    m_zoomOutAction->setText(tr("Zoom Out"));
+    m_zoomOutAction->setToolTip(tr("Draw the diagram smaller (Ctrl+-)"));
     m_sayNext->setText(tr("Next  (Space)"));
     m_predictHeading->setText(tr("Predict"));
     m_answerButton->setText(tr("Answer"));

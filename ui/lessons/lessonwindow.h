@@ -115,6 +115,8 @@ private:
     QStackedWidget *m_pages = nullptr;
     QAction *m_lessonsAction = nullptr;
     QAction *m_restartAction = nullptr;
+    QAction *m_zoomInAction = nullptr;
+    QAction *m_zoomOutAction = nullptr;
     // say
     QLabel *m_sayText = nullptr;
     QPushButton *m_sayNext = nullptr;
