@@ -287,6 +287,29 @@ private slots:
             10000);
     }
 
+    void stoppedServerAtConnectIsATimeout()
+    {
+        // A stopped redis-server still completes the TCP handshake (the kernel does it), so
+        // the first connection hangs in its PING: that is a timeout, not a closed connection.
+        RedisServer server;
+        START_REDIS_OR_SKIP(server);
+        server.freeze();
+        SimClock clock;
+        StoreLocation location;
+        location.url = server.url() + u"?command_timeout=200"_qs;
+        try {
+            openCacheStore(location, clock);
+            server.resume();
+            QFAIL("a stopped server was reported as reachable");
+        } catch (const CacheError &e) {
+            server.resume();
+            QCOMPARE(e.kind(), CacheError::Kind::Timeout);
+            QVERIFY2(e.message().contains(u"did not answer within 200 ms"),
+                     qPrintable(e.message()));
+            QVERIFY2(e.message().contains(u"stopped or overloaded"), qPrintable(e.message()));
+        }
+    }
+
     void serverKilledAndRestartedMidRun()
     {
         RedisServer server;

@@ -1563,6 +1563,10 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>SUBSCRIBE failed</source>
         <translation>SUBSCRIBE fehlgeschlagen</translation>
     </message>
+    <message>
+        <source>Redis at %1 accepted the connection but did not answer within %2 ms: is the server stopped or overloaded?</source>
+        <translation>Redis unter %1 hat die Verbindung angenommen, aber nicht innerhalb von %2 ms geantwortet: Ist der Server angehalten oder überlastet?</translation>
+    </message>
 </context>
 <context>
     <name>RedisUrl</name>

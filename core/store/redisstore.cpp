@@ -143,6 +143,14 @@ RedisStore::Context RedisStore::connect() const
         Reply r(static_cast<redisReply *>(
             redisCommandArgv(c.get(), int(argv.size()), argv.data(), lengths.data())));
         if (!r) {
+            // Accepted (the kernel does that for a stopped server too) but never answered.
+            const QString reason = QString::fromLocal8Bit(c->errstr).toLower();
+            if (reason.contains(u"temporarily unavailable") || reason.contains(u"timed out"))
+                throw CacheError(CacheError::Kind::Timeout,
+                                 tr("Redis at %1 accepted the connection but did not answer "
+                                    "within %2 ms: is the server stopped or overloaded?")
+                                     .arg(where)
+                                     .arg(m_options.commandTimeoutMs));
             throw CacheError(CacheError::Kind::Disconnected,
                              tr("Redis at %1 closed the connection while it was being set up: %2")
                                  .arg(where, QString::fromLocal8Bit(c->errstr)));
