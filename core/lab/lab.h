@@ -69,6 +69,16 @@ struct Operation
     qint64 truthVersion = 0; ///< the database's version when a read returned
 };
 
+/// How an operation ended, as Lab::lastOperation() keeps it. (At namespace scope, not nested
+/// in Lab: clang cannot default-construct a nested class with member initialisers inside
+/// std::optional members of the class that encloses it.)
+struct OperationOutcome
+{
+    bool ok = false;
+    QString error;
+    ReadResult result;
+};
+
 /// A running lab: one virtual-time scheduler, the shared cache and database behind their
 /// instrumented proxies, and N application instances each running the chosen pattern. It is
 /// the one object the CLI, the scenario runner, the GUI and the benchmarks drive.
@@ -112,12 +122,7 @@ public:
     int inFlight() const { return m_inFlight; }
     /// What `expect ok|error` and `expect result` look at: the outcome of a client's last
     /// finished operation, and of its last finished read.
-    struct Outcome
-    {
-        bool ok = false;
-        QString error;
-        ReadResult result;
-    };
+    using Outcome = OperationOutcome;
     const std::optional<Outcome> &lastOperation(int client) const;
     const std::optional<Outcome> &lastRead(int client) const;
     /// Called for every operation that finishes (the UI's adapter listens here).
