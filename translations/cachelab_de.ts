@@ -52,6 +52,10 @@
         <source>the cache may still hold the old %1</source>
         <translation>der Cache hält womöglich noch das alte %1</translation>
     </message>
+    <message>
+        <source>textbook: open for good</source>
+        <translation>Lehrbuch: für immer offen</translation>
+    </message>
 </context>
 <context>
     <name>Cli</name>
@@ -656,6 +660,10 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
             <numerusform>%n Zeilen angelegt: item:1 …</numerusform>
         </translation>
     </message>
+    <message>
+        <source>dirty: got v%1, which the database never committed</source>
+        <translation>schmutzig: v%1 erhalten, die die Datenbank nie festgeschrieben hat</translation>
+    </message>
 </context>
 <context>
     <name>LabText</name>
@@ -1209,6 +1217,14 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>unknown latency part &quot;%1&quot; (use cache, l1, db, db-read or db-write)</source>
         <translation>unbekannter Latenzteil „%1“ (cache, l1, db, db-read oder db-write verwenden)</translation>
     </message>
+    <message>
+        <source>Runs the source material&apos;s example class as written, mistakes included.</source>
+        <translation>Führt die Beispielklasse des Quellmaterials so aus, wie sie geschrieben ist, samt ihrer Fehler.</translation>
+    </message>
+    <message>
+        <source>textbook=on runs the source&apos;s %1 class, which has no option %2 (with textbook=on only %3 may be set)</source>
+        <translation>textbook=on führt die %1-Klasse der Quelle aus, die keine Option %2 hat (mit textbook=on dürfen nur %3 gesetzt werden)</translation>
+    </message>
 </context>
 <context>
     <name>Patterns</name>
@@ -1231,6 +1247,14 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>deleted, but the cache may still hold the old %1</source>
         <translation>gelöscht, aber der Cache hält womöglich noch das alte %1</translation>
+    </message>
+    <message>
+        <source>textbook: every L1 may still hold the old %1</source>
+        <translation>Lehrbuch: jeder L1 kann noch das alte %1 enthalten</translation>
+    </message>
+    <message>
+        <source>%1 is false as JSON: not cached</source>
+        <translation>%1 ist als JSON falsch: nicht gecacht</translation>
     </message>
 </context>
 <context>
