@@ -2070,6 +2070,13 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
             <numerusform>nach %n Wiederholungen aufgegeben: Schreibvorgänge verloren</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>textbook: the failed batch is dropped, %n write(s) lost</source>
+        <translation>
+            <numerusform>Lehrbuch: der fehlgeschlagene Stapel wird verworfen, %n Schreibvorgang verloren</numerusform>
+            <numerusform>Lehrbuch: der fehlgeschlagene Stapel wird verworfen, %n Schreibvorgänge verloren</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::BreakerModel</name>
@@ -3476,6 +3483,14 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>differs from the recording </source>
         <translation>weicht von der Aufzeichnung ab </translation>
+    </message>
+    <message>
+        <source>— dirty: the database never committed it</source>
+        <translation>— schmutzig: die Datenbank hat es nie festgeschrieben</translation>
+    </message>
+    <message>
+        <source>dirty read</source>
+        <translation>schmutziger Lesevorgang</translation>
     </message>
 </context>
 <context>

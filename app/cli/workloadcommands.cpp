@@ -163,6 +163,10 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return InvalidInput;
         }
     }
+    if (const auto error = textbookConflict(options, *kind)) {
+        err << Cli::tr("cachelab-cli simulate: %1\n").arg(*error);
+        return InvalidInput;
+    }
     catchInterrupts();
     const SimulationResult r = cachelab::simulate(*kind, options, spec, simulationConfig(),
                                                   terminalProgress(Cli::tr("simulate")));
