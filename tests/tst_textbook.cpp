@@ -6,6 +6,7 @@
 
 #include "patterns/writethrough.h"
 #include "scenario/scenario.h"
+#include "trace/mermaid.h"
 
 #include <QTest>
 
@@ -184,6 +185,12 @@ void TestTextbook::failedCommitLeavesADirtyValue()
     QCOMPARE(h.metric(Counter::DirtyReads), 1);
     QCOMPARE(h.metric(Counter::StaleReads), 0);
     QVERIFY(h.events(Verb::Result).constLast().flags & Dirty);
+    // The exported diagram draws it in red, like a stale read.
+    const QString mermaid = toMermaid(h.lab.trace().events(), 2);
+    const qsizetype dirty = mermaid.indexOf(u"dirty: got v2"_s);
+    QVERIFY2(dirty > 0, qPrintable(mermaid));
+    QVERIFY(mermaid.lastIndexOf(u"rect rgb(255, 200, 200)"_s, dirty) >
+            mermaid.lastIndexOf(u"\n    end\n"_s, dirty));
 
     // Once the same value is committed after all, reading it is no longer dirty.
     QVERIFY(h.write(kUser, "Bob").ok);
