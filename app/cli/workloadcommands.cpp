@@ -255,6 +255,16 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return InvalidInput;
         }
     }
+    // With textbook=on, every pattern must get only the options its source's class has.
+    for (const PatternKind kind : kAllPatterns) {
+        PatternOptions patternOptions;
+        for (auto it = options.cbegin(); it != options.cend(); ++it)
+            applyOption(patternOptions, kind, it.key(), it.value());
+        if (const auto error = textbookConflict(patternOptions, kind)) {
+            err << Cli::tr("cachelab-cli compare: %1\n").arg(*error);
+            return InvalidInput;
+        }
+    }
     catchInterrupts();
     const Comparison c = cachelab::compare(spec, options, terminalProgress(Cli::tr("compare")));
     endProgress();
