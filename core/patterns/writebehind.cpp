@@ -165,19 +165,30 @@ void WriteBehind::enqueue(const Caller &c, QueuedWrite write)
     } else {
         m_queue.push_back(std::move(write));
     }
+    if (m_options.textbook) {
+        textbookTriggers();
+        return;
+    }
     if (int(m_queue.size()) - m_inFlight >= m_options.batch)
         flushSoon();
-    else if (m_options.textbook)
-        textbookTriggers();
 }
 
 void WriteBehind::textbookTriggers()
 {
-    if (m_env.scheduler.now() - m_lastFlushAt > m_options.flush) {
+    // Every write ends the writer's wait: the idle timer of the one before no longer counts.
+    ++m_lastWrite;
+    m_nextFlushAt = -1;
+    if (int(m_queue.size()) - m_inFlight >= m_options.batch ||
+        m_env.scheduler.now() - m_lastFlushAt > m_options.flush) {
         flushSoon();
         return;
     }
-    const quint64 write = ++m_lastWrite;
+    armIdleTimer();
+}
+
+void WriteBehind::armIdleTimer()
+{
+    const quint64 write = m_lastWrite;
     m_nextFlushAt = m_env.scheduler.now() + kTextbookIdle;
     const Caller c = backgroundCaller(Role::Queue);
     m_env.scheduler.callAt(m_nextFlushAt, [this, c, write] {
@@ -258,8 +269,12 @@ Task<void> WriteBehind::flushAll(Caller c)
         throw;
     }
     m_flushing = false;
-    if (m_options.textbook && !m_queue.empty())
-        textbookTriggers(); // the writer waits again, 1 s at most
+    if (m_options.textbook && !m_queue.empty()) {
+        // The writer takes what came in during the flush and waits again, 1 s at most from
+        // now: the idle timers of those writes no longer count.
+        ++m_lastWrite;
+        armIdleTimer();
+    }
 }
 
 Task<void> WriteBehind::flushBatch(Caller c)

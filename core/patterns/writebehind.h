@@ -48,6 +48,7 @@ private:
     /// The source's writer (textbook=on): flushes when a write comes more than `flush` after
     /// the last flush, or when its 1 s wait for the next write times out.
     void textbookTriggers();
+    void armIdleTimer();
     void flushWhenIdle();
     QString listName() const;
 

@@ -48,9 +48,11 @@ Task<ReadResult> WriteThrough::textbookRead(Caller c, QString key)
     if (found.entry)
         co_return fromCached(*found.entry);
     Loaded loaded = co_await load(c, key);
-    if (loaded.record && truthyAsJson(loaded.record->value) && !found.cacheFailed)
+    if (!loaded.record || found.cacheFailed)
+        co_return fromRecord(loaded.record);
+    if (truthyAsJson(loaded.record->value))
         co_await fill(c, key, loaded.record);
-    else if (loaded.record)
+    else
         note(c.from,
              QCoreApplication::translate("Patterns", "%1 is false as JSON: not cached").arg(key),
              NoFlags, c.opId);
