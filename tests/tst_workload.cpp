@@ -411,6 +411,14 @@ private slots:
         QTest::newRow("unknown flag") << QStringList{u"compare"_qs, u"--fast"_qs} << u"fast"_qs;
         QTest::newRow("option nobody has")
             << QStringList{u"compare"_qs, u"--option"_qs, u"speed=9"_qs} << u"speed"_qs;
+        QTest::newRow("textbook with an option the source lacks")
+            << QStringList{u"simulate"_qs,    u"--pattern"_qs, u"write-behind"_qs, u"--option"_qs,
+                           u"textbook=on"_qs, u"--option"_qs,  u"durable=on"_qs}
+            << u"no option durable"_qs;
+        QTest::newRow("textbook compared with an option some sources lack")
+            << QStringList{u"compare"_qs, u"--option"_qs, u"textbook=on"_qs, u"--option"_qs,
+                           u"jitter=5%"_qs}
+            << u"no option jitter"_qs;
     }
     void cliRejectsBadFlags()
     {

@@ -52,6 +52,10 @@
         <source>the cache may still hold the old %1</source>
         <translation>der Cache hält womöglich noch das alte %1</translation>
     </message>
+    <message>
+        <source>textbook: open for good</source>
+        <translation>Lehrbuch: für immer offen</translation>
+    </message>
 </context>
 <context>
     <name>Cli</name>
@@ -721,6 +725,10 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
             <numerusform>%n Zeile angelegt: item:1 …</numerusform>
             <numerusform>%n Zeilen angelegt: item:1 …</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>dirty: got v%1, which the database never committed</source>
+        <translation>schmutzig: v%1 erhalten, die die Datenbank nie festgeschrieben hat</translation>
     </message>
 </context>
 <context>
@@ -1465,6 +1473,14 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>unknown latency part &quot;%1&quot; (use cache, l1, db, db-read or db-write)</source>
         <translation>unbekannter Latenzteil „%1“ (cache, l1, db, db-read oder db-write verwenden)</translation>
     </message>
+    <message>
+        <source>Runs the source material&apos;s example class as written, mistakes included.</source>
+        <translation>Führt die Beispielklasse des Quellmaterials so aus, wie sie geschrieben ist, samt ihrer Fehler.</translation>
+    </message>
+    <message>
+        <source>textbook=on runs the source&apos;s %1 class, which has no option %2 (with textbook=on only %3 may be set)</source>
+        <translation>textbook=on führt die %1-Klasse der Quelle aus, die keine Option %2 hat (mit textbook=on dürfen nur %3 gesetzt werden)</translation>
+    </message>
 </context>
 <context>
     <name>Patterns</name>
@@ -1487,6 +1503,14 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>deleted, but the cache may still hold the old %1</source>
         <translation>gelöscht, aber der Cache hält womöglich noch das alte %1</translation>
+    </message>
+    <message>
+        <source>textbook: every L1 may still hold the old %1</source>
+        <translation>Lehrbuch: jeder L1 kann noch das alte %1 enthalten</translation>
+    </message>
+    <message>
+        <source>%1 is false as JSON: not cached</source>
+        <translation>%1 ist als JSON falsch: nicht gecacht</translation>
     </message>
 </context>
 <context>
@@ -2440,6 +2464,13 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <translation>
             <numerusform>nach %n Wiederholung aufgegeben: Schreibvorgänge verloren</numerusform>
             <numerusform>nach %n Wiederholungen aufgegeben: Schreibvorgänge verloren</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>textbook: the failed batch is dropped, %n write(s) lost</source>
+        <translation>
+            <numerusform>Lehrbuch: der fehlgeschlagene Stapel wird verworfen, %n Schreibvorgang verloren</numerusform>
+            <numerusform>Lehrbuch: der fehlgeschlagene Stapel wird verworfen, %n Schreibvorgänge verloren</numerusform>
         </translation>
     </message>
 </context>
@@ -4200,6 +4231,14 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>Vary one setting, such as the TTL, and draw how each pattern&apos;s hit ratio, stale reads, load or latency move</source>
         <translation>Eine Einstellung wie die TTL verändern und zeichnen, wie sich Trefferquote, veraltete Lesezugriffe, Last oder Latenz jedes Musters bewegen</translation>
+    </message>
+    <message>
+        <source>— dirty: the database never committed it</source>
+        <translation>— schmutzig: die Datenbank hat es nie festgeschrieben</translation>
+    </message>
+    <message>
+        <source>dirty read</source>
+        <translation>schmutziger Lesevorgang</translation>
     </message>
 </context>
 <context>

@@ -177,6 +177,13 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
             <numerusform>gave up after %n retries: writes lost</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>textbook: the failed batch is dropped, %n write(s) lost</source>
+        <translation>
+            <numerusform>textbook: the failed batch is dropped, %n write lost</numerusform>
+            <numerusform>textbook: the failed batch is dropped, %n writes lost</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::DiagramView</name>

@@ -30,7 +30,7 @@ int niceAtLeast(double n)
 
 bool isRed(const TraceEvent &e)
 {
-    return e.flags & (Stale | Lost | Failure);
+    return e.flags & (Stale | Lost | Dirty | Failure);
 }
 
 bool finishes(const TraceEvent &e)

@@ -29,7 +29,7 @@ double progressOf(const TraceEvent &e, TimeUs now)
 
 bool isRed(const TraceEvent &e)
 {
-    return e.flags & (Stale | Lost | Failure);
+    return e.flags & (Stale | Lost | Dirty | Failure);
 }
 
 // Each role has a hue of its own, mixed into the palette's button colour so that it works on

@@ -1097,6 +1097,8 @@ void MainWindow::onOperationFinished(const Operation &op)
                                  : tr("%1: read %2 → not found, in %3").arg(who, op.key, took);
         if (op.stale)
             what += u' ' + tr("— stale: the database has v%1").arg(op.truthVersion);
+        if (op.dirty)
+            what += u' ' + tr("— dirty: the database never committed it");
         break;
     case Operation::Kind::Write:
         what = op.ok ? tr("%1: wrote %2 in %3").arg(who, op.key, took)
@@ -1165,6 +1167,8 @@ void MainWindow::showMessageDetails(const TraceEvent &e)
         flags << tr("stale read");
     if (e.flags & Lost)
         flags << tr("lost writes");
+    if (e.flags & Dirty)
+        flags << tr("dirty read");
     if (e.flags & Failure)
         flags << tr("failure");
     if (e.flags & Background)
@@ -1220,6 +1224,11 @@ void MainWindow::applyLabBar()
 {
     const auto kind = PatternKind(m_pattern->currentData().toInt());
     PatternOptions options;
+    const auto refuse = [this](const QString &message) {
+        m_options->setStyleSheet(QStringLiteral("color: #e53935"));
+        m_options->setToolTip(message);
+        statusBar()->showMessage(message);
+    };
     for (const QString &word : m_options->text().split(u' ', Qt::SkipEmptyParts)) {
         const qsizetype eq = word.indexOf(u'=');
         std::optional<QString> problem;
@@ -1227,14 +1236,11 @@ void MainWindow::applyLabBar()
             problem = tr("write option=value");
         else
             problem = applyOption(options, kind, word.left(eq), word.mid(eq + 1));
-        if (problem) {
-            const QString message = QStringLiteral("%1: %2").arg(word, *problem);
-            m_options->setStyleSheet(QStringLiteral("color: #e53935"));
-            m_options->setToolTip(message);
-            statusBar()->showMessage(message);
-            return;
-        }
+        if (problem)
+            return refuse(QStringLiteral("%1: %2").arg(word, *problem));
     }
+    if (const auto conflict = textbookConflict(options, kind))
+        return refuse(*conflict);
     m_options->setStyleSheet(QString());
     m_options->setToolTip(tr("The pattern's options, as a scenario writes them; Enter applies"));
     if (const auto error = startLab(kind, options, m_instances->value()))

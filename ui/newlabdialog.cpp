@@ -92,6 +92,10 @@ void NewLabDialog::validate()
             break;
         }
     }
+    if (error.isEmpty()) {
+        if (const auto conflict = textbookConflict(options, pattern()))
+            error = *conflict;
+    }
     m_error->setText(error);
     m_error->setVisible(!error.isEmpty());
     m_ok->setEnabled(error.isEmpty());

@@ -258,6 +258,10 @@ int simulate(const QStringList &arguments, QTextStream &out, QTextStream &err)
             return InvalidInput;
         }
     }
+    if (const auto error = textbookConflict(options, *kind)) {
+        err << Cli::tr("cachelab-cli simulate: %1\n").arg(*error);
+        return InvalidInput;
+    }
     catchInterrupts();
     const SimulationResult r = cachelab::simulate(*kind, options, spec, simulationConfig(),
                                                   terminalProgress(Cli::tr("simulate")));
@@ -357,6 +361,16 @@ int compare(const QStringList &arguments, QTextStream &out, QTextStream &err)
             err << Cli::tr("cachelab-cli compare: --option %1=%2: %3\n")
                        .arg(it.key(), it.value(),
                             lastError.value_or(Cli::tr("no pattern has this option")));
+            return InvalidInput;
+        }
+    }
+    // With textbook=on, every pattern must get only the options its source's class has.
+    for (const PatternKind kind : kAllPatterns) {
+        PatternOptions patternOptions;
+        for (auto it = options.cbegin(); it != options.cend(); ++it)
+            applyOption(patternOptions, kind, it.key(), it.value());
+        if (const auto error = textbookConflict(patternOptions, kind)) {
+            err << Cli::tr("cachelab-cli compare: %1\n").arg(*error);
             return InvalidInput;
         }
     }

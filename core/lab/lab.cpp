@@ -187,6 +187,10 @@ void Lab::finish(Operation &op)
                        : isStale(copy, Truth{op.truthVersion, m_db->exists(op.key)});
         if (op.stale)
             m_metrics.add(Counter::StaleReads, op.client);
+        op.dirty =
+            op.result.found && m_dbProxy.commitFailed(op.key, op.result.version, op.result.value);
+        if (op.dirty)
+            m_metrics.add(Counter::DirtyReads, op.client);
     }
     if (op.kind == Operation::Kind::Read)
         m_metrics.readLatency().record(took);
@@ -218,6 +222,11 @@ void Lab::finish(Operation &op)
                                .arg(op.result.version)
                                .arg(op.truthVersion)
                          : tr("stale: got nothing, the database has v%1").arg(op.truthVersion);
+        }
+        if (op.dirty) {
+            e.flags |= Dirty;
+            e.text =
+                tr("dirty: got v%1, which the database never committed").arg(op.result.version);
         }
         m_trace.record(std::move(e));
     }

@@ -66,6 +66,7 @@ struct Operation
     QString error;           ///< why it failed, for people
     ReadResult result;       ///< what a read returned
     bool stale = false;      ///< a read that returned an older version than the database held
+    bool dirty = false;      ///< a read that returned a value whose commit failed
     qint64 truthVersion = 0; ///< the database's version when a read returned
 };
 

@@ -1,5 +1,7 @@
 #include "proxies.h"
 
+#include <algorithm>
+
 #include <QCoreApplication>
 
 namespace cachelab {
@@ -371,6 +373,66 @@ Task<QList<qint64>> DatabaseProxy::writeBatch(Caller c, QList<RowWrite> rows,
     if (error)
         throw *error;
     co_return versions;
+}
+
+Task<DatabaseProxy::OpenWrite> DatabaseProxy::writeUncommitted(Caller c, QString key,
+                                                               QByteArray value)
+{
+    const DbCall call{m_env, c, m_env.latencies.dbWrite};
+    TraceEvent sent;
+    sent.value = value;
+    co_await m_env.scheduler.sleep(call.send(Verb::TxUpsert, key, sent));
+    c.checkAlive();
+    OpenWrite write{key, value, 0};
+    std::optional<DatabaseError> error;
+    if (m_failing)
+        error = call.fail(key, databaseDown());
+    else {
+        write.version = m_db.version(key) + 1;
+        call.reply(Verb::Ok, key);
+    }
+    co_await m_env.scheduler.sleep(m_env.latencies.dbWrite - firstHalf(m_env.latencies.dbWrite));
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return write;
+}
+
+Task<qint64> DatabaseProxy::commit(Caller c, OpenWrite write)
+{
+    const DbCall call{m_env, c, m_env.latencies.dbWrite};
+    co_await m_env.scheduler.sleep(call.send(Verb::Commit, write.key));
+    c.checkAlive();
+    qint64 version = 0;
+    std::optional<DatabaseError> error;
+    try {
+        if (m_failing)
+            throw databaseDown();
+        version = m_db.store(write.key, write.value, m_env.scheduler.now());
+        m_env.metrics.add(Counter::DbWrites, c.from.client);
+        // The same value committed after all: reading it is no longer dirty.
+        m_failedCommits.removeIf([&](const OpenWrite &w) {
+            return w.key == write.key && w.version == version && w.value == write.value;
+        });
+        TraceEvent details;
+        details.version = version;
+        call.reply(Verb::Committed, write.key, details);
+    } catch (const DatabaseError &e) {
+        m_failedCommits.append(write);
+        error = call.fail(write.key, e);
+    }
+    co_await m_env.scheduler.sleep(m_env.latencies.dbWrite - firstHalf(m_env.latencies.dbWrite));
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return version;
+}
+
+bool DatabaseProxy::commitFailed(const QString &key, qint64 version, const QByteArray &value) const
+{
+    return std::any_of(m_failedCommits.cbegin(), m_failedCommits.cend(), [&](const OpenWrite &w) {
+        return w.version == version && w.key == key && w.value == value;
+    });
 }
 
 } // namespace cachelab

@@ -85,10 +85,29 @@ public:
     Task<QList<qint64>> writeBatch(Caller c, QList<RowWrite> rows,
                                    std::function<void()> onCommitted = {});
 
+    /// A write inside a transaction that is still open: done, not committed (textbook
+    /// write-through). `version` is the one a commit would give it.
+    struct OpenWrite
+    {
+        QString key;
+        QByteArray value;
+        qint64 version = 0;
+    };
+    /// Sends the write of a transaction that stays open across calls. Nothing is committed:
+    /// the lab holds the row until commit(), which applies it in one transaction.
+    Task<OpenWrite> writeUncommitted(Caller c, QString key, QByteArray value);
+    /// Commits an open write; on a failure the row is never written and the value is
+    /// remembered as one whose commit failed.
+    Task<qint64> commit(Caller c, OpenWrite write);
+    /// Whether `value` at `version` of `key` is a value whose commit failed: a read that
+    /// returns it is a dirty read.
+    bool commitFailed(const QString &key, qint64 version, const QByteArray &value) const;
+
 private:
     ProxyEnv m_env;
     Database &m_db;
     bool m_failing = false;
+    QList<OpenWrite> m_failedCommits;
 };
 
 } // namespace cachelab

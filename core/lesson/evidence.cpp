@@ -154,6 +154,8 @@ bool countsIn(const TraceEvent &e, Counter c, const QSet<quint64> &reads,
         return e.kind == EventKind::Note && e.from.role == Role::Breaker && (e.flags & Failure);
     case Counter::Errors:
         return reply && e.verb == Verb::Failed;
+    case Counter::DirtyReads:
+        return isOutcome(e) && (e.flags & Dirty);
     case Counter::Count_:
         break;
     }

@@ -112,7 +112,7 @@ std::optional<QString> Settings::apply(scenario::Scenario &scenario, const Setti
             if (auto error = applyOption(scenario.options, scenario.pattern, o.name, o.value))
                 return error;
         }
-        return std::nullopt;
+        return textbookConflict(scenario.options, scenario.pattern);
     case Setting::Kind::Latency:
         for (const auto &[part, duration] : setting.latencies) {
             if (auto error = applyLatency(scenario.latencies, part, duration))

@@ -9,7 +9,7 @@ namespace {
 constexpr const char16_t *kNames[kCounterCount] = {
     u"reads",     u"writes",        u"cache.hits", u"cache.misses", u"l1.hits",
     u"l1.misses", u"db.reads",      u"db.writes",  u"stale.reads",  u"lost.writes",
-    u"refreshes", u"breaker.opens", u"errors",
+    u"refreshes", u"breaker.opens", u"errors",     u"dirty.reads",
 };
 
 } // namespace

@@ -27,6 +27,7 @@ enum class Counter : int {
     Refreshes,
     BreakerOpens,
     Errors,
+    DirtyReads, ///< reads that returned a value whose commit failed (textbook write-through)
     Count_
 };
 inline constexpr int kCounterCount = int(Counter::Count_);

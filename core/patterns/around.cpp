@@ -12,9 +12,14 @@ Memoizer::Memoizer(CacheProxy &cache, QString prefix)
 
 QString Memoizer::keyFor(const QString &function, const QJsonArray &args) const
 {
+    return m_prefix + unprefixedKeyFor(function, args);
+}
+
+QString Memoizer::unprefixedKeyFor(const QString &function, const QJsonArray &args) const
+{
     const QByteArray canonical = QJsonDocument(args).toJson(QJsonDocument::Compact);
     const QByteArray hash = QCryptographicHash::hash(canonical, QCryptographicHash::Sha1);
-    return m_prefix + function + u':' + QString::fromLatin1(hash.toHex().left(16));
+    return function + u':' + QString::fromLatin1(hash.toHex().left(16));
 }
 
 Task<void> Memoizer::invalidate(Caller c, const QString &function, const QJsonArray &args)
@@ -30,6 +35,15 @@ Around::Around(PatternEnv &env, int client, const Lifetime &lifetime)
 QString Around::cacheKeyFor(const QString &key) const
 {
     return m_memo.keyFor(QLatin1String(kFunction), QJsonArray{key});
+}
+
+QString Around::invalidationKeyFor(const QString &key) const
+{
+    // The source's invalidate() builds the key without the decorator's prefix, so it deletes
+    // a key nobody wrote and the saved result lives on until its TTL.
+    if (m_options.textbook)
+        return m_memo.unprefixedKeyFor(QLatin1String(kFunction), QJsonArray{key});
+    return cacheKeyFor(key);
 }
 
 Task<ReadResult> Around::read(Caller c, const QString &key)

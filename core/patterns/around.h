@@ -24,6 +24,8 @@ public:
     /// of `args` (compact, object keys sorted by QJsonDocument): stable across runs and
     /// machines, unlike std::hash or Python's hash().
     QString keyFor(const QString &function, const QJsonArray &args) const;
+    /// The same key without the prefix: the one the source's invalidation builds.
+    QString unprefixedKeyFor(const QString &function, const QJsonArray &args) const;
 
     /// Forgets the cached result of function(args) only.
     Task<void> invalidate(Caller c, const QString &function, const QJsonArray &args);
@@ -44,6 +46,7 @@ public:
 
     Task<ReadResult> read(Caller c, const QString &key) override;
     QString cacheKeyFor(const QString &key) const override;
+    QString invalidationKeyFor(const QString &key) const override;
 
     /// The cached result of function(args), or the function's result, which is then cached
     /// (with the pattern's ttl, jitter and negative-ttl). Works for any function.

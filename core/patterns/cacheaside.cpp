@@ -19,7 +19,7 @@ Task<void> CacheAside::remove(Caller c, QString key)
 Task<void> CacheAside::dropCached(Caller c, QString key)
 {
     try {
-        co_await m_env.cache.remove(c, cacheKeyFor(key));
+        co_await m_env.cache.remove(c, invalidationKeyFor(key));
     } catch (const CacheError &) {
         note(c.from,
              QCoreApplication::translate("Patterns",

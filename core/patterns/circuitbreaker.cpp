@@ -62,10 +62,15 @@ void CircuitBreaker::failed(const Caller &c)
         return;
     m_trialInFlight = false;
     m_env.metrics.add(Counter::BreakerOpens, m_client);
-    m_trialAt = m_env.scheduler.now() + m_options.openTimeout;
     enter(BreakerState::Open, trialFailed
                                   ? tr("the trial call failed")
                                   : tr("%n consecutive cache failure(s)", nullptr, m_failures));
+    if (m_options.textbook) {
+        // The source's breaker has no way back: no timer, no trial call.
+        note(Participant{Role::Breaker, qint8(m_client)}, tr("textbook: open for good"));
+        return;
+    }
+    m_trialAt = m_env.scheduler.now() + m_options.openTimeout;
     m_env.scheduler.spawn(halfOpenLater(c.as(Role::Breaker), ++m_openings));
 }
 

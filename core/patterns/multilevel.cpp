@@ -89,8 +89,8 @@ Task<std::optional<ReadResult>> MultiLevel::l1Get(Caller c, QString key)
     co_await pause(c, half);
     std::optional<ReadResult> result;
     Entry *entry = m_l1.find(key);
-    if (entry && entry->expiresAt <= m_env.scheduler.now()) {
-        // Expired entries are never served (the source's L1 forgets to check).
+    if (entry && entry->expiresAt <= m_env.scheduler.now() && !m_options.textbook) {
+        // Expired entries are never served (the source's L1, textbook=on, forgets to check).
         m_lru.erase(entry->lru);
         m_l1.remove(key);
         entry = nullptr;
@@ -131,7 +131,8 @@ void MultiLevel::l1Put(const Caller &c, const QString &key, const ReadResult &re
         m_lru.splice(m_lru.begin(), m_lru, entry->lru);
         return;
     }
-    if (m_l1.size() >= m_options.l1Capacity) {
+    // The source's L1 is a plain dictionary (textbook=on): it grows without bound.
+    if (m_l1.size() >= m_options.l1Capacity && !m_options.textbook) {
         m_l1.remove(m_lru.back());
         m_lru.pop_back();
     }
@@ -153,8 +154,9 @@ QList<L1Item> MultiLevel::l1() const
     QList<L1Item> items;
     const TimeUs now = m_env.scheduler.now();
     for (const auto &[key, entry] : m_l1) {
-        if (entry.expiresAt > now)
-            items.append(L1Item{key, entry.record, entry.expiresAt - now});
+        // An expired textbook entry is still served, so it is still shown (with no TTL left).
+        if (entry.expiresAt > now || m_options.textbook)
+            items.append(L1Item{key, entry.record, std::max<TimeUs>(0, entry.expiresAt - now)});
     }
     std::sort(items.begin(), items.end(),
               [](const L1Item &a, const L1Item &b) { return a.key < b.key; });
@@ -211,16 +213,33 @@ Task<void> MultiLevel::evictEverywhere(Caller c, QString key)
     }
 }
 
+Task<void> MultiLevel::evictAfterWrite(Caller c, QString key)
+{
+    if (!m_options.textbook) {
+        co_await evictEverywhere(c, key);
+        co_return;
+    }
+    // The source's write deletes the key from L2 only: no L1, not even its own, hears of it.
+    try {
+        co_await m_env.cache.remove(c, key);
+    } catch (const CacheError &) {
+    }
+    note(c.from,
+         QCoreApplication::translate("Patterns", "textbook: every L1 may still hold the old %1")
+             .arg(key),
+         Stale, c.opId);
+}
+
 Task<void> MultiLevel::write(Caller c, QString key, QByteArray value)
 {
     co_await m_env.db.store(c, key, value);
-    co_await evictEverywhere(c, key);
+    co_await evictAfterWrite(c, key);
 }
 
 Task<void> MultiLevel::remove(Caller c, QString key)
 {
     co_await m_env.db.remove(c, key);
-    co_await evictEverywhere(c, key);
+    co_await evictAfterWrite(c, key);
 }
 
 Task<void> MultiLevel::invalidate(Caller c, QString key)

@@ -43,6 +43,8 @@ private:
     TimeUs l1Ttl(const ReadResult &result) const;
     void l1Send(const Caller &c, Verb verb, const QString &key);
     Task<void> evictEverywhere(Caller c, QString key);
+    /// What a write or delete does to the caches once the database has it.
+    Task<void> evictAfterWrite(Caller c, QString key);
     void onInvalidation(const QByteArray &message);
     QString channel() const;
 

@@ -258,8 +258,44 @@ const QList<OptionSpec> &specs()
              o.prefix = v;
              return std::optional<QString>();
          }},
+        {"textbook",
+         "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Runs the source material's example class as written, mistakes "
+                           "included."),
+         true,
+         {},
+         false,
+         [](PatternOptions &o, const QString &v) { return parseBool(v, o.textbook); }},
     };
     return all;
+}
+
+/// The options the source's example class of `kind` has: the only ones textbook=on allows.
+QStringList textbookOptions(PatternKind kind)
+{
+    QStringList names{QStringLiteral("ttl"), QStringLiteral("textbook")};
+    switch (kind) {
+    case PatternKind::WriteBehind:
+        names << QStringLiteral("batch") << QStringLiteral("flush");
+        break;
+    case PatternKind::RefreshAhead:
+        names << QStringLiteral("threshold") << QStringLiteral("min-access");
+        break;
+    case PatternKind::Around:
+        names << QStringLiteral("prefix");
+        break;
+    case PatternKind::MultiLevel:
+        names << QStringLiteral("l1-ttl") << QStringLiteral("l2-ttl");
+        break;
+    case PatternKind::CircuitBreaker:
+        names << QStringLiteral("failures") << QStringLiteral("open-timeout");
+        break;
+    case PatternKind::CacheAside:
+    case PatternKind::WriteThrough:
+        break;
+    }
+    return names;
 }
 
 bool applies(const OptionSpec &spec, PatternKind kind)
@@ -353,7 +389,25 @@ std::optional<QString> applyOptionList(PatternOptions &options, PatternKind kind
         if (auto error = applyOption(changed, kind, s.name, s.value))
             return error;
     }
+    if (auto error = textbookConflict(changed, kind))
+        return error;
     options = changed;
+    return std::nullopt;
+}
+
+std::optional<QString> textbookConflict(const PatternOptions &options, PatternKind kind)
+{
+    if (!options.textbook)
+        return std::nullopt;
+    const QStringList allowed = textbookOptions(kind);
+    for (const QString &setting : changedOptions(options, kind)) {
+        const QString name = setting.section(u'=', 0, 0);
+        if (!allowed.contains(name)) {
+            return PatternOptions::tr("textbook=on runs the source's %1 class, which has no "
+                                      "option %2 (with textbook=on only %3 may be set)")
+                .arg(patternName(kind), name, allowed.join(QStringLiteral(", ")));
+        }
+    }
     return std::nullopt;
 }
 
@@ -397,6 +451,8 @@ QString optionValue(const PatternOptions &o, const QString &name)
         return formatDuration(o.openTimeout);
     if (name == u"prefix")
         return o.prefix;
+    if (name == u"textbook")
+        return onOff(o.textbook);
     return {};
 }
 

@@ -59,6 +59,8 @@ struct PatternOptions
     TimeUs openTimeout = 60 * kSecond;
     // around
     QString prefix = QStringLiteral("memo:");
+    // every pattern: run the source material's example class, mistakes included
+    bool textbook = false;
 
     TimeUs effectiveL2Ttl() const { return l2Ttl.value_or(ttl); }
 
@@ -95,6 +97,10 @@ std::optional<QString> splitOptionList(QStringView text, QList<OptionSetting> &s
 /// Applies an option list to `options` for `kind`: all of it, or (on the first word that is
 /// malformed or that the pattern rejects) nothing, with a message that quotes the word.
 std::optional<QString> applyOptionList(PatternOptions &options, PatternKind kind, QStringView text);
+
+/// With `textbook=on` only the options of the source's class may be changed (SCENARIOS.md,
+/// "Textbook code"): a message naming the first other changed option, else nullopt.
+std::optional<QString> textbookConflict(const PatternOptions &options, PatternKind kind);
 
 /// The value of option `name` in scenario syntax ("30s", "on", "0.8"); empty if unknown.
 QString optionValue(const PatternOptions &options, const QString &name);

@@ -151,7 +151,7 @@ Task<ReadResult> Pattern::read(Caller c, const QString &key)
 
 Task<void> Pattern::invalidate(Caller c, QString key)
 {
-    co_await m_env.cache.remove(c, cacheKeyFor(key));
+    co_await m_env.cache.remove(c, invalidationKeyFor(key));
 }
 
 } // namespace cachelab

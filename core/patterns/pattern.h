@@ -102,6 +102,8 @@ public:
 
     /// Where `key` lives in the shared cache (the around pattern memoizes under a hash).
     virtual QString cacheKeyFor(const QString &key) const { return key; }
+    /// The key a write or an invalidation deletes: cacheKeyFor() unless a pattern gets it wrong.
+    virtual QString invalidationKeyFor(const QString &key) const { return cacheKeyFor(key); }
     /// True while background work is pending (queued writes, refreshes in flight).
     virtual bool busy() const { return false; }
 

@@ -39,9 +39,10 @@ Task<ReadResult> RefreshAhead::read(Caller c, const QString &key)
 void RefreshAhead::schedule(const Caller &c, const QString &key)
 {
     // One refresh per key at a time: a hot key read a hundred times in its refresh window
-    // costs one database query, not a hundred.
+    // costs one database query, not a hundred. The source's class (textbook=on) queues
+    // every request, duplicates and all.
     for (const auto &item : m_queue) {
-        if (item.key == key)
+        if (item.key == key && !m_options.textbook)
             return;
     }
     m_queue.push_back(RefreshItem{key, m_env.scheduler.now(), false});

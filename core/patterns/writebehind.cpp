@@ -52,8 +52,14 @@ std::optional<QueuedWrite> WriteBehind::decode(const QByteArray &bytes)
     return w;
 }
 
+// The source's writer waits on its queue with a 1 s timeout and flushes when it times out.
+constexpr TimeUs kTextbookIdle = kSecond;
+
 void WriteBehind::start()
 {
+    m_lastFlushAt = m_env.scheduler.now();
+    if (m_options.textbook)
+        return; // no timer: the writer flushes on its own rules (textbookTriggers)
     m_env.scheduler.spawn(tick(backgroundCaller(Role::Queue)));
     if (m_options.durable)
         m_env.scheduler.spawn(replay(backgroundCaller(Role::Queue)));
@@ -159,7 +165,42 @@ void WriteBehind::enqueue(const Caller &c, QueuedWrite write)
     } else {
         m_queue.push_back(std::move(write));
     }
+    if (m_options.textbook) {
+        textbookTriggers();
+        return;
+    }
     if (int(m_queue.size()) - m_inFlight >= m_options.batch)
+        flushSoon();
+}
+
+void WriteBehind::textbookTriggers()
+{
+    // Every write ends the writer's wait: the idle timer of the one before no longer counts.
+    ++m_lastWrite;
+    m_nextFlushAt = -1;
+    if (int(m_queue.size()) - m_inFlight >= m_options.batch ||
+        m_env.scheduler.now() - m_lastFlushAt > m_options.flush) {
+        flushSoon();
+        return;
+    }
+    armIdleTimer();
+}
+
+void WriteBehind::armIdleTimer()
+{
+    const quint64 write = m_lastWrite;
+    m_nextFlushAt = m_env.scheduler.now() + kTextbookIdle;
+    const Caller c = backgroundCaller(Role::Queue);
+    m_env.scheduler.callAt(m_nextFlushAt, [this, c, write] {
+        if (c.lifetime->epoch() == c.epoch && write == m_lastWrite)
+            flushWhenIdle();
+    });
+}
+
+void WriteBehind::flushWhenIdle()
+{
+    m_nextFlushAt = -1;
+    if (!m_queue.empty())
         flushSoon();
 }
 
@@ -217,13 +258,23 @@ Task<void> WriteBehind::flushAll(Caller c)
         co_return;
     m_flushing = true;
     try {
-        while (!m_queue.empty())
+        // The source's writer flushes one batch and then goes back to waiting: what came in
+        // meanwhile waits for the next trigger, unless it already fills a batch.
+        do {
             co_await flushBatch(c);
+        } while (!m_queue.empty() &&
+                 (!m_options.textbook || int(m_queue.size()) >= m_options.batch));
     } catch (...) {
         m_flushing = false;
         throw;
     }
     m_flushing = false;
+    if (m_options.textbook && !m_queue.empty()) {
+        // The writer takes what came in during the flush and waits again, 1 s at most from
+        // now: the idle timers of those writes no longer count.
+        ++m_lastWrite;
+        armIdleTimer();
+    }
 }
 
 Task<void> WriteBehind::flushBatch(Caller c)
@@ -253,6 +304,14 @@ Task<void> WriteBehind::flushBatch(Caller c)
         }
         if (!failed)
             break;
+        if (m_options.textbook) {
+            // The source's writer logs the error and drops the batch: no retry.
+            m_env.metrics.add(Counter::LostWrites, m_client, writes);
+            note(c.from,
+                 tr("textbook: the failed batch is dropped, %n write(s) lost", nullptr, writes),
+                 Lost | Failure);
+            break;
+        }
         if (attempt >= m_options.retries) {
             m_env.metrics.add(Counter::LostWrites, m_client, writes);
             note(c.from, tr("gave up after %n retries: writes lost", nullptr, m_options.retries),
@@ -262,6 +321,7 @@ Task<void> WriteBehind::flushBatch(Caller c)
         co_await pause(c, backoff(attempt + 1, m_options.flush));
     }
     m_queue.erase(m_queue.begin(), m_queue.begin() + n);
+    m_lastFlushAt = m_env.scheduler.now(); // the source notes the time once the flush is over
     m_inFlight = 0;
     m_inFlightCommitted = false;
     if (m_options.durable) {

@@ -45,6 +45,11 @@ private:
     Task<void> flushAll(Caller c);
     Task<void> flushBatch(Caller c);
     void flushSoon();
+    /// The source's writer (textbook=on): flushes when a write comes more than `flush` after
+    /// the last flush, or when its 1 s wait for the next write times out.
+    void textbookTriggers();
+    void armIdleTimer();
+    void flushWhenIdle();
     QString listName() const;
 
     std::deque<QueuedWrite> m_queue; // front: oldest; the first m_inFlight are being written
@@ -53,6 +58,8 @@ private:
     bool m_flushing = false;
     int m_backgroundCalls = 0; // replay and list trims in flight: work settle must wait for
     TimeUs m_nextFlushAt = -1;
+    TimeUs m_lastFlushAt = 0; // textbook: when the writer last flushed (or started)
+    quint64 m_lastWrite = 0;  // textbook: counts writes, so an idle timer knows it is the latest
 };
 
 } // namespace cachelab

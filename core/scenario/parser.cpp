@@ -118,7 +118,7 @@ const QStringList &metricNames()
         QStringLiteral("db.reads"),    QStringLiteral("db.writes"),
         QStringLiteral("stale.reads"), QStringLiteral("lost.writes"),
         QStringLiteral("refreshes"),   QStringLiteral("breaker.opens"),
-        QStringLiteral("errors"),
+        QStringLiteral("errors"),      QStringLiteral("dirty.reads"),
     };
     return names;
 }
@@ -360,6 +360,8 @@ bool Parser::parsePattern(Cursor &cursor)
         if (auto error = applyOption(m_scenario.options, *kind, option, value))
             return fail(*error);
     }
+    if (auto error = textbookConflict(m_scenario.options, *kind))
+        return fail(*error);
     m_patternLine = m_line;
     return true;
 }

@@ -58,7 +58,7 @@ QString toMermaid(const QList<TraceEvent> &events, int clients)
         const QString from = mermaidId(e.from);
         const QString to = mermaidId(e.to);
         if (e.kind == EventKind::Note) {
-            const bool red = e.flags & (Stale | Lost);
+            const bool red = e.flags & (Stale | Lost | Dirty);
             if (red)
                 out += QStringLiteral("    rect rgb(255, 200, 200)\n");
             out += QStringLiteral("    Note over %1: %2\n").arg(from, escaped(describe(e, 40)));
@@ -71,7 +71,7 @@ QString toMermaid(const QList<TraceEvent> &events, int clients)
             out += QStringLiteral("    Note over %1,%2: in the background\n").arg(from, to);
         }
         inBackground = background;
-        const bool red = e.flags & (Stale | Lost);
+        const bool red = e.flags & (Stale | Lost | Dirty);
         if (red)
             out += QStringLiteral("    rect rgb(255, 200, 200)\n");
         const char *arrow = e.kind == EventKind::Return  ? "-->>"

@@ -114,6 +114,10 @@ QString describe(const TraceEvent &e, int maxValue)
         return QStringLiteral("UPSERT %1 = %2").arg(e.key, v);
     case Verb::Delete:
         return QStringLiteral("DELETE ") + e.key;
+    case Verb::TxUpsert:
+        return QStringLiteral("BEGIN; UPSERT %1 = %2").arg(e.key, v);
+    case Verb::Commit:
+        return QStringLiteral("COMMIT");
     case Verb::Batch:
         return Trace::tr("batch write of %n row(s)", nullptr, int(e.number));
     case Verb::Enqueue:

@@ -51,7 +51,9 @@ enum class Verb : quint8 {
     Select,
     Upsert,
     Delete,
-    Batch, // to the database
+    Batch,    // to the database
+    TxUpsert, // an UPSERT inside a transaction left open (textbook write-through)
+    Commit,   // the COMMIT of that transaction
     Enqueue,
     Trigger,
     Guard,        // in-process hand-offs
@@ -79,6 +81,7 @@ enum TraceFlag : quint8 {
     Background = 1 << 3, ///< work nobody waits for (flush, refresh, invalidation)
     Negative = 1 << 4,   ///< a cached "no such row"
     Pending = 1 << 5,    ///< a value the application wrote that the database has not committed
+    Dirty = 1 << 6,      ///< this read returned a value whose commit failed
 };
 
 /// One message of the sequence diagram: a call that really happened, in virtual time.

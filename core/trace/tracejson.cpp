@@ -18,11 +18,11 @@ constexpr const char16_t *kRoles[] = {u"App",   u"L1",        u"Breaker", u"Cach
                                       u"Queue", u"Refresher", u"DB"};
 constexpr const char16_t *kKinds[] = {u"call", u"return", u"async", u"note"};
 constexpr const char16_t *kVerbs[] = {
-    u"get",          u"get-ttl",   u"set",      u"del",     u"publish",  u"list-push",
-    u"list-ack",     u"list-read", u"l1-get",   u"l1-set",  u"l1-evict", u"select",
-    u"upsert",       u"delete",    u"batch",    u"enqueue", u"trigger",  u"guard",
-    u"invalidation", u"hit",       u"miss",     u"ok",      u"failed",   u"row",
-    u"no-row",       u"committed", u"rejected", u"result",  u"text",
+    u"get",       u"get-ttl",   u"set",    u"del",      u"publish", u"list-push", u"list-ack",
+    u"list-read", u"l1-get",    u"l1-set", u"l1-evict", u"select",  u"upsert",    u"delete",
+    u"batch",     u"tx-upsert", u"commit", u"enqueue",  u"trigger", u"guard",     u"invalidation",
+    u"hit",       u"miss",      u"ok",     u"failed",   u"row",     u"no-row",    u"committed",
+    u"rejected",  u"result",    u"text",
 };
 static_assert(std::size(kVerbs) == std::size_t(Verb::Text) + 1);
 
@@ -33,7 +33,8 @@ struct FlagName
 };
 constexpr FlagName kFlags[] = {{Stale, u"stale"},       {Lost, u"lost"},
                                {Failure, u"failure"},   {Background, u"background"},
-                               {Negative, u"negative"}, {Pending, u"pending"}};
+                               {Negative, u"negative"}, {Pending, u"pending"},
+                               {Dirty, u"dirty"}};
 
 template<std::size_t N> int indexOf(const char16_t *const (&names)[N], const QString &name)
 {
