@@ -2,6 +2,7 @@
 // of SCENARIOS.md: exit statuses, messages, --json, --trace, --mermaid, --db. Every demo
 // scenario shipped in resources/scenarios must pass and replay identically.
 
+#include "clirun.h"
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -11,6 +12,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -18,48 +20,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 // Generous: a run takes milliseconds, but CI machines are shared and ASan is slow.
-constexpr int kTimeoutMs = 120'000;
-
-struct CliRun
-{
-    bool finished = false;
-    bool crashed = false;
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QString describe() const
-    {
-        return u"exit %1%2\n--- stdout ---\n%3\n--- stderr ---\n%4"_s.arg(exitCode)
-            .arg(crashed     ? u" (crashed)"_s
-                 : !finished ? u" (did not finish)"_s
-                             : QString())
-            .arg(QString::fromUtf8(out.left(4000)), QString::fromUtf8(err.left(4000)));
-    }
-};
-
-CliRun runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.setProgram(QString::fromUtf8(CACHELAB_CLI));
-    process.setArguments(arguments);
-    process.start(QIODevice::ReadOnly);
-    CliRun run;
-    if (!process.waitForStarted(kTimeoutMs)) {
-        run.err = process.errorString().toUtf8();
-        return run;
-    }
-    run.finished = process.waitForFinished(kTimeoutMs);
-    if (!run.finished) {
-        process.kill();
-        process.waitForFinished(kTimeoutMs);
-    }
-    run.crashed = process.exitStatus() == QProcess::CrashExit;
-    run.exitCode = process.exitCode();
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
 
 bool writeText(const QString &path, const QByteArray &utf8)
 {
@@ -97,12 +57,6 @@ QStringList participants(const QString &mermaid)
 }
 
 } // namespace
-
-#define VERIFY_RUN(run, expectedExit)                                                              \
-    do {                                                                                           \
-        QVERIFY2((run).finished && !(run).crashed && (run).exitCode == (expectedExit),             \
-                 qPrintable((run).describe()));                                                    \
-    } while (false)
 
 class TestCli : public QObject
 {

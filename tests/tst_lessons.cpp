@@ -6,6 +6,7 @@
 #include <lesson/play.h>
 #include <lesson/settings.h>
 
+#include "clirun.h"
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -14,47 +15,13 @@
 #include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
+
 #include <QTest>
 
 using namespace cachelab;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-constexpr int kTimeoutMs = 120'000;
-
-struct CliRun
-{
-    bool finished = false;
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QString describe() const
-    {
-        return u"exit %1\n--- stdout ---\n%2\n--- stderr ---\n%3"_s.arg(exitCode).arg(
-            QString::fromUtf8(out.left(4000)), QString::fromUtf8(err.left(4000)));
-    }
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-CliRun runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QString::fromUtf8(CACHELAB_CLI), arguments, QIODevice::ReadOnly);
-    CliRun run;
-    if (!process.waitForStarted(kTimeoutMs))
-        return run;
-    run.finished =
-        process.waitForFinished(kTimeoutMs) && process.exitStatus() == QProcess::NormalExit;
-    run.exitCode = process.exitCode();
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
-
-#define VERIFY_RUN(run, expectedExit)                                                              \
-    QVERIFY2((run).finished && (run).exitCode == (expectedExit), qPrintable((run).describe()))
 
 lesson::Lesson parsed(const QString &text)
 {

@@ -9,6 +9,7 @@
 #include "time/duration.h"
 #include "workload/workload.h"
 
+#include "clirun.h"
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,6 +18,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+
 #include <QTest>
 
 #include <csignal>
@@ -27,33 +29,6 @@ using namespace cachelab;
 namespace {
 
 constexpr int kTimeoutMs = 120'000;
-
-struct CliRun
-{
-    bool finished = false;
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QString describe() const
-    {
-        return u"exit %1\n--- stdout ---\n%2\n--- stderr ---\n%3"_s.arg(exitCode).arg(
-            QString::fromUtf8(out.left(4000)), QString::fromUtf8(err.left(4000)));
-    }
-};
-
-CliRun runCli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QString::fromUtf8(CACHELAB_CLI), arguments, QIODevice::ReadOnly);
-    CliRun run;
-    run.finished = process.waitForFinished(kTimeoutMs);
-    if (!run.finished)
-        process.kill();
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
 
 // True once process `pid` catches SIGINT (its handler is installed): read from the kernel's
 // own bookkeeping, so a test can interrupt a run at a known point without sleeping.
@@ -73,9 +48,6 @@ bool catchesSigint(qint64 pid)
 }
 
 } // namespace
-
-#define VERIFY_RUN(run, expectedExit)                                                              \
-    QVERIFY2((run).finished && (run).exitCode == (expectedExit), qPrintable((run).describe()))
 
 class TestLimits : public QObject
 {

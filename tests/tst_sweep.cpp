@@ -3,10 +3,12 @@
 
 #include <workload/sweep.h>
 
+#include "clirun.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+
 #include <QTest>
 
 using namespace cachelab;
@@ -43,25 +45,6 @@ SweepSpec smallSweep(QList<PatternKind> patterns, const QString &vary, int reque
 QJsonArray pointsOf(const SweepResult &r)
 {
     return r.toJson().value(u"points").toArray();
-}
-
-struct CliRun
-{
-    int status = -1;
-    QByteArray out, err;
-};
-
-CliRun runCli(const QStringList &args)
-{
-    QProcess cli;
-    cli.start(QStringLiteral(CACHELAB_CLI), args);
-    CliRun run;
-    if (!cli.waitForFinished(120'000))
-        return run;
-    run.status = cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1;
-    run.out = cli.readAllStandardOutput();
-    run.err = cli.readAllStandardError();
-    return run;
 }
 
 } // namespace
@@ -221,7 +204,7 @@ private slots:
         const CliRun csv = runCli({u"sweep"_qs, u"--vary"_qs, u"ttl=1s,1h"_qs, u"--pattern"_qs,
                                    u"cache-aside,write-through"_qs, u"--requests"_qs, u"2000"_qs,
                                    u"--seeds"_qs, u"2"_qs, u"--csv"_qs});
-        QCOMPARE(csv.status, 0);
+        QCOMPARE(csv.exitCode, 0);
         const QList<QByteArray> lines = csv.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 5);
         QVERIFY(
@@ -237,7 +220,7 @@ private slots:
 
         const CliRun md = runCli({u"sweep"_qs, u"--vary"_qs, u"batch=1,50"_qs, u"--requests"_qs,
                                   u"2000"_qs, u"--write-ratio"_qs, u"0.5"_qs});
-        QCOMPARE(md.status, 0);
+        QCOMPARE(md.exitCode, 0);
         QVERIFY2(md.out.contains("### database writes per 1,000 operations"), md.out.constData());
         QVERIFY(md.out.contains("| batch | write-behind |"));
         QVERIFY(md.out.contains(" ± "));
@@ -270,7 +253,7 @@ private slots:
         QFETCH(QStringList, args);
         QFETCH(QString, message);
         const CliRun run = runCli(args);
-        QCOMPARE(run.status, 2);
+        QCOMPARE(run.exitCode, 2);
         QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
         QVERIFY(run.out.isEmpty());
     }
@@ -279,7 +262,7 @@ private slots:
     {
         const CliRun md = runCli({u"compare"_qs, u"--seeds"_qs, u"3"_qs, u"--requests"_qs,
                                   u"2000"_qs, u"--dist"_qs, u"zipf:0.99"_qs});
-        QCOMPARE(md.status, 0);
+        QCOMPARE(md.exitCode, 0);
         const QString text = QString::fromUtf8(md.out);
         for (const PatternKind kind : kAllPatterns)
             QVERIFY2(text.contains(u"| " + patternName(kind) + u" |"), md.out.constData());
@@ -289,7 +272,7 @@ private slots:
 
         const CliRun json = runCli(
             {u"compare"_qs, u"--seeds"_qs, u"2"_qs, u"--requests"_qs, u"1000"_qs, u"--json"_qs});
-        QCOMPARE(json.status, 0);
+        QCOMPARE(json.exitCode, 0);
         const QJsonObject o = QJsonDocument::fromJson(json.out).object();
         QCOMPARE(o.value(u"seeds").toInt(), 2);
         const QJsonArray points = o.value(u"points").toArray();

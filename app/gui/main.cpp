@@ -199,26 +199,20 @@ int main(int argc, char *argv[])
             window.chartsPanel()->redraw();
         }
         QWidget *shot = &window;
-        if (parser.isSet(compare)) {
-            auto *comparison = window.showComparison();
-            comparison->resize(1280, 720);
-            comparison->run();
+        // A measuring window at the projector's size, run to its end (five minutes at most).
+        const auto runToEnd = [](auto *measuring) {
+            measuring->resize(1280, 720);
+            measuring->run();
             QElapsedTimer waited;
             waited.start();
-            while (comparison->running() && waited.elapsed() < 300'000)
+            while (measuring->running() && waited.elapsed() < 300'000)
                 QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-            shot = comparison;
-        }
-        if (parser.isSet(tradeoffs)) {
-            auto *curves = window.showTradeoffs();
-            curves->resize(1280, 720);
-            curves->run();
-            QElapsedTimer waited;
-            waited.start();
-            while (curves->running() && waited.elapsed() < 300'000)
-                QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-            shot = curves;
-        }
+            return measuring;
+        };
+        if (parser.isSet(compare))
+            shot = runToEnd(window.showComparison());
+        if (parser.isSet(tradeoffs))
+            shot = runToEnd(window.showTradeoffs());
         // Let layouts settle and the diagram paint what it now holds.
         for (int i = 0; i < 3; ++i)
             QCoreApplication::processEvents();
