@@ -32,8 +32,14 @@ for target in "${targets[@]}"; do
     corpus="$build/fuzz-corpus/$target"
     [ -d "$corpus" ] || seed "$target" "$corpus"
     log="$build/fuzz-findings/$target.log"
-    "$build/tests/fuzz/$target" "$corpus" -max_total_time="$seconds" -timeout=20 \
-        -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
+    dict=()
+    maxlen=8192
+    case $target in
+        fuzz_scenario | fuzz_lesson) dict=(-dict=tests/fuzz/scenario.dict) ;;
+        fuzz_session) dict=(-dict=tests/fuzz/json.dict); maxlen=65536 ;; # sessions are 10-20 KB
+    esac
+    "$build/tests/fuzz/$target" "$corpus" "${dict[@]}" -max_total_time="$seconds" -timeout=20 \
+        -rss_limit_mb=2048 -max_len=$maxlen -print_final_stats=1 \
         -artifact_prefix="$build/fuzz-findings/$target-" > "$log" 2>&1
     rc=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
