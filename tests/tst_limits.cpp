@@ -30,6 +30,18 @@ namespace {
 
 constexpr int kTimeoutMs = 120'000;
 
+// The CPU time process `pid` has used, in clock ticks (user + system, /proc/PID/stat).
+qint64 cpuTicks(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray line = stat.readAll();
+    // Fields after the command name (which may hold spaces) start past its ')'.
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    return fields.size() > 12 ? fields[11].toLongLong() + fields[12].toLongLong() : -1;
+}
+
 // True once process `pid` catches SIGINT (its handler is installed): read from the kernel's
 // own bookkeeping, so a test can interrupt a run at a known point without sleeping.
 bool catchesSigint(qint64 pid)
@@ -247,6 +259,10 @@ void TestLimits::interruptedSimulationPrintsWhatItMeasured()
                   QIODevice::ReadOnly);
     QVERIFY(process.waitForStarted(kTimeoutMs));
     QTRY_VERIFY_WITH_TIMEOUT(catchesSigint(process.processId()), kTimeoutMs);
+    // Interrupt it once it has simulated for a while: a fifth of a second of its own CPU time
+    // after the handler went in (read from the kernel, so a slow machine only waits longer).
+    const qint64 installed = cpuTicks(process.processId());
+    QTRY_VERIFY_WITH_TIMEOUT(cpuTicks(process.processId()) >= installed + 20, kTimeoutMs);
     ::kill(pid_t(process.processId()), SIGINT);
     QVERIFY(process.waitForFinished(kTimeoutMs));
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
