@@ -34,10 +34,16 @@ namespace {
 
 constexpr int kMaxChoices = 4;
 
-QLabel *wrappingLabel(const QString &objectName, QWidget *parent)
+/// A label for the panel's prose; `scale` enlarges the text that the learner reads first.
+QLabel *wrappingLabel(const QString &objectName, QWidget *parent, double scale = 1.0)
 {
     auto *label = new QLabel(parent);
     label->setObjectName(objectName);
+    if (scale != 1.0) {
+        QFont f = label->font();
+        f.setPointSizeF(f.pointSizeF() * scale);
+        label->setFont(f);
+    }
     label->setWordWrap(true);
     label->setTextFormat(Qt::RichText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -198,10 +204,7 @@ QWidget *LessonWindow::buildSayPage(QWidget *panel)
 {
     auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
-    m_sayText = wrappingLabel(QStringLiteral("sayText"), page);
-    QFont f = m_sayText->font();
-    f.setPointSizeF(f.pointSizeF() * 1.2);
-    m_sayText->setFont(f);
+    m_sayText = wrappingLabel(QStringLiteral("sayText"), page, 1.2);
     m_sayNext = bigButton(QStringLiteral("nextButton"), page);
     connect(m_sayNext, &QPushButton::clicked, this, &LessonWindow::next);
     layout->addWidget(m_sayText);
@@ -215,10 +218,7 @@ QWidget *LessonWindow::buildPredictPage(QWidget *panel)
     auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
     m_predictHeading = heading(QStringLiteral("predictHeading"), page);
-    m_question = wrappingLabel(QStringLiteral("question"), page);
-    QFont f = m_question->font();
-    f.setPointSizeF(f.pointSizeF() * 1.2);
-    m_question->setFont(f);
+    m_question = wrappingLabel(QStringLiteral("question"), page, 1.2);
     layout->addWidget(m_predictHeading);
     layout->addWidget(m_question);
     for (int i = 0; i < kMaxChoices; ++i) {
@@ -259,10 +259,7 @@ QWidget *LessonWindow::buildRevealPage(QWidget *panel)
 {
     auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
-    m_revealText = wrappingLabel(QStringLiteral("revealText"), page);
-    QFont f = m_revealText->font();
-    f.setPointSizeF(f.pointSizeF() * 1.1);
-    m_revealText->setFont(f);
+    m_revealText = wrappingLabel(QStringLiteral("revealText"), page, 1.1);
     m_revealNext = bigButton(QStringLiteral("revealNext"), page);
     connect(m_revealNext, &QPushButton::clicked, this, &LessonWindow::next);
     layout->addWidget(m_revealText);
@@ -276,10 +273,7 @@ QWidget *LessonWindow::buildTaskPage(QWidget *panel)
     auto *page = new QWidget(panel);
     auto *layout = pageLayout(page);
     m_taskHeading = heading(QStringLiteral("taskHeading"), page);
-    m_taskText = wrappingLabel(QStringLiteral("taskText"), page);
-    QFont f = m_taskText->font();
-    f.setPointSizeF(f.pointSizeF() * 1.1);
-    m_taskText->setFont(f);
+    m_taskText = wrappingLabel(QStringLiteral("taskText"), page, 1.1);
     m_form = new QWidget(page);
     m_formLayout = new QFormLayout(m_form);
     m_formLayout->setContentsMargins(0, 0, 0, 0);
