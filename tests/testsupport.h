@@ -15,6 +15,15 @@
 
 namespace cachelab::testsupport {
 
+inline constexpr TimeUs ms = kMillisecond;
+inline constexpr TimeUs s = kSecond;
+
+/// How long an operation took, from its start to its answer.
+inline TimeUs took(const Operation &op)
+{
+    return op.finishedAt - op.startedAt;
+}
+
 /// A lab configuration written like a scenario's `pattern` line: options by name and value
 /// ("ttl", "30s"), checked by the same parser. A bad option aborts the test run: it is a bug
 /// in the test, not in the code under test.

@@ -18,15 +18,7 @@ Q_DECLARE_METATYPE(cachelab::PatternKind)
 
 namespace {
 
-constexpr TimeUs ms = kMillisecond;
-constexpr TimeUs s = kSecond;
-
 const QString kUser = u"user:1"_s;
-
-TimeUs took(const Operation &op)
-{
-    return op.finishedAt - op.startedAt;
-}
 
 QString parseMessage(const QString &text)
 {
