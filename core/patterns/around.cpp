@@ -32,9 +32,20 @@ Around::Around(PatternEnv &env, int client, const Lifetime &lifetime)
     , m_memo(env.cache, env.options.prefix)
 {}
 
+const QString &Around::derivedKey(const QString &key) const
+{
+    if (const QString *known = m_derivedKeys.find(key))
+        return *known;
+    // A run over more keys than this keeps deriving, in bounded memory.
+    constexpr qsizetype kMostRemembered = 1 << 16;
+    if (m_derivedKeys.size() >= kMostRemembered)
+        m_derivedKeys.clear();
+    return m_derivedKeys.insert(key, m_memo.keyFor(QLatin1String(kFunction), QJsonArray{key}));
+}
+
 QString Around::cacheKeyFor(const QString &key) const
 {
-    return m_memo.keyFor(QLatin1String(kFunction), QJsonArray{key});
+    return derivedKey(key);
 }
 
 QString Around::invalidationKeyFor(const QString &key) const
@@ -53,16 +64,16 @@ Task<ReadResult> Around::read(Caller c, const QString &key)
         std::optional<Record> record = co_await m_env.db.load(inner, key);
         co_return record;
     };
-    // GCC 12 miscompiles braced lists inside co_await expressions; build the arguments first.
-    QJsonArray args;
-    args.append(key);
-    co_return co_await memoize(c, QString::fromLatin1(kFunction), std::move(args),
-                               std::move(loadRecord));
+    co_return co_await memoizeAt(c, derivedKey(key), std::move(loadRecord));
 }
 
 Task<ReadResult> Around::memoize(Caller c, QString function, QJsonArray args, Memoizer::Function fn)
 {
-    const QString cacheKey = m_memo.keyFor(function, args);
+    co_return co_await memoizeAt(c, m_memo.keyFor(function, args), std::move(fn));
+}
+
+Task<ReadResult> Around::memoizeAt(Caller c, QString cacheKey, Memoizer::Function fn)
+{
     const Lookup found = co_await lookup(c, cacheKey);
     if (found.entry)
         co_return fromCached(*found.entry);

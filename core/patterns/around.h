@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../keymap.h"
 #include "cacheaside.h"
 
 #include <QJsonArray>
@@ -54,7 +55,13 @@ public:
     const Memoizer &memoizer() const { return m_memo; }
 
 private:
+    Task<ReadResult> memoizeAt(Caller c, QString cacheKey, Memoizer::Function fn);
+    /// load_record's key for `key`, derived once: the derivation is a pure function, and
+    /// hashing the canonical JSON on every read cost more than the rest of the read.
+    const QString &derivedKey(const QString &key) const;
+
     Memoizer m_memo;
+    mutable KeyMap<QString> m_derivedKeys; // record key -> cache key, bounded (see derivedKey)
 };
 
 } // namespace cachelab
