@@ -104,6 +104,7 @@ private slots:
     void cliInvalidAnswers_data();
     void cliInvalidAnswers();
     void cliRunPlaysLessonAsScenario();
+    void cliSummarySaysCountsInWords();
 
     void curriculumIsComplete();
     void shippedLessonPasses_data();
@@ -676,6 +677,23 @@ void TestLessons::cliInvalidAnswers()
     VERIFY_RUN(run, 2);
     QVERIFY(run.out.isEmpty());
     QVERIFY2(QString::fromUtf8(run.err).contains(message), qPrintable(run.describe()));
+}
+
+void TestLessons::cliSummarySaysCountsInWords()
+{
+    // One task is "1 of 1 task", not "1 of 1 task(s)": plurals come from the catalogues.
+    const QString path = m_dir.filePath(u"summary.cls"_s);
+    QVERIFY(writeText(path, kTtlTask));
+    CliRun run = runCli({u"lesson"_s, path});
+    VERIFY_RUN(run, 0);
+    QVERIFY2(run.out.endsWith(": 1 of 1 task passed, 1 expectation held, 0 failed\n"),
+             qPrintable(run.describe()));
+    run = runCli({u"--lang"_s, u"de"_s, u"lesson"_s, path});
+    VERIFY_RUN(run, 0);
+    QVERIFY2(run.out.endsWith(
+                 QString(u": 1 von 1 Aufgabe bestanden, 1 Erwartung erfüllt, 0 nicht erfüllt\n"_s)
+                     .toUtf8()),
+             qPrintable(run.describe()));
 }
 
 void TestLessons::cliRunPlaysLessonAsScenario()

@@ -449,12 +449,6 @@
 </translation>
     </message>
     <message>
-        <source>%1: %2 of %3 task(s) passed, %4 expectation(s) held, %5 failed
-</source>
-        <translation>%1: %2 von %3 Aufgabe(n) bestanden, %4 Erwartung(en) erfüllt, %5 nicht erfüllt
-</translation>
-    </message>
-    <message>
         <source>Plays a Cache Lab lesson as a learner would and checks every task.</source>
         <translation>Spielt eine Cache-Lab-Lektion so durch, wie es Lernende täten, und prüft jede Aufgabe.</translation>
     </message>
@@ -599,6 +593,23 @@ Beendigungsstatus: 0 alle Erwartungen erfüllt, 1 eine nicht erfüllt,
     <message>
         <source>--vary %1</source>
         <translation>--vary %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 of %n task(s) passed</source>
+        <translation>
+            <numerusform>%1: %2 von %n Aufgabe bestanden</numerusform>
+            <numerusform>%1: %2 von %n Aufgaben bestanden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n expectation(s) held, %1 failed
+</source>
+        <translation>
+            <numerusform>, %n Erwartung erfüllt, %1 nicht erfüllt
+</numerusform>
+            <numerusform>, %n Erwartungen erfüllt, %1 nicht erfüllt
+</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3272,10 +3283,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <translation>Tatsächlich: &lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <source>Decided by message(s) %1, marked in the diagram.</source>
-        <translation>Entschieden durch Nachricht(en) %1, im Diagramm markiert.</translation>
-    </message>
-    <message>
         <source>latency %1</source>
         <translation>Latenz %1</translation>
     </message>
@@ -3323,9 +3330,12 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <source>&lt;p&gt;The diagram now shows the run of your check.&lt;/p&gt;</source>
         <translation>&lt;p&gt;Das Diagramm zeigt jetzt den Lauf deiner Prüfung.&lt;/p&gt;</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>&lt;p&gt;Message(s) %1 broke it, marked in the diagram.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;Daran scheiterte es: Nachricht(en) %1, im Diagramm markiert.&lt;/p&gt;</translation>
+        <translation>
+            <numerusform>&lt;p&gt;Daran scheiterte es: Nachricht %1, im Diagramm markiert.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;p&gt;Daran scheiterte es: die Nachrichten %1, im Diagramm markiert.&lt;/p&gt;</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>&lt;p&gt;%n more goal(s) do not hold either.&lt;/p&gt;</source>
@@ -3390,6 +3400,13 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>Draw the diagram smaller (Ctrl+-)</source>
         <translation>Das Diagramm kleiner zeichnen (Strg+-)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Decided by message(s) %1, marked in the diagram.</source>
+        <translation>
+            <numerusform>Entschieden durch Nachricht %1, im Diagramm markiert.</numerusform>
+            <numerusform>Entschieden durch die Nachrichten %1, im Diagramm markiert.</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,23 @@
             <numerusform>%1: %n calls to the cache or the database failed while the scenario made nothing fail</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1: %2 of %n task(s) passed</source>
+        <translation>
+            <numerusform>%1: %2 of %n task passed</numerusform>
+            <numerusform>%1: %2 of %n tasks passed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n expectation(s) held, %1 failed
+</source>
+        <translation>
+            <numerusform>, %n expectation held, %1 failed
+</numerusform>
+            <numerusform>, %n expectations held, %1 failed
+</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Comparison</name>
@@ -233,6 +250,20 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
         <translation>
             <numerusform>Solution shown: %n.</numerusform>
             <numerusform>Solution shown: %n.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Decided by message(s) %1, marked in the diagram.</source>
+        <translation>
+            <numerusform>Decided by message %1, marked in the diagram.</numerusform>
+            <numerusform>Decided by messages %1, marked in the diagram.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;p&gt;Message(s) %1 broke it, marked in the diagram.&lt;/p&gt;</source>
+        <translation>
+            <numerusform>&lt;p&gt;Message %1 broke it, marked in the diagram.&lt;/p&gt;</numerusform>
+            <numerusform>&lt;p&gt;Messages %1 broke it, marked in the diagram.&lt;/p&gt;</numerusform>
         </translation>
     </message>
 </context>

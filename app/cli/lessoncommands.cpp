@@ -204,11 +204,11 @@ void printReport(const lesson::Lesson &l, const lesson::LessonReport &r, bool le
     int passed = 0;
     for (const lesson::TaskReport &t : r.tasks)
         passed += t.passed ? 1 : 0;
-    out << Cli::tr("%1: %2 of %3 task(s) passed, %4 expectation(s) held, %5 failed\n")
+    // Two counts, two plurals: the tasks' sentence, then the expectations'.
+    out << Cli::tr("%1: %2 of %n task(s) passed", nullptr, int(r.tasks.size()))
                .arg(file)
                .arg(passed)
-               .arg(r.tasks.size())
-               .arg(r.expectationsPassed)
+        << Cli::tr(", %n expectation(s) held, %1 failed\n", nullptr, r.expectationsPassed)
                .arg(r.expectationFailures.size());
 }
 

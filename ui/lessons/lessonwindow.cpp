@@ -591,7 +591,8 @@ void LessonWindow::showReveal()
             html += tr("It was: <b>%1</b>").arg(choiceLabel(o.truth).toHtmlEscaped());
             if (!o.decidedBy.isEmpty())
                 html +=
-                    QStringLiteral("<br>") + tr("Decided by message(s) %1, marked in the diagram.")
+                    QStringLiteral("<br>") + tr("Decided by message(s) %1, marked in the diagram.", nullptr,
+                                                    int(o.decidedBy.size()))
                                                  .arg(numbersText(o.decidedBy));
         } else {
             html += o.reason.toHtmlEscaped();
@@ -824,7 +825,8 @@ void LessonWindow::showTaskOutcome(const lesson::TaskOutcome &outcome, bool solu
                     .arg(f.text.toHtmlEscaped(), f.actual.toHtmlEscaped());
         html += tr("<p>The diagram now shows the run of your check.</p>");
         if (!f.messages.isEmpty())
-            html += tr("<p>Message(s) %1 broke it, marked in the diagram.</p>")
+            html += tr("<p>Message(s) %1 broke it, marked in the diagram.</p>", nullptr,
+                       int(f.messages.size()))
                         .arg(numbersText(f.messages));
         if (outcome.failures.size() > 1)
             html += tr("<p>%n more goal(s) do not hold either.</p>", nullptr,
