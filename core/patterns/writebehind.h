@@ -42,6 +42,8 @@ private:
     qint64 nextVersion(const QString &key) const;
     Task<void> tick(Caller c);
     Task<void> replay(Caller c);
+    /// Takes `items` off the durable list (a failure leaves them for the next replay).
+    Task<void> trim(Caller c, QList<QByteArray> items);
     Task<void> flushAll(Caller c);
     Task<void> flushBatch(Caller c);
     void flushSoon();
