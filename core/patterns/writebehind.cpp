@@ -112,25 +112,42 @@ QueuedWrite *WriteBehind::mergeTarget(const QString &key)
 {
     if (!m_options.coalesce)
         return nullptr;
-    for (auto it = m_queue.rbegin(); it != m_queue.rend() && !it->inFlight; ++it) {
-        if (it->key == key)
-            return &*it;
-    }
-    return nullptr;
+    // The key's latest entry, unless the flush has taken it (then so are all before it).
+    const auto it = m_latest.constFind(key);
+    if (it == m_latest.cend() || *it < m_erased)
+        return nullptr;
+    const quint64 at = *it - m_erased;
+    if (at >= m_queue.size() || m_queue[at].key != key || m_queue[at].inFlight)
+        return nullptr;
+    return &m_queue[at];
+}
+
+void WriteBehind::indexLatest()
+{
+    m_latest.clear();
+    if (!m_options.coalesce)
+        return;
+    for (std::size_t i = std::size_t(m_inFlight); i < m_queue.size(); ++i)
+        m_latest.insert(m_queue[i].key, m_erased + i);
+}
+
+void WriteBehind::countPending(const QString &key, int delta)
+{
+    auto it = m_pending.find(key);
+    if (it == m_pending.end())
+        it = m_pending.insert(key, 0);
+    *it += delta;
+    if (*it <= 0)
+        m_pending.erase(it);
 }
 
 qint64 WriteBehind::nextVersion(const QString &key) const
 {
     // The database will give this write the version after the committed one and after every
     // queued write of the key ahead of it. (Knowing the committed version is the lab's
-    // knowledge of the truth, like the stale-read check; it costs no call.)
-    qint64 version = m_env.db.database().version(key);
-    for (std::size_t i = m_inFlightCommitted ? std::size_t(m_inFlight) : 0; i < m_queue.size();
-         ++i) {
-        if (m_queue[i].key == key)
-            ++version;
-    }
-    return version + 1;
+    // knowledge of the truth, like the stale-read check; it costs no call.) Counted per key as
+    // the queue changes, not by walking it: a backlog of N writes costs N, not N².
+    return m_env.db.database().version(key) + m_pending.value(key) + 1;
 }
 
 Task<void> WriteBehind::writeAhead(Caller c, QString key, std::optional<QByteArray> value)
@@ -175,6 +192,9 @@ void WriteBehind::enqueue(const Caller &c, QueuedWrite write)
         target->merged += 1;
         target->listItems += write.listItems;
     } else {
+        countPending(write.key, 1);
+        if (m_options.coalesce)
+            m_latest.insert(write.key, m_erased + m_queue.size());
         m_queue.push_back(std::move(write));
     }
     if (m_options.textbook) {
@@ -292,7 +312,10 @@ Task<void> WriteBehind::replay(Caller c)
     note(c.from,
          tr("restart: %n write(s) replayed from the durable queue", nullptr, int(replayed.size())));
     // Replayed writes go first: they are older than anything written since the restart.
+    for (const QueuedWrite &w : replayed)
+        countPending(w.key, 1);
     m_queue.insert(m_queue.begin() + m_inFlight, replayed.begin(), replayed.end());
+    indexLatest(); // every entry behind the batch moved
     flushSoon();
 }
 
@@ -355,7 +378,12 @@ Task<void> WriteBehind::flushBatch(Caller c)
     for (int attempt = 0;; ++attempt) {
         bool failed = false;
         try {
-            std::function<void()> committed = [this] { m_inFlightCommitted = true; };
+            std::function<void()> committed = [this] {
+                m_inFlightCommitted = true;
+                // The database's versions count these now.
+                for (int i = 0; i < m_inFlight; ++i)
+                    countPending(m_queue[std::size_t(i)].key, -1);
+            };
             co_await m_env.db.writeBatch(c, rows, std::move(committed));
         } catch (const DatabaseError &) {
             failed = true;
@@ -378,7 +406,12 @@ Task<void> WriteBehind::flushBatch(Caller c)
         }
         co_await pause(c, backoff(attempt + 1, m_options.flush));
     }
+    if (!m_inFlightCommitted) {
+        for (int i = 0; i < n; ++i)
+            countPending(m_queue[std::size_t(i)].key, -1);
+    }
     m_queue.erase(m_queue.begin(), m_queue.begin() + n);
+    m_erased += quint64(n);
     m_lastFlushAt = m_env.scheduler.now(); // the source notes the time once the flush is over
     m_inFlight = 0;
     m_inFlightCommitted = false;
