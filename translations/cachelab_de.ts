@@ -611,6 +611,37 @@ Beendigungsstatus: 0 alle Erwartungen erfüllt, 1 eine nicht erfüllt,
 </numerusform>
         </translation>
     </message>
+    <message>
+        <source>cannot write the acknowledgement log %1: %2</source>
+        <translation>das Bestätigungsprotokoll %1 ist nicht schreibbar: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n write(s)</source>
+        <translation>
+            <numerusform>%1: %n Schreibvorgang</numerusform>
+            <numerusform>%1: %n Schreibvorgänge</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Clear the prefix even when it holds durable write-behind queues with writes in them: those acknowledged writes are thrown away (without this, such a run refuses to start; --keep-cache replays them instead).</source>
+        <translation>Das Präfix auch dann leeren, wenn es dauerhafte Write-behind-Warteschlangen mit Schreibvorgängen enthält: diese bestätigten Schreibvorgänge werden verworfen (ohne diese Option verweigert ein solcher Lauf den Start; --keep-cache holt sie stattdessen nach).</translation>
+    </message>
+    <message>
+        <source>Append one JSON line per acknowledged write or delete to FILE (client, key, version, value or deleted, time_us), synced to disk before the acknowledgement counts.</source>
+        <translation>Für jeden bestätigten Schreib- oder Löschvorgang eine JSON-Zeile an FILE anhängen (client, key, version, value oder deleted, time_us), auf die Platte geschrieben, bevor die Bestätigung zählt.</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: %1 holds durable write-behind queues with acknowledged writes not yet in the database (%2). Run with --keep-cache to replay them, or with --discard-queue to throw them away.
+</source>
+        <translation>cachelab-cli run: %1 enthält dauerhafte Write-behind-Warteschlangen mit bestätigten Schreibvorgängen, die noch nicht in der Datenbank sind (%2). Mit --keep-cache starten, um sie nachzuholen, oder mit --discard-queue, um sie zu verwerfen.
+</translation>
+    </message>
+    <message>
+        <source>cachelab-cli run: --ack-log: cannot open %1: %2
+</source>
+        <translation>cachelab-cli run: --ack-log: %1 lässt sich nicht öffnen: %2
+</translation>
+    </message>
 </context>
 <context>
     <name>Comparison</name>

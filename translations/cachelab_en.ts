@@ -47,6 +47,13 @@
 </numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1: %n write(s)</source>
+        <translation>
+            <numerusform>%1: %n write</numerusform>
+            <numerusform>%1: %n writes</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Comparison</name>

@@ -1,8 +1,10 @@
 #include "clicommands.h"
+#include "acklog.h"
 
 #include <database/sqldatabase.h>
 #include <errors.h>
 #include <lesson/lesson.h>
+#include <patterns/writebehind.h>
 #include <scenario/runner.h>
 #include <time/duration.h>
 #include <trace/mermaid.h>
@@ -59,6 +61,19 @@ QJsonObject resultJson(const scenario::RunResult &r)
     return json;
 }
 
+// "write-queue:A: 46 writes, …" for every durable queue in `store` that holds writes.
+QString durableQueues(CacheStore &store)
+{
+    QStringList held;
+    for (int client = 0; client < 26; ++client) {
+        const QString name = WriteBehind::listName(QString(), client);
+        const qsizetype n = store.listRange(name).size();
+        if (n > 0)
+            held << Cli::tr("%1: %n write(s)", nullptr, int(n)).arg(name);
+    }
+    return held.join(QStringLiteral(", "));
+}
+
 } // namespace
 
 QString commandHelp(const QCommandLineParser &parser, const char *command)
@@ -102,12 +117,24 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption keep(QStringLiteral("keep-cache"),
                                   Cli::tr("Do not clear the keys under the prefix before the run "
                                           "(to share a Redis with another running lab)."));
+    const QCommandLineOption discardQueue(
+        QStringLiteral("discard-queue"),
+        Cli::tr("Clear the prefix even when it holds durable write-behind queues with writes "
+                "in them: those acknowledged writes are thrown away (without this, such a run "
+                "refuses to start; --keep-cache replays them instead)."));
+    const QCommandLineOption ackLog(
+        QStringLiteral("ack-log"),
+        Cli::tr("Append one JSON line per acknowledged write or delete to FILE (client, key, "
+                "version, value or deleted, time_us), synced to disk before the "
+                "acknowledgement counts."),
+        QStringLiteral("FILE"));
     const QCommandLineOption maxEvents(
         QStringLiteral("max-events"),
         Cli::tr("Stop the run with an error after N scheduler events (default %1).")
             .arg(kDefaultMaxEvents),
         QStringLiteral("N"));
-    parser.addOptions({json, mermaid, trace, db, redis, prefix, keep, keepDb, maxEvents});
+    parser.addOptions(
+        {json, mermaid, trace, db, redis, prefix, keep, keepDb, discardQueue, ackLog, maxEvents});
 
     if (!parser.parse(arguments)) {
         err << Cli::tr("cachelab-cli run: %1\n").arg(parser.errorText());
@@ -188,14 +215,40 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         runner = std::make_unique<scenario::Runner>(std::move(scenario), nullptr,
                                                     std::move(database), base);
         // A run starts from an empty cache, so that it gives the same result every time; on
-        // Redis this removes only keys under the prefix (SCAN + UNLINK).
-        if (!parser.isSet(keep))
+        // Redis this removes only keys under the prefix (SCAN + UNLINK). But never a durable
+        // queue that still holds acknowledged writes, unless told to.
+        if (!parser.isSet(keep)) {
+            if (!parser.isSet(discardQueue)) {
+                if (const QString held = durableQueues(runner->lab().store()); !held.isEmpty()) {
+                    err << Cli::tr("cachelab-cli run: %1 holds durable write-behind queues with "
+                                   "acknowledged writes not yet in the database (%2). Run with "
+                                   "--keep-cache to replay them, or with --discard-queue to "
+                                   "throw them away.\n")
+                               .arg(runner->lab().store().describe(), held);
+                    return InvalidInput;
+                }
+            }
             runner->lab().store().clear();
+        }
     } catch (const Error &e) {
         err << Cli::tr("cachelab-cli run: %1\n").arg(e.message());
         return InvalidInput;
     }
+    AckLog acks;
+    if (parser.isSet(ackLog)) {
+        if (!acks.open(parser.value(ackLog))) {
+            err << Cli::tr("cachelab-cli run: --ack-log: cannot open %1: %2\n")
+                       .arg(parser.value(ackLog), acks.errorString());
+            return InvalidInput;
+        }
+        acks.attach(runner->lab());
+    }
     const scenario::RunResult result = runner->run();
+    if (!acks.error().isEmpty()) {
+        err << Cli::tr("cachelab-cli run: %1\n").arg(acks.error());
+        reportRun(result, runner->lab(), runner->scenario().fileName, outputs, out, err);
+        return InvalidInput;
+    }
     return reportRun(result, runner->lab(), runner->scenario().fileName, outputs, out, err);
 }
 

@@ -98,6 +98,11 @@ std::unique_ptr<Pattern> Lab::makePattern(int client, const Lifetime &lifetime)
     Q_UNREACHABLE();
 }
 
+void Lab::setAcknowledgementListener(std::function<void(const Operation &, qint64)> listener)
+{
+    m_ackListener = std::move(listener);
+}
+
 void Lab::setOperationListener(std::function<void(const Operation &)> listener)
 {
     m_listener = std::move(listener);
@@ -177,6 +182,11 @@ void Lab::finish(Operation &op)
     op.finishedAt = now();
     if (op.crashed)
         return; // nobody is left to see the outcome
+    if (m_ackListener && op.ok &&
+        (op.kind == Operation::Kind::Write || op.kind == Operation::Kind::Delete)) {
+        const Pattern &pattern = *m_instances[std::size_t(op.client)]->pattern;
+        m_ackListener(op, pattern.acknowledgedVersion(op.key));
+    }
     const TimeUs took = op.finishedAt - op.startedAt;
     if (op.kind == Operation::Kind::Read && op.ok) {
         op.truthVersion = m_db->version(op.key);

@@ -128,6 +128,9 @@ public:
     const std::optional<Outcome> &lastRead(int client) const;
     /// Called for every operation that finishes (the UI's adapter listens here).
     void setOperationListener(std::function<void(const Operation &)> listener);
+    /// Called for every write or delete that succeeded, with the version it has or was
+    /// promised, before anything counts or sees its acknowledgement (cachelab-cli --ack-log).
+    void setAcknowledgementListener(std::function<void(const Operation &, qint64)> listener);
 
     // --- the world around the application ------------------------------------------------
     void setCacheFailing(bool failing);
@@ -201,6 +204,7 @@ private:
     int m_inFlight = 0;        // every operation, however begun
     quint64 m_nextOperation = 0;
     std::function<void(const Operation &)> m_listener;
+    std::function<void(const Operation &, qint64)> m_ackListener;
 };
 
 } // namespace cachelab

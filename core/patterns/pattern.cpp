@@ -29,6 +29,11 @@ Pattern::Pattern(PatternEnv &env, int client, const Lifetime &lifetime)
 
 Pattern::~Pattern() = default;
 
+qint64 Pattern::acknowledgedVersion(const QString &key) const
+{
+    return m_env.db.database().version(key); // written to the database before the answer
+}
+
 Caller Pattern::backgroundCaller(Role role) const
 {
     return Caller{&m_lifetime, m_epoch, 0, Participant{role, qint8(m_client)}};

@@ -109,6 +109,8 @@ public:
 
     virtual QList<QueuedWrite> writeQueue() const { return {}; }
     virtual TimeUs nextFlushAt() const { return -1; }
+    /// The version of `key` that the write just acknowledged has (or, queued, will have).
+    virtual qint64 acknowledgedVersion(const QString &key) const;
     virtual QList<RefreshItem> refreshQueue() const { return {}; }
     virtual QList<L1Item> l1() const { return {}; }
     virtual std::optional<BreakerStatus> breaker() const { return std::nullopt; }

@@ -23,9 +23,14 @@ WriteBehind::WriteBehind(PatternEnv &env, int client, const Lifetime &lifetime)
     : Pattern(env, client, lifetime)
 {}
 
+QString WriteBehind::listName(const QString &namespaceTag, int client)
+{
+    return QStringLiteral("write-queue:%1%2").arg(namespaceTag, QChar(u'A' + client));
+}
+
 QString WriteBehind::listName() const
 {
-    return QStringLiteral("write-queue:%1%2").arg(m_env.namespaceTag, QChar(u'A' + m_client));
+    return listName(m_env.namespaceTag, m_client);
 }
 
 // Format 2 adds the version the write was promised when it was acknowledged: a replay

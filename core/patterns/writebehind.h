@@ -29,6 +29,11 @@ public:
     bool busy() const override { return !m_queue.empty() || m_backgroundCalls > 0; }
     QList<QueuedWrite> writeQueue() const override;
     TimeUs nextFlushAt() const override { return m_nextFlushAt; }
+    qint64 acknowledgedVersion(const QString &key) const override { return nextVersion(key) - 1; }
+
+    /// The shared cache's list that holds the durable queue of `client` (0: A) in a lab whose
+    /// namespace tag is `namespaceTag`.
+    static QString listName(const QString &namespaceTag, int client);
 
     /// Durable queue entries as stored in the shared cache's list.
     static QByteArray encode(const QueuedWrite &w);
