@@ -29,12 +29,14 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QImage>
+#include <QLineEdit>
 #include <QLineSeries>
 #include <QPainter>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -147,6 +149,7 @@ private Q_SLOTS:
     void replayShowsThePanelsAsTheyWere();
     void busyWorkloadReplaysMessageForMessage();
     void damagedSessionChangesNothing();
+    void labBarRefusesWhatIsNotAnOptionList();
     void comparisonWindowRunsInTheBackground();
     void tradeoffCurvesGrowAndOpenARun();
     void germanCatalogue();
@@ -719,6 +722,37 @@ void TestGui::damagedSessionChangesNothing()
     ReplayController *replay = window.replay();
     QVERIFY(window.openSession(cases.front().first));
     QCOMPARE(window.replay(), replay);
+}
+
+void TestGui::labBarRefusesWhatIsNotAnOptionList()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside, PatternOptions{}));
+    auto *options = window.findChild<QLineEdit *>(u"labOptions"_qs);
+    QVERIFY(options);
+    const auto lab = [&] { return window.controller()->lab(); };
+    const TimeUs ttlBefore = lab()->config().options.ttl;
+
+    // A word without "=": the status bar says which and how; the lab stays as it was.
+    options->setText(u"ttl=5m single-flight"_qs);
+    QTest::keyClick(options, Qt::Key_Return);
+    QVERIFY2(window.statusBar()->currentMessage().contains(u"\"single-flight\" is not an option setting"),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(options->toolTip(), window.statusBar()->currentMessage());
+    QCOMPARE(lab()->config().options.ttl, ttlBefore);
+
+    // A value the pattern refuses names the option.
+    options->setText(u"ttl=soon"_qs);
+    QTest::keyClick(options, Qt::Key_Return);
+    QVERIFY2(window.statusBar()->currentMessage().contains(u"ttl"),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(lab()->config().options.ttl, ttlBefore);
+
+    // A good list starts the lab with it.
+    options->setText(u"ttl=5m  single-flight=on"_qs);
+    QTest::keyClick(options, Qt::Key_Return);
+    QCOMPARE(lab()->config().options.ttl, 5 * 60 * kSecond);
+    QVERIFY(lab()->config().options.singleFlight);
 }
 
 void TestGui::comparisonWindowRunsInTheBackground()

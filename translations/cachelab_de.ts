@@ -2799,10 +2799,6 @@ Komplexität</translation>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <source>%1: write option=value</source>
-        <translation>%1: option=wert schreiben</translation>
-    </message>
-    <message>
         <source>Running every pattern on its own lab, one after the other…</source>
         <translation>Jedes Muster läuft in einem eigenen Lab, eines nach dem anderen …</translation>
     </message>
@@ -3994,10 +3990,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <translation>Ein anderes System schrieb %1 direkt in die Datenbank.</translation>
     </message>
     <message>
-        <source>write option=value</source>
-        <translation>option=wert schreiben</translation>
-    </message>
-    <message>
         <source>Cannot start the lab</source>
         <translation>Das Lab lässt sich nicht starten</translation>
     </message>
@@ -4338,10 +4330,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>&amp;Options:</source>
         <translation>&amp;Optionen:</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot;: write option=value</source>
-        <translation>„%1“: option=wert schreiben</translation>
     </message>
 </context>
 <context>

@@ -501,6 +501,7 @@ void MainWindow::createToolBars()
     m_instancesLabel->setBuddy(m_instances);
     m_optionsLabel = new QLabel(m_labBar);
     m_options = new QLineEdit(m_labBar);
+    m_options->setObjectName(QStringLiteral("labOptions"));
     m_options->setPlaceholderText(QStringLiteral("ttl=30s single-flight=on"));
     m_options->setClearButtonEnabled(true);
     m_optionsLabel->setBuddy(m_options);
@@ -1229,16 +1230,8 @@ void MainWindow::applyLabBar()
         m_options->setToolTip(message);
         statusBar()->showMessage(message);
     };
-    for (const QString &word : m_options->text().split(u' ', Qt::SkipEmptyParts)) {
-        const qsizetype eq = word.indexOf(u'=');
-        std::optional<QString> problem;
-        if (eq <= 0)
-            problem = tr("write option=value");
-        else
-            problem = applyOption(options, kind, word.left(eq), word.mid(eq + 1));
-        if (problem)
-            return refuse(QStringLiteral("%1: %2").arg(word, *problem));
-    }
+    if (const auto problem = applyOptionList(options, kind, m_options->text()))
+        return refuse(*problem);
     if (const auto conflict = textbookConflict(options, kind))
         return refuse(*conflict);
     m_options->setStyleSheet(QString());
