@@ -24,21 +24,28 @@
 #include <scenario/runner.h>
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QAreaSeries>
 #include <QChart>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QImage>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMessageBox>
 #include <QPainter>
 #include <QProcess>
 #include <QPushButton>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QToolBar>
 
 using namespace cachelab;
 using namespace cachelab::ui;
@@ -150,6 +157,9 @@ private Q_SLOTS:
     void busyWorkloadReplaysMessageForMessage();
     void damagedSessionChangesNothing();
     void labBarRefusesWhatIsNotAnOptionList();
+    void pausedOperationStaysPausedAndSteps();
+    void closingAsksAboutUnsavedWork();
+    void firstStartFitsTheScreen();
     void comparisonWindowRunsInTheBackground();
     void tradeoffCurvesGrowAndOpenARun();
     void germanCatalogue();
@@ -733,10 +743,14 @@ void TestGui::labBarRefusesWhatIsNotAnOptionList()
     const auto lab = [&] { return window.controller()->lab(); };
     const TimeUs ttlBefore = lab()->config().options.ttl;
 
+    // The hint is the defaults, not a contradiction of them.
+    QCOMPARE(options->placeholderText(), u"ttl=1h single-flight=off"_qs);
+
     // A word without "=": the status bar says which and how; the lab stays as it was.
     options->setText(u"ttl=5m single-flight"_qs);
     QTest::keyClick(options, Qt::Key_Return);
-    QVERIFY2(window.statusBar()->currentMessage().contains(u"\"single-flight\" is not an option setting"),
+    QVERIFY2(window.statusBar()->currentMessage().contains(
+                 u"\"single-flight\" is not an option setting"),
              qPrintable(window.statusBar()->currentMessage()));
     QCOMPARE(options->toolTip(), window.statusBar()->currentMessage());
     QCOMPARE(lab()->config().options.ttl, ttlBefore);
@@ -753,6 +767,93 @@ void TestGui::labBarRefusesWhatIsNotAnOptionList()
     QTest::keyClick(options, Qt::Key_Return);
     QCOMPARE(lab()->config().options.ttl, 5 * 60 * kSecond);
     QVERIFY(lab()->config().options.singleFlight);
+}
+
+void TestGui::pausedOperationStaysPausedAndSteps()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside, PatternOptions{}));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    QSignalSpy shown(&c, &LabController::traceEvent);
+    auto *key = window.findChild<QComboBox *>(u"operationKey"_qs);
+    QVERIFY(key && key->lineEdit());
+    key->setCurrentText(u"user:1"_qs);
+    key->lineEdit()->setFocus();
+
+    // Enter in the key field reads; the lab stays paused and says how to go on.
+    QTest::keyClick(key->lineEdit(), Qt::Key_Return);
+    QVERIFY(!c.playing());
+    QVERIFY2(window.statusBar()->currentMessage().startsWith(u"Paused"),
+             qPrintable(window.statusBar()->currentMessage()));
+    const auto stepped = [&](auto press) {
+        const qsizetype before = shown.count();
+        const TimeUs t = c.now();
+        press();
+        return shown.count() > before || c.now() > t;
+    };
+    // A clicker's Page Down steps even while the key field has the focus.
+    QVERIFY(stepped([&] { QTest::keyClick(key->lineEdit(), Qt::Key_PageDown); }));
+    QVERIFY(!c.playing());
+    // "." is typed into a field, and steps from anywhere else.
+    QVERIFY(!stepped([&] { QTest::keyClick(key->lineEdit(), Qt::Key_Period); }));
+    QCOMPARE(key->currentText(), u"user:1."_qs);
+    window.diagram()->setFocus();
+    QVERIFY(stepped([&] { QTest::keyClick(window.diagram(), Qt::Key_Period); }));
+    QVERIFY(stepped([&] { QTest::keyClick(window.diagram(), Qt::Key_F6); }));
+    QVERIFY(!c.playing());
+}
+
+void TestGui::closingAsksAboutUnsavedWork()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside, PatternOptions{}));
+    window.show();
+    // A fresh lab has nothing to lose: it closes without a question.
+    QVERIFY(!window.controller()->hasUnsavedWork());
+    QVERIFY(window.close());
+    window.show();
+
+    window.controller()->startOperation(Operation::Kind::Read, 0, u"user:1"_qs);
+    QVERIFY(window.controller()->hasUnsavedWork());
+    // The question comes; Cancel keeps the window, Discard closes it.
+    const auto answer = [](QMessageBox::StandardButton button) {
+        QTimer::singleShot(0, [button] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            QCOMPARE(box->objectName(), u"confirmClose"_qs);
+            box->button(button)->click();
+        });
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!window.close());
+    QVERIFY(window.isVisible());
+    answer(QMessageBox::Discard);
+    QVERIFY(window.close());
+}
+
+void TestGui::firstStartFitsTheScreen()
+{
+    QSettings().remove(u"window"_qs); // a first start
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside, PatternOptions{}));
+    window.showOnScreen();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QRect available = window.screen()->availableGeometry();
+    QVERIFY2(
+        available.contains(window.frameGeometry()),
+        qPrintable(u"%1x%2 at %3,%4 on a screen of %5x%6"_qs.arg(window.frameGeometry().width())
+                       .arg(window.frameGeometry().height())
+                       .arg(window.frameGeometry().x())
+                       .arg(window.frameGeometry().y())
+                       .arg(available.width())
+                       .arg(available.height())));
+    // The operations bar, at the bottom, is on the screen too.
+    auto *operations = window.findChild<QToolBar *>(u"operations"_qs);
+    QVERIFY(operations && operations->isVisible());
+    QVERIFY(available.contains(QRect(operations->mapToGlobal(QPoint(0, 0)), operations->size())));
 }
 
 void TestGui::comparisonWindowRunsInTheBackground()

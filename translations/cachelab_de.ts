@@ -3515,10 +3515,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <translation>Schri&amp;tt</translation>
     </message>
     <message>
-        <source>Run to the next message sent or arriving (F6)</source>
-        <translation>Bis zur nächsten gesendeten oder ankommenden Nachricht laufen (F6)</translation>
-    </message>
-    <message>
         <source>Skip &amp;Quiet Time</source>
         <translation>&amp;Ruhige Zeit überspringen</translation>
     </message>
@@ -4248,6 +4244,22 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>dirty read</source>
         <translation>schmutziger Lesevorgang</translation>
+    </message>
+    <message>
+        <source>Run to the next message sent or arriving (F6, Page Down or .)</source>
+        <translation>Bis zur nächsten gesendeten oder ankommenden Nachricht laufen (F6, Bild ab oder .)</translation>
+    </message>
+    <message>
+        <source>Save this session before closing?</source>
+        <translation>Diese Sitzung vor dem Schließen speichern?</translation>
+    </message>
+    <message>
+        <source>What was done in this lab since it started is lost otherwise. A saved session can be replayed step by step.</source>
+        <translation>Sonst geht verloren, was seit dem Start in diesem Labor geschah. Eine gespeicherte Sitzung lässt sich Schritt für Schritt wiedergeben.</translation>
+    </message>
+    <message>
+        <source>Paused: Step (F6, Page Down) follows the operation message by message, Play (Space) runs it.</source>
+        <translation>Angehalten: Schritt (F6, Bild ab) verfolgt den Vorgang Nachricht für Nachricht, Abspielen (Leertaste) lässt ihn laufen.</translation>
     </message>
 </context>
 <context>

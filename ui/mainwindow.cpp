@@ -38,6 +38,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -168,7 +170,9 @@ void MainWindow::createActions()
     connect(m_playAction, &QAction::triggered, this,
             [this] { m_controller->setPlaying(!m_controller->playing()); });
     m_stepAction = new QAction(icon("step"), QString(), this);
-    m_stepAction->setShortcut(Qt::Key_F6);
+    // F6, and what a presenter's clicker sends. A text field keeps "." for typing.
+    m_stepAction->setShortcuts(
+        {QKeySequence(Qt::Key_F6), QKeySequence(Qt::Key_PageDown), QKeySequence(Qt::Key_Period)});
     connect(m_stepAction, &QAction::triggered, m_controller, &LabController::step);
     m_skipQuietAction = new QAction(this);
     m_skipQuietAction->setCheckable(true);
@@ -502,7 +506,11 @@ void MainWindow::createToolBars()
     m_optionsLabel = new QLabel(m_labBar);
     m_options = new QLineEdit(m_labBar);
     m_options->setObjectName(QStringLiteral("labOptions"));
-    m_options->setPlaceholderText(QStringLiteral("ttl=30s single-flight=on"));
+    // The hint shows the defaults, so that it never contradicts what an empty field means.
+    m_options->setPlaceholderText(
+        QStringLiteral("ttl=%1 single-flight=%2")
+            .arg(optionValue(PatternOptions{}, QStringLiteral("ttl")),
+                 optionValue(PatternOptions{}, QStringLiteral("single-flight"))));
     m_options->setClearButtonEnabled(true);
     m_optionsLabel->setBuddy(m_options);
     m_labBar->addWidget(m_patternLabel);
@@ -523,6 +531,7 @@ void MainWindow::createToolBars()
     addToolBar(Qt::BottomToolBarArea, m_tryBar);
     m_client = new QComboBox(m_tryBar);
     m_key = new QComboBox(m_tryBar);
+    m_key->setObjectName(QStringLiteral("operationKey"));
     m_key->setEditable(true);
     m_key->setInsertPolicy(QComboBox::NoInsert);
     m_key->addItems({QStringLiteral("user:1"), QStringLiteral("user:2"), QStringLiteral("user:404"),
@@ -670,7 +679,7 @@ void MainWindow::retranslate()
     m_settingsAction->setText(tr("&Settings…"));
     m_quitAction->setText(tr("&Quit"));
     m_stepAction->setText(tr("&Step"));
-    m_stepAction->setToolTip(tr("Run to the next message sent or arriving (F6)"));
+    m_stepAction->setToolTip(tr("Run to the next message sent or arriving (F6, Page Down or .)"));
     m_skipQuietAction->setText(tr("Skip &Quiet Time"));
     m_skipQuietAction->setToolTip(
         tr("Jump over stretches of virtual time in which no message travels"));
@@ -795,9 +804,64 @@ void MainWindow::changeEvent(QEvent *event)
     QMainWindow::changeEvent(event);
 }
 
+namespace {
+constexpr auto kGeometryKey = "window/geometry";
+constexpr auto kStateKey = "window/state";
+} // namespace
+
+void MainWindow::showOnScreen()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QLatin1String(kGeometryKey)).toByteArray())) {
+        // First start: a projector's 1280×720 (or a laptop) gets the whole screen, title bar
+        // included; a larger screen a window of that size in its middle.
+        const QRect available = screen()->availableGeometry();
+        if (available.width() < 1440 || available.height() < 900) {
+            showMaximized();
+            return;
+        }
+        resize(1280, 800);
+        move(available.center() - rect().center());
+    }
+    restoreState(settings.value(QLatin1String(kStateKey)).toByteArray());
+    if (!m_replay)
+        m_replayBar->hide(); // the bars of a replay come back with a replay only
+    show();
+}
+
+bool MainWindow::confirmClose()
+{
+    if (!m_controller->hasUnsavedWork())
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("Cache Lab"), tr("Save this session before closing?"),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("confirmClose"));
+    box.setInformativeText(tr("What was done in this lab since it started is lost otherwise. A "
+                              "saved session can be replayed step by step."));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save:
+        saveSessionDialog();
+        return !m_controller->hasUnsavedWork(); // saved; a cancelled dialog keeps the window
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!confirmClose()) {
+        event->ignore();
+        return;
+    }
     m_settings.save();
+    if (!m_replay) { // a replay's bars are not the layout to come back to
+        QSettings settings;
+        settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
+        settings.setValue(QLatin1String(kStateKey), saveState());
+    }
     event->accept();
 }
 
@@ -1194,8 +1258,16 @@ void MainWindow::runOperation(Operation::Kind kind)
     }
     m_controller->startOperation(kind, std::max(0, m_client->currentIndex()), key,
                                  m_value->text().trimmed().toUtf8());
+    sayWhenPaused();
+}
+
+void MainWindow::sayWhenPaused()
+{
+    // Paused stays paused: a teacher sets an operation up, then steps through it.
     if (!m_controller->playing() && !m_controller->speedLocked())
-        m_controller->setPlaying(true);
+        statusBar()->showMessage(
+            tr("Paused: Step (F6, Page Down) follows the operation message by message, "
+               "Play (Space) runs it."));
 }
 
 void MainWindow::burst()
@@ -1206,8 +1278,7 @@ void MainWindow::burst()
     for (int i = 0; i < m_burstCount->value(); ++i)
         m_controller->startOperation(Operation::Kind::Read, std::max(0, m_client->currentIndex()),
                                      key);
-    if (!m_controller->playing() && !m_controller->speedLocked())
-        m_controller->setPlaying(true);
+    sayWhenPaused();
 }
 
 void MainWindow::changeDatabase()
@@ -1507,6 +1578,7 @@ void MainWindow::saveSessionDialog()
         reportError(tr("Cannot save the session"), *error);
         return;
     }
+    m_controller->markSaved();
     const SessionLog &log = m_controller->sessionLog();
     if (log.full()) {
         statusBar()->showMessage(

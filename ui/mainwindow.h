@@ -60,6 +60,9 @@ public:
     /// Plays the scenario to its end at full speed (or until the command on `untilLine`) and
     /// lets the diagram and panels catch up: for screenshots.
     void playToEnd(int untilLine = 0);
+    /// Shows the window where it was last closed, with its docks and bars as they were; the
+    /// first time, fitted to the screen (maximized on a projector's 1280×720).
+    void showOnScreen();
 
     LabController *controller() const { return m_controller; }
     DiagramView *diagram() const { return m_diagram; }
@@ -102,6 +105,8 @@ public:
 protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
+    /// Asks whether to save a session with unsaved work; false: keep the window open.
+    bool confirmClose();
 
 private:
     void createActions();
@@ -137,6 +142,7 @@ private:
     void showPanelsForPattern();
     void runOperation(Operation::Kind kind);
     void burst();
+    void sayWhenPaused();
     void changeDatabase();
     void applyLabBar();
     void syncLabBar();

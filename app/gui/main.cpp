@@ -226,7 +226,7 @@ int main(int argc, char *argv[])
                         QCoreApplication::translate("main", "cannot write %1").arg(path));
         return 0;
     }
-    window.show();
+    window.showOnScreen();
     // Without a file or a mode to start in, a learner begins with the curriculum.
     if (scenario.isEmpty() && !parser.isSet(session) && !parser.isSet(workload) &&
         !parser.isSet(compare))
