@@ -30,13 +30,16 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QMessageBox>
 #include <QPainter>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
@@ -160,6 +163,7 @@ private Q_SLOTS:
     void pausedOperationStaysPausedAndSteps();
     void closingAsksAboutUnsavedWork();
     void firstStartFitsTheScreen();
+    void defaultDatabaseFileWorksOnAFreshMachine();
     void comparisonWindowRunsInTheBackground();
     void tradeoffCurvesGrowAndOpenARun();
     void germanCatalogue();
@@ -618,6 +622,9 @@ void TestGui::replayShowsThePanelsAsTheyWere()
     const QStringList liveDiagram = diagramFingerprints(*window.diagram());
     QVERIFY(liveDiagram.size() > 100);
     Lab *live = c.lab();
+    auto *clock = window.findChild<QLabel *>(u"clock"_qs);
+    QVERIFY(clock);
+    const QString liveClock = clock->text();
 
     QTemporaryDir dir;
     const QString path = dir.filePath(u"s.cachelab.json"_qs);
@@ -642,11 +649,14 @@ void TestGui::replayShowsThePanelsAsTheyWere()
     QVERIFY(window.chartsPanel()->model() == replay->metrics());
     QVERIFY(replay->metrics()->rowCount() > 30);
 
-    // Back to the live lab, as it was.
+    // Back to the live lab, as it was, from the middle of the replay: the clock too.
+    replay->seek(middle);
+    QVERIFY(clock->text() != liveClock);
     window.leaveReplay();
     QVERIFY(!window.replay());
     QCOMPARE(c.lab(), live);
     QCOMPARE(c.now(), end);
+    QCOMPARE(clock->text(), liveClock);
     QCOMPARE(panels(window), atEnd);
     QVERIFY(window.chartsPanel()->model() == window.chartModel());
 }
@@ -854,6 +864,22 @@ void TestGui::firstStartFitsTheScreen()
     auto *operations = window.findChild<QToolBar *>(u"operations"_qs);
     QVERIFY(operations && operations->isVisible());
     QVERIFY(available.contains(QRect(operations->mapToGlobal(QPoint(0, 0)), operations->size())));
+}
+
+void TestGui::defaultDatabaseFileWorksOnAFreshMachine()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    const auto restore = qScopeGuard([] { QStandardPaths::setTestModeEnabled(false); });
+    AppSettings settings;
+    settings.databasePath = AppSettings::defaultDatabaseFile();
+    QDir folder = QFileInfo(settings.databasePath).absoluteDir();
+    QVERIFY(folder.removeRecursively());
+    QVERIFY(!folder.exists());
+
+    MainWindow window{settings};
+    QVERIFY2(!window.startLab(PatternKind::CacheAside, PatternOptions{}),
+             "the lab did not start on the default database file");
+    QVERIFY(QFileInfo::exists(settings.databasePath));
 }
 
 void TestGui::comparisonWindowRunsInTheBackground()

@@ -474,6 +474,7 @@ void MainWindow::createToolBars()
     m_playbackBar->addWidget(m_speed);
     m_playbackBar->addSeparator();
     m_clock = new QLabel(m_playbackBar);
+    m_clock->setObjectName(QStringLiteral("clock"));
     QFont mono = m_clock->font();
     mono.setBold(true);
     mono.setPointSizeF(mono.pointSizeF() * 1.2);
@@ -1693,6 +1694,7 @@ void MainWindow::leaveReplay()
     m_bannerKeep = 1;
     m_diagram->setBanner(QString());
     updateWindowTitle();
+    updatePlaybackUi(); // the clock shows the lab's time again, not the replay's
     updateNarration();
     m_controller->setPlaying(m_wasPlaying);
     statusBar()->showMessage(tr("Back to the live lab."), 3000);
