@@ -6,6 +6,7 @@
 #include "delegates.h"
 #include "diagramexport.h"
 #include "diagramview.h"
+#include "helpdialog.h"
 #include "labcontroller.h"
 #include "labtext.h"
 #include "measure/tradeoffswindow.h"
@@ -35,6 +36,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
@@ -215,6 +217,9 @@ void MainWindow::createActions()
     const bool german = QLocale().language() == QLocale::German;
     (german ? m_germanAction : m_englishAction)->setChecked(true);
 
+    m_helpAction = new QAction(this);
+    m_helpAction->setShortcut(QKeySequence::HelpContents);
+    connect(m_helpAction, &QAction::triggered, this, [this] { showHelp(); });
     m_aboutAction = new QAction(this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, [this] {
@@ -247,7 +252,7 @@ void MainWindow::createActions()
     m_dbPutAction = new QAction(this);
     connect(m_dbPutAction, &QAction::triggered, this, &MainWindow::changeDatabase);
     m_clearAction = new QAction(this);
-    m_clearAction->setShortcut(Qt::CTRL | Qt::Key_L);
+    m_clearAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L); // Ctrl+L: the lessons
     connect(m_clearAction, &QAction::triggered, this, [this] {
         const Lab *lab = m_controller->lab();
         if (lab)
@@ -448,6 +453,7 @@ void MainWindow::createMenus()
     m_languageMenu->addAction(m_germanAction);
 
     m_helpMenu = menuBar()->addMenu(QString());
+    m_helpMenu->addAction(m_helpAction);
     m_helpMenu->addAction(m_aboutAction);
 }
 
@@ -692,6 +698,8 @@ void MainWindow::retranslate()
     m_followAction->setText(tr("&Follow"));
     m_followAction->setToolTip(tr("Keep the newest message in view"));
     m_darkAction->setText(tr("&Dark Palette"));
+    m_helpAction->setText(tr("Cache Lab &Help"));
+    m_helpAction->setToolTip(tr("First steps, how to read the diagram, and every shortcut (F1)"));
     m_aboutAction->setText(tr("&About Cache Lab"));
 
     m_labBar->setWindowTitle(tr("Lab"));
@@ -803,6 +811,30 @@ void MainWindow::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange)
         retranslate();
     QMainWindow::changeEvent(event);
+}
+
+HelpDialog *MainWindow::showHelp(HelpDialog::Page page)
+{
+    // Every action a menu or a bar offers, in menu order, lessons included.
+    QList<QAction *> actions;
+    const auto collect = [&actions](const QList<QAction *> &list, const auto &self) -> void {
+        for (QAction *a : list) {
+            if (a->menu())
+                self(a->menu()->actions(), self);
+            else if (!a->isSeparator() && !actions.contains(a))
+                actions.append(a);
+        }
+    };
+    collect(menuBar()->actions(), collect);
+    for (QToolBar *bar : findChildren<QToolBar *>())
+        collect(bar->actions(), collect);
+    delete m_help; // the actions may have changed since (a lesson hub installed its own)
+    m_help = new HelpDialog(actions, this);
+    m_help->setAttribute(Qt::WA_DeleteOnClose, false);
+    m_help->showPage(page);
+    m_help->show();
+    m_help->raise();
+    return m_help;
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include "appsettings.h"
 #include "diagramthinner.h"
+#include "helpdialog.h"
 
 #include <scenario/scenario.h>
 #include <trace/traceevent.h>
@@ -9,6 +10,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 
 class QActionGroup;
@@ -63,6 +65,8 @@ public:
     /// Shows the window where it was last closed, with its docks and bars as they were; the
     /// first time, fitted to the screen (maximized on a projector's 1280×720).
     void showOnScreen();
+    /// The help window (one at a time), open at `page`.
+    HelpDialog *showHelp(HelpDialog::Page page = HelpDialog::Page::FirstSteps);
 
     LabController *controller() const { return m_controller; }
     DiagramView *diagram() const { return m_diagram; }
@@ -234,6 +238,7 @@ private:
     QTimer m_panelTimer;        // a refresh put off under load, done at the end of the interval
 
     ReplayController *m_replay = nullptr;
+    QPointer<HelpDialog> m_help;
     DiagramThinner m_replayThinner;
     bool m_wasPlaying = false;
     QString m_replayName;
@@ -266,6 +271,7 @@ private:
     QAction *m_darkAction = nullptr;
     QAction *m_englishAction = nullptr;
     QAction *m_germanAction = nullptr;
+    QAction *m_helpAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_readAction = nullptr;
     QAction *m_writeAction = nullptr;
