@@ -968,6 +968,7 @@ void MainWindow::showPanelsForPattern()
     const PatternKind pattern = shownLab()->config().pattern;
     m_l1Panel->setVisible(pattern == PatternKind::MultiLevel);
     m_queuePanel->setVisible(pattern == PatternKind::WriteBehind);
+    m_chartsPanel->setQueueShown(pattern == PatternKind::WriteBehind);
     m_refreshPanel->setVisible(pattern == PatternKind::RefreshAhead);
     m_breakerPanel->setVisible(pattern == PatternKind::CircuitBreaker);
 }
