@@ -162,6 +162,7 @@ private Q_SLOTS:
     void labBarRefusesWhatIsNotAnOptionList();
     void pausedOperationStaysPausedAndSteps();
     void closingAsksAboutUnsavedWork();
+    void theFirstLabHasRowsToRead();
     void firstStartFitsTheScreen();
     void defaultDatabaseFileWorksOnAFreshMachine();
     void comparisonWindowRunsInTheBackground();
@@ -842,6 +843,25 @@ void TestGui::closingAsksAboutUnsavedWork()
     QVERIFY(window.isVisible());
     answer(QMessageBox::Discard);
     QVERIFY(window.close());
+}
+
+void TestGui::theFirstLabHasRowsToRead()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startExampleLab());
+    LabController &c = *window.controller();
+    QVERIFY(!c.hasUnsavedWork()); // nothing the user did
+    // The keys the operations bar offers are there, except user:404, which is not on purpose.
+    auto *key = window.findChild<QComboBox *>(u"operationKey"_qs);
+    QVERIFY(key);
+    QCOMPARE(key->currentText(), u"user:1"_qs);
+    const quint64 id = c.startOperation(Operation::Kind::Read, 0, key->currentText());
+    c.advanceBy(kSecond);
+    const auto &read = c.lab()->lastRead(0);
+    QVERIFY(read);
+    QVERIFY(read->result.found);
+    QCOMPARE(read->result.value, QByteArray("Ann"));
+    QVERIFY(id > 0);
 }
 
 void TestGui::firstStartFitsTheScreen()

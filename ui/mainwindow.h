@@ -59,6 +59,8 @@ public:
     /// A lab to drive by hand. Returns a message on failure.
     std::optional<QString> startLab(PatternKind pattern, const PatternOptions &options = {},
                                     int clients = 1);
+    /// The lab the app opens with: cache-aside over a database that holds user:1 and user:2.
+    std::optional<QString> startExampleLab();
     /// Plays the scenario to its end at full speed (or until the command on `untilLine`) and
     /// lets the diagram and panels catch up: for screenshots.
     void playToEnd(int untilLine = 0);
