@@ -31,6 +31,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -45,6 +46,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -164,6 +166,7 @@ private Q_SLOTS:
     void closingAsksAboutUnsavedWork();
     void theFirstLabHasRowsToRead();
     void firstStartFitsTheScreen();
+    void zoomWidensColumnsAndKeepsTheBars();
     void defaultDatabaseFileWorksOnAFreshMachine();
     void comparisonWindowRunsInTheBackground();
     void tradeoffCurvesGrowAndOpenARun();
@@ -884,6 +887,43 @@ void TestGui::firstStartFitsTheScreen()
     auto *operations = window.findChild<QToolBar *>(u"operations"_qs);
     QVERIFY(operations && operations->isVisible());
     QVERIFY(available.contains(QRect(operations->mapToGlobal(QPoint(0, 0)), operations->size())));
+}
+
+void TestGui::zoomWidensColumnsAndKeepsTheBars()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startExampleLab());
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.controller()->advanceBy(kSecond);
+    for (int i = 0; i < 4; ++i)
+        window.diagram()->zoomIn();
+    QCoreApplication::processEvents(); // the tables fit their columns once per pass
+    QCoreApplication::processEvents();
+
+    // Every header of the state tables is readable, not "us…" or "Versio".
+    for (QTableView *table : window.findChildren<QTableView *>()) {
+        if (!table->isVisible() || !table->model())
+            continue;
+        QHeaderView *header = table->horizontalHeader();
+        for (int c = 0; c + 1 < header->count(); ++c) {
+            const QString title = table->model()->headerData(c, Qt::Horizontal).toString();
+            const int needed = QFontMetrics(header->font()).horizontalAdvance(title);
+            QVERIFY2(
+                header->sectionSize(c) >= needed,
+                qPrintable(u"%1: %2 < %3"_qs.arg(title).arg(header->sectionSize(c)).arg(needed)));
+        }
+    }
+    // Every button of the operations bar is still on it, none behind the "»".
+    auto *operations = window.findChild<QToolBar *>(u"operations"_qs);
+    QVERIFY(operations);
+    for (QAction *action : operations->actions()) {
+        if (action->isSeparator() || !action->isVisible())
+            continue;
+        QWidget *button = operations->widgetForAction(action);
+        QVERIFY2(button && button->isVisible(), qPrintable(action->text()));
+    }
 }
 
 void TestGui::defaultDatabaseFileWorksOnAFreshMachine()

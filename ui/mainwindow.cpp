@@ -1379,14 +1379,29 @@ void MainWindow::syncLabBar()
     }
 }
 
+namespace {
+constexpr double kMostBarZoom = 1.3;
+} // namespace
+
 void MainWindow::applyZoom(double zoom)
 {
     // The whole window grows with the diagram, so a projector shows panels as well as arrows.
     QFont font = m_baseFont;
     font.setPointSizeF(m_baseFont.pointSizeF() * std::max(1.0, zoom));
-    for (QWidget *w : std::initializer_list<QWidget *>{
-             m_sideTabs->parentWidget(), m_tryBar, m_playbackBar, m_labBar, menuBar(), statusBar()})
-        w->setFont(font);
+    m_sideTabs->parentWidget()->setFont(font);
+    // The bars grow less: at a projector's 1280 pixels every button must stay on its bar,
+    // not behind a "»".
+    QFont bars = m_baseFont;
+    bars.setPointSizeF(m_baseFont.pointSizeF() * std::clamp(zoom, 1.0, kMostBarZoom));
+    for (QWidget *w : std::initializer_list<QWidget *>{m_tryBar, m_playbackBar, m_labBar, menuBar(),
+                                                       statusBar()})
+        w->setFont(bars);
+    QFont mono = bars;
+    mono.setBold(true);
+    mono.setPointSizeF(bars.pointSizeF() * 1.2);
+    m_clock->setFont(mono);
+    m_clock->setMinimumWidth(
+        QFontMetrics(mono).horizontalAdvance(QStringLiteral("t = 00000.000 s")));
     QFont story = font;
     story.setPointSizeF(font.pointSizeF() * 1.15);
     m_narration->setFont(story);
