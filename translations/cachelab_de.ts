@@ -2459,10 +2459,6 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
             <numerusform>Absturz: %n bestätigte Schreibvorgänge mit der Warteschlange verloren</numerusform>
         </translation>
     </message>
-    <message>
-        <source>cannot read the durable queue: the cache is down</source>
-        <translation>die dauerhafte Warteschlange ist nicht lesbar: der Cache ist ausgefallen</translation>
-    </message>
     <message numerus="yes">
         <source>restart: %n write(s) replayed from the durable queue</source>
         <translation>
@@ -2482,6 +2478,21 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <translation>
             <numerusform>Lehrbuch: der fehlgeschlagene Stapel wird verworfen, %n Schreibvorgang verloren</numerusform>
             <numerusform>Lehrbuch: der fehlgeschlagene Stapel wird verworfen, %n Schreibvorgänge verloren</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>cannot read the durable queue: the cache is down; it stays there for the next restart</source>
+        <translation>dauerhafte Warteschlange nicht lesbar: der Cache ist ausgefallen; sie bleibt dort bis zum nächsten Neustart</translation>
+    </message>
+    <message>
+        <source>cannot read the durable queue: the cache is down; trying again</source>
+        <translation>dauerhafte Warteschlange nicht lesbar: der Cache ist ausgefallen; neuer Versuch folgt</translation>
+    </message>
+    <message numerus="yes">
+        <source>restart: %n write(s) of the durable queue already in the database, dropped</source>
+        <translation>
+            <numerusform>Neustart: %n Schreibvorgang der dauerhaften Warteschlange ist schon in der Datenbank, verworfen</numerusform>
+            <numerusform>Neustart: %n Schreibvorgänge der dauerhaften Warteschlange sind schon in der Datenbank, verworfen</numerusform>
         </translation>
     </message>
 </context>

@@ -201,6 +201,13 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
             <numerusform>textbook: the failed batch is dropped, %n writes lost</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>restart: %n write(s) of the durable queue already in the database, dropped</source>
+        <translation>
+            <numerusform>restart: %n write of the durable queue already in the database, dropped</numerusform>
+            <numerusform>restart: %n writes of the durable queue already in the database, dropped</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::DiagramView</name>

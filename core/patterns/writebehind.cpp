@@ -3,6 +3,7 @@
 
 #include <QCoreApplication>
 #include <QDataStream>
+#include <QHash>
 #include <QIODevice>
 
 namespace cachelab {
@@ -27,12 +28,18 @@ QString WriteBehind::listName() const
     return QStringLiteral("write-queue:%1%2").arg(m_env.namespaceTag, QChar(u'A' + m_client));
 }
 
+// Format 2 adds the version the write was promised when it was acknowledged: a replay
+// compares it with the database's, so an item whose write is already committed (its trim
+// failed) is never written again over a newer row. Format 1 items (no version) are still read.
+constexpr quint8 kItemFormat = 2;
+
 QByteArray WriteBehind::encode(const QueuedWrite &w)
 {
     QByteArray bytes;
     QDataStream out(&bytes, QIODevice::WriteOnly);
     out.setVersion(QDataStream::Qt_6_4);
-    out << quint8(1) << w.key << bool(w.value) << w.value.value_or(QByteArray()) << w.enqueuedAt;
+    out << kItemFormat << w.key << bool(w.value) << w.value.value_or(QByteArray()) << w.enqueuedAt
+        << w.version;
     return bytes;
 }
 
@@ -44,8 +51,13 @@ std::optional<QueuedWrite> WriteBehind::decode(const QByteArray &bytes)
     QueuedWrite w;
     bool hasValue = false;
     QByteArray value;
-    in >> format >> w.key >> hasValue >> value >> w.enqueuedAt;
-    if (in.status() != QDataStream::Ok || format != 1)
+    in >> format;
+    if (format != 1 && format != kItemFormat)
+        return std::nullopt;
+    in >> w.key >> hasValue >> value >> w.enqueuedAt;
+    if (format >= 2)
+        in >> w.version;
+    if (in.status() != QDataStream::Ok || !in.atEnd())
         return std::nullopt;
     if (hasValue)
         w.value = value;
@@ -100,25 +112,42 @@ QueuedWrite *WriteBehind::mergeTarget(const QString &key)
 {
     if (!m_options.coalesce)
         return nullptr;
-    for (auto it = m_queue.rbegin(); it != m_queue.rend() && !it->inFlight; ++it) {
-        if (it->key == key)
-            return &*it;
-    }
-    return nullptr;
+    // The key's latest entry, unless the flush has taken it (then so are all before it).
+    const auto it = m_latest.constFind(key);
+    if (it == m_latest.cend() || *it < m_erased)
+        return nullptr;
+    const quint64 at = *it - m_erased;
+    if (at >= m_queue.size() || m_queue[at].key != key || m_queue[at].inFlight)
+        return nullptr;
+    return &m_queue[at];
+}
+
+void WriteBehind::indexLatest()
+{
+    m_latest.clear();
+    if (!m_options.coalesce)
+        return;
+    for (std::size_t i = std::size_t(m_inFlight); i < m_queue.size(); ++i)
+        m_latest.insert(m_queue[i].key, m_erased + i);
+}
+
+void WriteBehind::countPending(const QString &key, int delta)
+{
+    auto it = m_pending.find(key);
+    if (it == m_pending.end())
+        it = m_pending.insert(key, 0);
+    *it += delta;
+    if (*it <= 0)
+        m_pending.erase(it);
 }
 
 qint64 WriteBehind::nextVersion(const QString &key) const
 {
     // The database will give this write the version after the committed one and after every
     // queued write of the key ahead of it. (Knowing the committed version is the lab's
-    // knowledge of the truth, like the stale-read check; it costs no call.)
-    qint64 version = m_env.db.database().version(key);
-    for (std::size_t i = m_inFlightCommitted ? std::size_t(m_inFlight) : 0; i < m_queue.size();
-         ++i) {
-        if (m_queue[i].key == key)
-            ++version;
-    }
-    return version + 1;
+    // knowledge of the truth, like the stale-read check; it costs no call.) Counted per key as
+    // the queue changes, not by walking it: a backlog of N writes costs N, not N².
+    return m_env.db.database().version(key) + m_pending.value(key) + 1;
 }
 
 Task<void> WriteBehind::writeAhead(Caller c, QString key, std::optional<QByteArray> value)
@@ -163,6 +192,9 @@ void WriteBehind::enqueue(const Caller &c, QueuedWrite write)
         target->merged += 1;
         target->listItems += write.listItems;
     } else {
+        countPending(write.key, 1);
+        if (m_options.coalesce)
+            m_latest.insert(write.key, m_erased + m_queue.size());
         m_queue.push_back(std::move(write));
     }
     if (m_options.textbook) {
@@ -222,34 +254,83 @@ Task<void> WriteBehind::tick(Caller c)
 
 Task<void> WriteBehind::replay(Caller c)
 {
-    QList<QByteArray> items;
+    // Until the list is read, the queue is not known to be empty: settle waits for it. A
+    // cache that stays down leaves the list where it is, for the next restart.
     ++m_backgroundCalls;
-    try {
-        items = co_await m_env.cache.listRange(c, listName());
-    } catch (const CacheError &) {
-        --m_backgroundCalls;
-        note(c.from, tr("cannot read the durable queue: the cache is down"), Failure);
-        co_return;
+    QList<QByteArray> items;
+    for (int attempt = 0;; ++attempt) {
+        try {
+            items = co_await m_env.cache.listRange(c, listName());
+            break;
+        } catch (const CacheError &) {
+        }
+        if (attempt >= m_options.retries) {
+            --m_backgroundCalls;
+            note(c.from,
+                 tr("cannot read the durable queue: the cache is down; it stays there for the "
+                    "next restart"),
+                 Failure);
+            co_return;
+        }
+        note(c.from, tr("cannot read the durable queue: the cache is down; trying again"), Failure);
+        try {
+            co_await pause(c, backoff(attempt + 1, m_options.flush));
+        } catch (...) {
+            --m_backgroundCalls;
+            throw;
+        }
     }
     --m_backgroundCalls;
     std::deque<QueuedWrite> replayed;
+    QList<QByteArray> committed;  // items whose write the database already has
+    QHash<QString, qint64> ahead; // replayed writes of a key so far
     for (const QByteArray &bytes : std::as_const(items)) {
         std::optional<QueuedWrite> w = decode(bytes);
         if (!w)
+            continue; // not ours to read (a newer format?): left in the list, never destroyed
+        const qint64 inDatabase = m_env.db.database().version(w->key);
+        // The write was promised w->version; a database at that version or beyond has it (its
+        // trim failed before the crash) or a newer write: writing it again would undo that.
+        // Format 1 items carry no version (0) and are replayed, as before: at least once.
+        if (w->version > 0 && w->version <= inDatabase) {
+            committed.append(bytes);
             continue;
+        }
         w->listItems = {bytes};
-        w->version = nextVersion(w->key) +
-                     qint64(std::count_if(replayed.begin(), replayed.end(),
-                                          [&](const QueuedWrite &r) { return r.key == w->key; }));
+        qint64 &n = ahead[w->key];
+        w->version = nextVersion(w->key) + n++;
         replayed.push_back(std::move(*w));
+    }
+    if (!committed.isEmpty()) {
+        note(c.from, tr("restart: %n write(s) of the durable queue already in the database, "
+                        "dropped",
+                        nullptr, int(committed.size())));
+        m_env.scheduler.spawn(trim(c, committed));
     }
     if (replayed.empty())
         co_return;
     note(c.from,
          tr("restart: %n write(s) replayed from the durable queue", nullptr, int(replayed.size())));
     // Replayed writes go first: they are older than anything written since the restart.
+    for (const QueuedWrite &w : replayed)
+        countPending(w.key, 1);
     m_queue.insert(m_queue.begin() + m_inFlight, replayed.begin(), replayed.end());
+    indexLatest(); // every entry behind the batch moved
     flushSoon();
+}
+
+Task<void> WriteBehind::trim(Caller c, QList<QByteArray> items)
+{
+    ++m_backgroundCalls;
+    try {
+        co_await m_env.cache.listRemove(c, listName(), items);
+        --m_backgroundCalls;
+    } catch (const CacheError &) {
+        --m_backgroundCalls;
+        // The entries stay in the list and are written again after a restart: a durable
+        // queue delivers at least once, not exactly once. Their versions keep a replay from
+        // writing them over a newer row.
+    }
 }
 
 Task<void> WriteBehind::flushAll(Caller c)
@@ -297,7 +378,12 @@ Task<void> WriteBehind::flushBatch(Caller c)
     for (int attempt = 0;; ++attempt) {
         bool failed = false;
         try {
-            std::function<void()> committed = [this] { m_inFlightCommitted = true; };
+            std::function<void()> committed = [this] {
+                m_inFlightCommitted = true;
+                // The database's versions count these now.
+                for (int i = 0; i < m_inFlight; ++i)
+                    countPending(m_queue[std::size_t(i)].key, -1);
+            };
             co_await m_env.db.writeBatch(c, rows, std::move(committed));
         } catch (const DatabaseError &) {
             failed = true;
@@ -320,21 +406,17 @@ Task<void> WriteBehind::flushBatch(Caller c)
         }
         co_await pause(c, backoff(attempt + 1, m_options.flush));
     }
+    if (!m_inFlightCommitted) {
+        for (int i = 0; i < n; ++i)
+            countPending(m_queue[std::size_t(i)].key, -1);
+    }
     m_queue.erase(m_queue.begin(), m_queue.begin() + n);
+    m_erased += quint64(n);
     m_lastFlushAt = m_env.scheduler.now(); // the source notes the time once the flush is over
     m_inFlight = 0;
     m_inFlightCommitted = false;
-    if (m_options.durable) {
-        ++m_backgroundCalls;
-        try {
-            co_await m_env.cache.listRemove(c, listName(), listItems);
-            --m_backgroundCalls;
-        } catch (const CacheError &) {
-            --m_backgroundCalls;
-            // The entries stay in the list and are written again after a restart: a durable
-            // queue delivers at least once, not exactly once.
-        }
-    }
+    if (m_options.durable)
+        co_await trim(c, std::move(listItems));
 }
 
 } // namespace cachelab

@@ -3,6 +3,7 @@
 #include "pattern.h"
 
 #include <QCoreApplication>
+#include <QHash>
 
 #include <deque>
 
@@ -40,8 +41,12 @@ private:
     void enqueue(const Caller &c, QueuedWrite write);
     QueuedWrite *mergeTarget(const QString &key);
     qint64 nextVersion(const QString &key) const;
+    void countPending(const QString &key, int delta);
+    void indexLatest();
     Task<void> tick(Caller c);
     Task<void> replay(Caller c);
+    /// Takes `items` off the durable list (a failure leaves them for the next replay).
+    Task<void> trim(Caller c, QList<QByteArray> items);
     Task<void> flushAll(Caller c);
     Task<void> flushBatch(Caller c);
     void flushSoon();
@@ -54,6 +59,10 @@ private:
 
     std::deque<QueuedWrite> m_queue; // front: oldest; the first m_inFlight are being written
     int m_inFlight = 0;
+    QHash<QString, int> m_pending;    // per key: entries the database's version does not count
+    QHash<QString, quint64> m_latest; // coalesce: per key, its latest entry (see m_erased)
+    quint64 m_erased = 0;             // entries ever taken off the front: m_queue[i] is number
+                                      // m_erased + i
     bool m_inFlightCommitted = false;
     bool m_flushing = false;
     int m_backgroundCalls = 0; // replay and list trims in flight: work settle must wait for
