@@ -12,6 +12,7 @@
 #include <lab/lab.h>
 #include <workload/comparison.h>
 
+#include <QChartView>
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QFont>
@@ -107,6 +108,7 @@ private Q_SLOTS:
     void chartModelShowsQueueAndLostWrites();
     void chartModelIsBounded();
     void chartsPanelDrawsTheModel();
+    void chartsLeaveGapsWhereNothingHappened();
     void comparisonTable();
     void comparisonTableLeavesOutTheCancelledPattern();
     void comparisonWorkerFinishes();
@@ -251,6 +253,49 @@ void TestCharts::chartsPanelDrawsTheModel()
     QCOMPARE(QImage(dir.filePath(QStringLiteral("all.png"))).size(), panel.size());
     QVERIFY(!QImage(dir.filePath(QStringLiteral("c.png"))).isNull());
     QVERIFY(panel.saveAll(dir.filePath(QStringLiteral("no/such/folder/x.png"))));
+}
+
+void TestCharts::chartsLeaveGapsWhereNothingHappened()
+{
+    Lab lab(config(PatternKind::CacheAside));
+    lab.databaseSeed(10);
+    MetricsChartModel model;
+    ChartsPanel panel(&model);
+    panel.resize(900, 300);
+    model.setLab(&lab);
+    const auto readFor = [&](int tenths) {
+        for (int i = 0; i < tenths; ++i) {
+            lab.start(Operation::Kind::Read, 0, QStringLiteral("item:%1").arg(1 + i % 10));
+            lab.advance(100 * kMillisecond);
+            model.sampleIfDue();
+        }
+    };
+    readFor(100);                   // 10 s of reads,
+    for (int i = 0; i < 100; ++i) { // 10 s of nothing,
+        lab.advance(100 * kMillisecond);
+        model.sampleIfDue();
+    }
+    readFor(100); // and reads again
+    panel.redraw();
+
+    // The hit ratio is undefined while nobody reads: two runs, nothing drawn in between.
+    const QList<QList<QPointF>> runs = panel.shownSegments(ChartsPanel::HitRatioChart, 0);
+    QCOMPARE(runs.size(), 2);
+    QVERIFY2(
+        runs[0].back().x() <= 11.0 && runs[1].front().x() >= 20.0,
+        qPrintable(QStringLiteral("%1 .. %2").arg(runs[0].back().x()).arg(runs[1].front().x())));
+    for (const QPointF &p : runs[1])
+        QVERIFY(p.y() > 0); // the keys are still cached when the reads come back
+    // Database load is a real zero when idle: one unbroken line.
+    QCOMPARE(panel.shownSegments(ChartsPanel::DatabaseChart, 0).size(), 1);
+
+    // Only a pattern with a queue shows the queue's chart.
+    panel.show();
+    panel.setQueueShown(false);
+    QVERIFY(!panel.view(ChartsPanel::QueueChart)->isVisible());
+    QVERIFY(panel.view(ChartsPanel::AnomaliesChart)->isVisible());
+    panel.setQueueShown(true);
+    QVERIFY(panel.view(ChartsPanel::QueueChart)->isVisible());
 }
 
 void TestCharts::comparisonTable()

@@ -24,19 +24,33 @@
 #include <scenario/runner.h>
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QAreaSeries>
 #include <QChart>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
+#include <QHeaderView>
 #include <QImage>
+#include <QLabel>
+#include <QLineEdit>
 #include <QLineSeries>
+#include <QMessageBox>
 #include <QPainter>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
+#include <QToolBar>
 
 using namespace cachelab;
 using namespace cachelab::ui;
@@ -147,6 +161,13 @@ private Q_SLOTS:
     void replayShowsThePanelsAsTheyWere();
     void busyWorkloadReplaysMessageForMessage();
     void damagedSessionChangesNothing();
+    void labBarRefusesWhatIsNotAnOptionList();
+    void pausedOperationStaysPausedAndSteps();
+    void closingAsksAboutUnsavedWork();
+    void theFirstLabHasRowsToRead();
+    void firstStartFitsTheScreen();
+    void zoomWidensColumnsAndKeepsTheBars();
+    void defaultDatabaseFileWorksOnAFreshMachine();
     void comparisonWindowRunsInTheBackground();
     void tradeoffCurvesGrowAndOpenARun();
     void germanCatalogue();
@@ -605,6 +626,9 @@ void TestGui::replayShowsThePanelsAsTheyWere()
     const QStringList liveDiagram = diagramFingerprints(*window.diagram());
     QVERIFY(liveDiagram.size() > 100);
     Lab *live = c.lab();
+    auto *clock = window.findChild<QLabel *>(u"clock"_qs);
+    QVERIFY(clock);
+    const QString liveClock = clock->text();
 
     QTemporaryDir dir;
     const QString path = dir.filePath(u"s.cachelab.json"_qs);
@@ -629,11 +653,14 @@ void TestGui::replayShowsThePanelsAsTheyWere()
     QVERIFY(window.chartsPanel()->model() == replay->metrics());
     QVERIFY(replay->metrics()->rowCount() > 30);
 
-    // Back to the live lab, as it was.
+    // Back to the live lab, as it was, from the middle of the replay: the clock too.
+    replay->seek(middle);
+    QVERIFY(clock->text() != liveClock);
     window.leaveReplay();
     QVERIFY(!window.replay());
     QCOMPARE(c.lab(), live);
     QCOMPARE(c.now(), end);
+    QCOMPARE(clock->text(), liveClock);
     QCOMPARE(panels(window), atEnd);
     QVERIFY(window.chartsPanel()->model() == window.chartModel());
 }
@@ -719,6 +746,200 @@ void TestGui::damagedSessionChangesNothing()
     ReplayController *replay = window.replay();
     QVERIFY(window.openSession(cases.front().first));
     QCOMPARE(window.replay(), replay);
+}
+
+void TestGui::labBarRefusesWhatIsNotAnOptionList()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside, PatternOptions{}));
+    auto *options = window.findChild<QLineEdit *>(u"labOptions"_qs);
+    QVERIFY(options);
+    const auto lab = [&] { return window.controller()->lab(); };
+    const TimeUs ttlBefore = lab()->config().options.ttl;
+
+    // The hint is the defaults, not a contradiction of them.
+    QCOMPARE(options->placeholderText(), u"ttl=1h single-flight=off"_qs);
+
+    // A word without "=": the status bar says which and how; the lab stays as it was.
+    options->setText(u"ttl=5m single-flight"_qs);
+    QTest::keyClick(options, Qt::Key_Return);
+    QVERIFY2(window.statusBar()->currentMessage().contains(
+                 u"\"single-flight\" is not an option setting"),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(options->toolTip(), window.statusBar()->currentMessage());
+    QCOMPARE(lab()->config().options.ttl, ttlBefore);
+
+    // A value the pattern refuses names the option.
+    options->setText(u"ttl=soon"_qs);
+    QTest::keyClick(options, Qt::Key_Return);
+    QVERIFY2(window.statusBar()->currentMessage().contains(u"ttl"),
+             qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(lab()->config().options.ttl, ttlBefore);
+
+    // A good list starts the lab with it.
+    options->setText(u"ttl=5m  single-flight=on"_qs);
+    QTest::keyClick(options, Qt::Key_Return);
+    QCOMPARE(lab()->config().options.ttl, 5 * 60 * kSecond);
+    QVERIFY(lab()->config().options.singleFlight);
+}
+
+void TestGui::pausedOperationStaysPausedAndSteps()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside, PatternOptions{}));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    LabController &c = *window.controller();
+    c.setPlaying(false);
+    QSignalSpy shown(&c, &LabController::traceEvent);
+    auto *key = window.findChild<QComboBox *>(u"operationKey"_qs);
+    QVERIFY(key && key->lineEdit());
+    key->setCurrentText(u"user:1"_qs);
+    key->lineEdit()->setFocus();
+
+    // Enter in the key field reads; the lab stays paused and says how to go on.
+    QTest::keyClick(key->lineEdit(), Qt::Key_Return);
+    QVERIFY(!c.playing());
+    QVERIFY2(window.statusBar()->currentMessage().startsWith(u"Paused"),
+             qPrintable(window.statusBar()->currentMessage()));
+    const auto stepped = [&](auto press) {
+        const qsizetype before = shown.count();
+        const TimeUs t = c.now();
+        press();
+        return shown.count() > before || c.now() > t;
+    };
+    // A clicker's Page Down steps even while the key field has the focus.
+    QVERIFY(stepped([&] { QTest::keyClick(key->lineEdit(), Qt::Key_PageDown); }));
+    QVERIFY(!c.playing());
+    // "." is typed into a field, and steps from anywhere else.
+    QVERIFY(!stepped([&] { QTest::keyClick(key->lineEdit(), Qt::Key_Period); }));
+    QCOMPARE(key->currentText(), u"user:1."_qs);
+    window.diagram()->setFocus();
+    QVERIFY(stepped([&] { QTest::keyClick(window.diagram(), Qt::Key_Period); }));
+    QVERIFY(stepped([&] { QTest::keyClick(window.diagram(), Qt::Key_F6); }));
+    QVERIFY(!c.playing());
+}
+
+void TestGui::closingAsksAboutUnsavedWork()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside, PatternOptions{}));
+    window.show();
+    // A fresh lab has nothing to lose: it closes without a question.
+    QVERIFY(!window.controller()->hasUnsavedWork());
+    QVERIFY(window.close());
+    window.show();
+
+    window.controller()->startOperation(Operation::Kind::Read, 0, u"user:1"_qs);
+    QVERIFY(window.controller()->hasUnsavedWork());
+    // The question comes; Cancel keeps the window, Discard closes it.
+    const auto answer = [](QMessageBox::StandardButton button) {
+        QTimer::singleShot(0, [button] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            QCOMPARE(box->objectName(), u"confirmClose"_qs);
+            box->button(button)->click();
+        });
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!window.close());
+    QVERIFY(window.isVisible());
+    answer(QMessageBox::Discard);
+    QVERIFY(window.close());
+}
+
+void TestGui::theFirstLabHasRowsToRead()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startExampleLab());
+    LabController &c = *window.controller();
+    QVERIFY(!c.hasUnsavedWork()); // nothing the user did
+    // The keys the operations bar offers are there, except user:404, which is not on purpose.
+    auto *key = window.findChild<QComboBox *>(u"operationKey"_qs);
+    QVERIFY(key);
+    QCOMPARE(key->currentText(), u"user:1"_qs);
+    const quint64 id = c.startOperation(Operation::Kind::Read, 0, key->currentText());
+    c.advanceBy(kSecond);
+    const auto &read = c.lab()->lastRead(0);
+    QVERIFY(read);
+    QVERIFY(read->result.found);
+    QCOMPARE(read->result.value, QByteArray("Ann"));
+    QVERIFY(id > 0);
+}
+
+void TestGui::firstStartFitsTheScreen()
+{
+    QSettings().remove(u"window"_qs); // a first start
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startLab(PatternKind::CacheAside, PatternOptions{}));
+    window.showOnScreen();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QRect available = window.screen()->availableGeometry();
+    QVERIFY2(
+        available.contains(window.frameGeometry()),
+        qPrintable(u"%1x%2 at %3,%4 on a screen of %5x%6"_qs.arg(window.frameGeometry().width())
+                       .arg(window.frameGeometry().height())
+                       .arg(window.frameGeometry().x())
+                       .arg(window.frameGeometry().y())
+                       .arg(available.width())
+                       .arg(available.height())));
+    // The operations bar, at the bottom, is on the screen too.
+    auto *operations = window.findChild<QToolBar *>(u"operations"_qs);
+    QVERIFY(operations && operations->isVisible());
+    QVERIFY(available.contains(QRect(operations->mapToGlobal(QPoint(0, 0)), operations->size())));
+}
+
+void TestGui::zoomWidensColumnsAndKeepsTheBars()
+{
+    MainWindow window{AppSettings()};
+    QVERIFY(!window.startExampleLab());
+    window.resize(1280, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.controller()->advanceBy(kSecond);
+    for (int i = 0; i < 4; ++i)
+        window.diagram()->zoomIn();
+    QCoreApplication::processEvents(); // the tables fit their columns once per pass
+    QCoreApplication::processEvents();
+
+    // Every header of the state tables is readable, not "us…" or "Versio".
+    for (QTableView *table : window.findChildren<QTableView *>()) {
+        if (!table->isVisible() || !table->model())
+            continue;
+        QHeaderView *header = table->horizontalHeader();
+        for (int c = 0; c + 1 < header->count(); ++c) {
+            const QString title = table->model()->headerData(c, Qt::Horizontal).toString();
+            const int needed = QFontMetrics(header->font()).horizontalAdvance(title);
+            QVERIFY2(
+                header->sectionSize(c) >= needed,
+                qPrintable(u"%1: %2 < %3"_qs.arg(title).arg(header->sectionSize(c)).arg(needed)));
+        }
+    }
+    // Every button of the operations bar is still on it, none behind the "»".
+    auto *operations = window.findChild<QToolBar *>(u"operations"_qs);
+    QVERIFY(operations);
+    for (QAction *action : operations->actions()) {
+        if (action->isSeparator() || !action->isVisible())
+            continue;
+        QWidget *button = operations->widgetForAction(action);
+        QVERIFY2(button && button->isVisible(), qPrintable(action->text()));
+    }
+}
+
+void TestGui::defaultDatabaseFileWorksOnAFreshMachine()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    const auto restore = qScopeGuard([] { QStandardPaths::setTestModeEnabled(false); });
+    AppSettings settings;
+    settings.databasePath = AppSettings::defaultDatabaseFile();
+    QDir folder = QFileInfo(settings.databasePath).absoluteDir();
+    QVERIFY(folder.removeRecursively());
+    QVERIFY(!folder.exists());
+
+    MainWindow window{settings};
+    QVERIFY2(!window.startLab(PatternKind::CacheAside, PatternOptions{}),
+             "the lab did not start on the default database file");
+    QVERIFY(QFileInfo::exists(settings.databasePath));
 }
 
 void TestGui::comparisonWindowRunsInTheBackground()

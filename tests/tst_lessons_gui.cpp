@@ -3,6 +3,7 @@
 // exported record. Assertions are on what the learner sees: texts, buttons, marked messages.
 
 #include <diagramview.h>
+#include <helpdialog.h>
 #include <lessonbrowser.h>
 #include <lessoncatalog.h>
 #include <lessonhub.h>
@@ -13,6 +14,7 @@
 #include <i18n/language.h>
 
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -25,7 +27,6 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-#include <QDir>
 #include <QTest>
 #include <QTextBrowser>
 #include <QToolBar>
@@ -106,6 +107,7 @@ private Q_SLOTS:
     void init();
     void catalogueInEnglishAndGerman();
     void browserListsTheCurriculum();
+    void helpListsEveryShortcutOnce();
     void playsALessonThroughItsPanels();
     void aTaskPassesWithTheLearnersOwnSetting();
     void resumesWhereTheLearnerStopped();
@@ -149,6 +151,32 @@ void TestLessonsGui::catalogueInEnglishAndGerman()
     QCOMPARE(german[0].title, u"Der erste Lesezugriff verfehlt, der nächste trifft"_qs);
     QVERIFY(german[0].resource.startsWith(u":/lessons/de/01-"));
     QCOMPARE(german[0].id, english[0].id); // progress is the same lesson in either language
+}
+
+void TestLessonsGui::helpListsEveryShortcutOnce()
+{
+    // The whole app as it starts: the lab window with the lessons installed.
+    MainWindow lab(m_settings);
+    LessonHub hub(&lab, progressPath());
+    hub.install();
+    HelpDialog *help = lab.showHelp(HelpDialog::Page::Shortcuts);
+    QVERIFY(help && help->isVisible());
+    const QStringList rows = help->shortcutRows();
+    QVERIFY2(rows.size() > 15, qPrintable(rows.join(u'\n')));
+    QVERIFY2(rows.contains(u"Lessons\tCtrl+L"_qs), qPrintable(rows.join(u'\n')));
+    QVERIFY2(rows.contains(u"Step\tF6, PgDown, ."_qs), qPrintable(rows.join(u'\n')));
+    // No key does two things: an ambiguous shortcut does nothing at all.
+    QHash<QString, QString> owner;
+    for (const QString &row : rows) {
+        const QString action = row.section(u'\t', 0, 0);
+        for (const QString &key : row.section(u'\t', 1).split(u", "_qs)) {
+            QVERIFY2(!owner.contains(key) || owner[key] == action,
+                     qPrintable(u"%1: %2 and %3"_qs.arg(key, owner[key], action)));
+            owner.insert(key, action);
+        }
+    }
+    lab.showHelp();
+    QCOMPARE(lab.findChildren<HelpDialog *>().size(), 1); // one help window at a time
 }
 
 void TestLessonsGui::browserListsTheCurriculum()

@@ -447,14 +447,14 @@ void TestTrace::mermaidOfARealRun()
     participant AppA as App
     participant Cache
     participant DB
-    Note over DB: another system wrote user:1 = Ann (v1)
-    AppA->>Cache: 1. GET user:1
-    Cache-->>AppA: 2. miss
-    AppA->>DB: 3. SELECT user:1
-    DB-->>AppA: 4. row Ann (v1)
-    AppA->>Cache: 5. SETEX user:1 1h
-    Cache-->>AppA: 6. OK
-    AppA-->>AppA: 7. user:1 = Ann (v1)
+    Note over DB: 1. another system wrote user:1 = Ann (v1)
+    AppA->>Cache: 2. GET user:1
+    Cache-->>AppA: 3. miss
+    AppA->>DB: 4. SELECT user:1
+    DB-->>AppA: 5. row Ann (v1)
+    AppA->>Cache: 6. SETEX user:1 1h
+    Cache-->>AppA: 7. OK
+    AppA-->>AppA: 8. user:1 = Ann (v1)
 )"_s;
     QCOMPARE(mermaid, expected);
 }
@@ -506,15 +506,15 @@ void TestTrace::mermaidArrowsAndNumbers()
     const QList<TraceEvent> events{
         traceEvent(Participant::app(0), Participant::cache(), EventKind::Call, Verb::Get, u"k"_s),
         reply,
-        textEvent(u"a note is not numbered"_s),
+        textEvent(u"a note is numbered as on screen"_s),
         traceEvent(Participant::app(0), part(Role::Queue), EventKind::Async, Verb::Enqueue, u"k"_s),
     };
     const QStringList out = lines(toMermaid(events, 1));
     QCOMPARE(out.mid(out.size() - 4),
              (QStringList{u"    AppA->>Cache: 1. GET k"_s,
                           u"    Cache-->>AppA: 2. failed: the cache is down"_s,
-                          u"    Note over Cache: a note is not numbered"_s,
-                          u"    AppA-)QueueA: 3. enqueue k"_s}));
+                          u"    Note over Cache: 3. a note is numbered as on screen"_s,
+                          u"    AppA-)QueueA: 4. enqueue k"_s}));
 }
 
 void TestTrace::mermaidEscapesHashAndSemicolon()
@@ -526,7 +526,7 @@ void TestTrace::mermaidEscapesHashAndSemicolon()
     TraceEvent note = textEvent(u"line one\nline two; #3"_s);
     const QString mermaid = toMermaid({upsert, note}, 1);
     QVERIFY2(mermaid.contains(u"AppA->>DB: 1. UPSERT k#59;1 = a#35;b\n"_s), qPrintable(mermaid));
-    QVERIFY2(mermaid.contains(u"Note over Cache: line one line two#59; #35;3\n"_s),
+    QVERIFY2(mermaid.contains(u"Note over Cache: 2. line one line two#59; #35;3\n"_s),
              qPrintable(mermaid));
     QVERIFY(!mermaid.contains(u"a#b"_s));
 }

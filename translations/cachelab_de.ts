@@ -2841,10 +2841,6 @@ Komplexität</translation>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <source>%1: write option=value</source>
-        <translation>%1: option=wert schreiben</translation>
-    </message>
-    <message>
         <source>Running every pattern on its own lab, one after the other…</source>
         <translation>Jedes Muster läuft in einem eigenen Lab, eines nach dem anderen …</translation>
     </message>
@@ -3053,6 +3049,73 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>flush in %1</source>
         <translation>Schreiben in %1</translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::HelpDialog</name>
+    <message>
+        <source>Cache Lab Help</source>
+        <translation>Cache-Lab-Hilfe</translation>
+    </message>
+    <message>
+        <source>First Steps</source>
+        <translation>Erste Schritte</translation>
+    </message>
+    <message>
+        <source>Reading the Diagram</source>
+        <translation>Das Diagramm lesen</translation>
+    </message>
+    <message>
+        <source>Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>A call: the sender waits for the answer (GET, SELECT, SETEX…).</source>
+        <translation>Ein Aufruf: der Absender wartet auf die Antwort (GET, SELECT, SETEX …).</translation>
+    </message>
+    <message>
+        <source>The answer to a call (hit, miss, a row, OK).</source>
+        <translation>Die Antwort auf einen Aufruf (Treffer, Fehlgriff, eine Zeile, OK).</translation>
+    </message>
+    <message>
+        <source>A message nobody waits for: a write queued for later, a refresh started, an invalidation sent to the other instances.</source>
+        <translation>Eine Nachricht, auf die niemand wartet: ein Schreibvorgang für später in die Warteschlange gestellt, eine Auffrischung angestoßen, eine Invalidierung an die anderen Instanzen.</translation>
+    </message>
+    <message>
+        <source>The operation&apos;s result, as the application sees it, in bold beside its own lifeline.</source>
+        <translation>Das Ergebnis des Vorgangs, wie die Anwendung es sieht, fett neben ihrer eigenen Lebenslinie.</translation>
+    </message>
+    <message>
+        <source>A message still on its way: the dotted line is where it goes, the head how far it has come.</source>
+        <translation>Eine Nachricht, die noch unterwegs ist: die gepunktete Linie zeigt, wohin sie geht, die Spitze, wie weit sie schon ist.</translation>
+    </message>
+    <message>
+        <source>Red: something went wrong — a stale or dirty read, a lost write. The note under it says what and by how much.</source>
+        <translation>Rot: etwas ist schiefgegangen – ein veralteter oder schmutziger Lesevorgang, ein verlorener Schreibvorgang. Die Notiz darunter sagt, was und wie sehr.</translation>
+    </message>
+    <message>
+        <source>A tinted band: work in the background (the write-behind queue, the refresher), which no reader waits for.</source>
+        <translation>Ein getöntes Band: Arbeit im Hintergrund (die Write-Behind-Warteschlange, der Auffrischer), auf die kein Leser wartet.</translation>
+    </message>
+    <message>
+        <source>An amber band: the messages a lesson points at, such as those that decided a prediction.</source>
+        <translation>Ein bernsteinfarbenes Band: die Nachrichten, auf die eine Lektion zeigt, etwa jene, die eine Vorhersage entschieden haben.</translation>
+    </message>
+    <message>
+        <source>A note: something that happened to the state rather than a message — data put in the database, an expiry, a breaker changing state, a crash.</source>
+        <translation>Eine Notiz: etwas, das dem Zustand geschah, keine Nachricht – Daten in die Datenbank gelegt, ein Ablauf, ein Breaker, der seinen Zustand wechselt, ein Absturz.</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;First steps&lt;/h2&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Pick a pattern&lt;/b&gt; in the lab bar (or File ▸ New Lab…). Its options go in the field beside it, as a scenario writes them: &lt;tt&gt;ttl=30s single-flight=on&lt;/tt&gt;. An empty field means the defaults.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Read a key&lt;/b&gt;: type it in the Key field at the bottom and press Enter. The diagram draws every message the read sends; the panels on the right show the cache, the database and the queues as they change.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Go slowly&lt;/b&gt;: pause (Space), then issue an operation and press Step (F6, Page Down or .) to follow it one message at a time. Click a message to see its details.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Break something&lt;/b&gt;: Cache Down, DB Down and Crash are one click away. Red is what went wrong: a stale or dirty read, a lost write.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Open a demo&lt;/b&gt; from the Demos menu to watch a known story, or start a &lt;b&gt;lesson&lt;/b&gt; (Lessons, Ctrl+L), which asks you to predict what happens next.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Measure&lt;/b&gt;: the workload panel drives many clients; in the Measure menu, Compare runs one workload through every pattern and Trade-off Curves draws how a setting moves the figures.&lt;/li&gt;&lt;/ol&gt;</source>
+        <translation>&lt;h2&gt;Erste Schritte&lt;/h2&gt;&lt;ol&gt;&lt;li&gt;&lt;b&gt;Ein Muster wählen&lt;/b&gt; in der Labor-Leiste (oder Datei ▸ Neues Lab …). Seine Optionen stehen im Feld daneben, so wie ein Szenario sie schreibt: &lt;tt&gt;ttl=30s single-flight=on&lt;/tt&gt;. Ein leeres Feld heißt: die Voreinstellungen.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Einen Schlüssel lesen&lt;/b&gt;: ihn unten ins Schlüsselfeld tippen und Enter drücken. Das Diagramm zeichnet jede Nachricht, die der Lesevorgang sendet; die Tafeln rechts zeigen Cache, Datenbank und Warteschlangen, während sie sich ändern.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Langsam vorgehen&lt;/b&gt;: anhalten (Leertaste), dann einen Vorgang auslösen und Schritt drücken (F6, Bild ab oder .), um ihm Nachricht für Nachricht zu folgen. Ein Klick auf eine Nachricht zeigt ihre Einzelheiten.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Etwas kaputt machen&lt;/b&gt;: Cache aus, DB aus und Absturz sind einen Klick entfernt. Rot ist, was schiefging: ein veralteter oder schmutziger Lesevorgang, ein verlorener Schreibvorgang.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Eine Demo öffnen&lt;/b&gt; im Menü Demos, um eine bekannte Geschichte zu sehen, oder eine &lt;b&gt;Lektion&lt;/b&gt; beginnen (Lektionen, Strg+L), die fragt, was als Nächstes geschieht.&lt;/li&gt;&lt;li&gt;&lt;b&gt;Messen&lt;/b&gt;: die Last-Tafel treibt viele Clients an; im Menü Messen lässt Muster vergleichen eine Last durch jedes Muster laufen, und Abwägungskurven zeichnet, wie eine Einstellung die Zahlen bewegt.&lt;/li&gt;&lt;/ol&gt;</translation>
     </message>
 </context>
 <context>
@@ -3561,10 +3624,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <translation>Schri&amp;tt</translation>
     </message>
     <message>
-        <source>Run to the next message sent or arriving (F6)</source>
-        <translation>Bis zur nächsten gesendeten oder ankommenden Nachricht laufen (F6)</translation>
-    </message>
-    <message>
         <source>Skip &amp;Quiet Time</source>
         <translation>&amp;Ruhige Zeit überspringen</translation>
     </message>
@@ -4036,10 +4095,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <translation>Ein anderes System schrieb %1 direkt in die Datenbank.</translation>
     </message>
     <message>
-        <source>write option=value</source>
-        <translation>option=wert schreiben</translation>
-    </message>
-    <message>
         <source>Cannot start the lab</source>
         <translation>Das Lab lässt sich nicht starten</translation>
     </message>
@@ -4299,6 +4354,30 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <source>dirty read</source>
         <translation>schmutziger Lesevorgang</translation>
     </message>
+    <message>
+        <source>Run to the next message sent or arriving (F6, Page Down or .)</source>
+        <translation>Bis zur nächsten gesendeten oder ankommenden Nachricht laufen (F6, Bild ab oder .)</translation>
+    </message>
+    <message>
+        <source>Save this session before closing?</source>
+        <translation>Diese Sitzung vor dem Schließen speichern?</translation>
+    </message>
+    <message>
+        <source>What was done in this lab since it started is lost otherwise. A saved session can be replayed step by step.</source>
+        <translation>Sonst geht verloren, was seit dem Start in diesem Labor geschah. Eine gespeicherte Sitzung lässt sich Schritt für Schritt wiedergeben.</translation>
+    </message>
+    <message>
+        <source>Paused: Step (F6, Page Down) follows the operation message by message, Play (Space) runs it.</source>
+        <translation>Angehalten: Schritt (F6, Bild ab) verfolgt den Vorgang Nachricht für Nachricht, Abspielen (Leertaste) lässt ihn laufen.</translation>
+    </message>
+    <message>
+        <source>Cache Lab &amp;Help</source>
+        <translation>Cache-Lab-&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>First steps, how to read the diagram, and every shortcut (F1)</source>
+        <translation>Erste Schritte, wie man das Diagramm liest, und alle Tastenkürzel (F1)</translation>
+    </message>
 </context>
 <context>
     <name>cachelab::ui::MetricsChartModel</name>
@@ -4380,10 +4459,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>&amp;Options:</source>
         <translation>&amp;Optionen:</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot;: write option=value</source>
-        <translation>„%1“: option=wert schreiben</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "appsettings.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -65,6 +66,10 @@ LabConfig AppSettings::labConfig() const
     LabConfig config;
     config.store.url = redisUrl;
     config.databasePath = databasePath.isEmpty() ? QStringLiteral(":memory:") : databasePath;
+    // The default file's folder is the app's own: on a fresh machine nobody has made it yet.
+    // (A folder the user chose that is missing stays an error the user sees.)
+    if (databasePath == defaultDatabaseFile())
+        QDir().mkpath(QFileInfo(databasePath).absolutePath());
     config.latencies = latencies;
     return config;
 }

@@ -8,6 +8,7 @@
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QMenu>
 #include <QMessageBox>
@@ -57,9 +58,7 @@ ChartsPanel::ChartsPanel(MetricsChartModel *model, QWidget *parent)
              {MetricsChartModel::DbReadsPerSecond, MetricsChartModel::DbWritesPerSecond});
     addChart(QueueChart, {MetricsChartModel::QueueDepth});
     addChart(AnomaliesChart, {MetricsChartModel::StaleReads, MetricsChartModel::LostWrites});
-    // Two columns, three rows: the panel lives in a column beside the diagram.
-    for (int c = 0; c < ChartCount; ++c)
-        grid->addWidget(m_charts[c].view, c / 2, c % 2);
+    layOut();
     applyPalette();
     retranslate();
 
@@ -70,6 +69,29 @@ ChartsPanel::ChartsPanel(MetricsChartModel *model, QWidget *parent)
             redraw();
     });
     m_timer.start();
+}
+
+void ChartsPanel::layOut()
+{
+    // Two columns, three rows: the panel lives in a column beside the diagram. Hidden
+    // charts leave no hole.
+    auto *grid = static_cast<QGridLayout *>(layout());
+    int cell = 0;
+    for (int c = 0; c < ChartCount; ++c) {
+        grid->removeWidget(m_charts[c].view);
+        if (m_charts[c].view->isHidden())
+            continue;
+        grid->addWidget(m_charts[c].view, cell / 2, cell % 2);
+        ++cell;
+    }
+}
+
+void ChartsPanel::setQueueShown(bool shown)
+{
+    if (m_charts[QueueChart].view->isHidden() != shown)
+        return;
+    m_charts[QueueChart].view->setHidden(!shown);
+    layOut();
 }
 
 void ChartsPanel::setModel(MetricsChartModel *model)
@@ -115,7 +137,7 @@ void ChartsPanel::addChart(Chart which, const QList<MetricsChartModel::Column> &
         parts.chart->addSeries(series);
         series->attachAxis(parts.x);
         series->attachAxis(parts.y);
-        parts.lines.append(Line{c, series});
+        parts.lines.append(Line{c, series, {}});
     }
     QLegend *legend = parts.chart->legend();
     legend->setVisible(columns.size() > 1);
@@ -145,11 +167,18 @@ void ChartsPanel::applyPalette()
         styleChart(parts.chart, palette());
         parts.view->setBackgroundBrush(palette().brush(QPalette::Base));
         for (const Line &line : std::as_const(parts.lines)) {
-            QPen pen(seriesColor(colorOf(line.column), palette()));
-            pen.setWidthF(1.8);
-            line.series->setPen(pen);
+            stylePen(line, line.series);
+            for (QLineSeries *run : line.more)
+                stylePen(line, run);
         }
     }
+}
+
+void ChartsPanel::stylePen(const Line &line, QLineSeries *series)
+{
+    QPen pen(seriesColor(colorOf(line.column), palette()));
+    pen.setWidthF(1.8);
+    series->setPen(pen);
 }
 
 void ChartsPanel::retranslate()
@@ -204,9 +233,23 @@ void ChartsPanel::retranslate()
     }
 }
 
+QList<QList<QPointF>> ChartsPanel::shownSegments(Chart chart, int index) const
+{
+    const Line &line = m_charts[chart].lines.at(index);
+    QList<QList<QPointF>> out;
+    for (const QLineSeries *run : QList<QLineSeries *>{line.series} + line.more) {
+        if (run->count() > 0)
+            out.append(run->points());
+    }
+    return out;
+}
+
 QList<QPointF> ChartsPanel::shownPoints(Chart chart, int index) const
 {
-    return m_charts[chart].lines.value(index).series->points();
+    QList<QPointF> out;
+    for (const QList<QPointF> &run : shownSegments(chart, index))
+        out += run;
+    return out;
 }
 
 void ChartsPanel::redraw()
@@ -219,13 +262,30 @@ void ChartsPanel::redraw()
     const double to = std::max(last, from + 1.0);
     for (ChartParts &parts : m_charts) {
         double top = 0;
-        for (const Line &line : std::as_const(parts.lines)) {
-            QList<QPointF> points = m_model->points(line.column, from);
-            while (!points.isEmpty() && points.back().x() > m_until)
-                points.removeLast();
-            for (const QPointF &p : points)
-                top = std::max(top, p.y());
-            line.series->replace(points);
+        for (Line &line : parts.lines) {
+            QList<QList<QPointF>> runs = m_model->segments(line.column, from);
+            for (QList<QPointF> &run : runs) {
+                while (!run.isEmpty() && run.back().x() > m_until)
+                    run.removeLast();
+            }
+            runs.removeIf([](const QList<QPointF> &run) { return run.isEmpty(); });
+            for (const QList<QPointF> &run : std::as_const(runs)) {
+                for (const QPointF &p : run)
+                    top = std::max(top, p.y());
+            }
+            while (line.more.size() + 1 < runs.size()) {
+                auto *run = new QLineSeries(parts.chart);
+                parts.chart->addSeries(run);
+                run->attachAxis(parts.x);
+                run->attachAxis(parts.y);
+                stylePen(line, run);
+                for (QLegendMarker *marker : parts.chart->legend()->markers(run))
+                    marker->setVisible(false); // one entry per line, not per run
+                line.more.append(run);
+            }
+            line.series->replace(runs.value(0));
+            for (qsizetype i = 0; i < line.more.size(); ++i)
+                line.more[i]->replace(runs.value(i + 1));
         }
         const double xStep = niceStep(to - from);
         parts.x->setLabelFormat(xStep < 1 ? QStringLiteral("%.1f s") : QStringLiteral("%.0f s"));

@@ -51,6 +51,10 @@ public:
     void setUntil(double untilSeconds);
     /// The points a chart's series `index` shows now (tests, the benchmark).
     QList<QPointF> shownPoints(Chart chart, int index) const;
+    /// The same, as the runs drawn between gaps.
+    QList<QList<QPointF>> shownSegments(Chart chart, int index) const;
+    /// Shows the write-behind queue's chart or not: only a pattern with a queue has one.
+    void setQueueShown(bool shown);
     /// Pulls the model's newest samples into the charts now.
     void redraw();
     /// How many times the charts were redrawn (the benchmark counts them).
@@ -71,7 +75,8 @@ private:
     struct Line
     {
         MetricsChartModel::Column column;
-        QLineSeries *series = nullptr;
+        QLineSeries *series = nullptr; // the first run, and the legend's entry
+        QList<QLineSeries *> more;     // the runs after a gap, made as needed
     };
     struct ChartParts
     {
@@ -85,6 +90,8 @@ private:
     void addChart(Chart chart, const QList<MetricsChartModel::Column> &columns,
                   double fixedMax = 0);
     void applyPalette();
+    void stylePen(const Line &line, QLineSeries *series);
+    void layOut();
     void retranslate();
     void showMenu(Chart chart, const QPoint &pos);
 

@@ -51,25 +51,24 @@ std::optional<QString> writeText(const QString &path, const QString &text)
 // with a value it accepts. Returns the options or a message.
 std::variant<QMap<QString, QString>, QString> parseOptions(const QString &text)
 {
+    QList<OptionSetting> settings;
+    if (const auto malformed = splitOptionList(text, settings))
+        return *malformed;
     QMap<QString, QString> options;
-    for (const QString &word : text.split(u' ', Qt::SkipEmptyParts)) {
-        const qsizetype eq = word.indexOf(u'=');
-        if (eq <= 0)
-            return ComparisonWindow::tr("%1: write option=value").arg(word);
-        const QString name = word.left(eq);
-        const QString value = word.mid(eq + 1);
+    for (const OptionSetting &setting : settings) {
         std::optional<QString> firstProblem;
         bool anyAccepts = false;
         for (const PatternKind kind : kAllPatterns) {
             PatternOptions probe;
-            const auto problem = applyOption(probe, kind, name, value);
+            const auto problem = applyOption(probe, kind, setting.name, setting.value);
             anyAccepts |= !problem;
             if (problem && !firstProblem)
                 firstProblem = problem;
         }
         if (!anyAccepts)
-            return QStringLiteral("%1: %2").arg(word, firstProblem.value_or(QString()));
-        options.insert(name, value);
+            return QStringLiteral("%1=%2: %3")
+                .arg(setting.name, setting.value, firstProblem.value_or(QString()));
+        options.insert(setting.name, setting.value);
     }
     return options;
 }

@@ -435,16 +435,21 @@ void DiagramView::paintRow(QPainter &p, const Geometry &g, const Row &row, int y
         return;
     }
 
-    const QColor ink = red ? errorColor() : pal.color(QPalette::Text);
     const double progress = arrived ? 1.0 : progressOf(e, m_now);
+    // A message on its way is what the class should look at: drawn in the highlight colour
+    // and heavier than the ones that have arrived.
+    const bool travelling = progress < 1.0;
+    const QColor ink = red          ? errorColor()
+                       : travelling ? pal.color(QPalette::Highlight)
+                                    : pal.color(QPalette::Text);
     const QFontMetrics fm(g.font);
     const QString label = QStringLiteral("%1. %2").arg(e.id).arg(describe(e, 24));
     const int labelW = fm.horizontalAdvance(label);
     const int arrowY = y + int(g.lineHeight * 1.55);
-    QPen pen(ink, std::max(1.5, 2.2 * g.zoom));
+    QPen pen(ink, std::max(1.5, (travelling ? 3.4 : 2.2) * g.zoom));
     if (e.kind == EventKind::Return)
         pen.setStyle(Qt::DashLine);
-    const double head = 9 * g.zoom;
+    const double head = (travelling ? 12 : 9) * g.zoom;
 
     int labelX;
     int labelBase;
@@ -473,7 +478,7 @@ void DiagramView::paintRow(QPainter &p, const Geometry &g, const Row &row, int y
         const double headX = x1 + (x2 - x1) * progress;
         if (progress < 1.0) {
             // Where it is going, faintly.
-            p.setPen(QPen(withAlpha(ink, 70), std::max(1.0, 1.2 * g.zoom), Qt::DotLine));
+            p.setPen(QPen(withAlpha(ink, 150), std::max(1.2, 1.8 * g.zoom), Qt::DotLine));
             p.drawLine(QPointF(x1, arrowY), QPointF(x2, arrowY));
         }
         p.setPen(pen);
@@ -502,7 +507,7 @@ void DiagramView::paintRow(QPainter &p, const Geometry &g, const Row &row, int y
                                                            : pal.color(QPalette::Base),
                                     215));
     p.setPen(ink);
-    p.setFont(e.verb == Verb::Result ? g.bold : g.font);
+    p.setFont(e.verb == Verb::Result || travelling ? g.bold : g.font);
     p.drawText(labelX, labelBase, label);
 
     const QString note = noteText(e);

@@ -114,6 +114,7 @@ std::optional<QString> LabController::adopt(std::unique_ptr<scenario::Runner> ru
     m_workloadStopped = false;
     m_seededKeys = 0;
     m_log.reset(m_lab->config());
+    m_unsaved = false;
     m_commandIndex = -1;
     m_waitUntil = -1;
     m_lastArrival = 0;
@@ -391,6 +392,7 @@ quint64 LabController::startOperation(Operation::Kind kind, int client, const QS
         return 0;
     client = std::clamp(client, 0, m_lab->clients() - 1);
     m_log.operation(m_lab->now(), kind, client, key, value);
+    m_unsaved = true;
     const quint64 id = m_lab->start(kind, client, key, value);
     m_dirty = true;
     return id;
@@ -400,6 +402,7 @@ void LabController::setCacheFailing(bool failing)
 {
     if (m_lab && failing != m_lab->cacheFailing()) {
         m_log.cacheFailing(m_lab->now(), failing);
+        m_unsaved = true;
         m_lab->setCacheFailing(failing);
         m_dirty = true;
     }
@@ -409,6 +412,7 @@ void LabController::setDatabaseFailing(bool failing)
 {
     if (m_lab && failing != m_lab->databaseFailing()) {
         m_log.databaseFailing(m_lab->now(), failing);
+        m_unsaved = true;
         m_lab->setDatabaseFailing(failing);
         m_dirty = true;
     }
@@ -419,6 +423,7 @@ void LabController::crash(int client)
     if (m_lab) {
         client = std::clamp(client, 0, m_lab->clients() - 1);
         m_log.crash(m_lab->now(), client);
+        m_unsaved = true;
         m_lab->crash(client);
         m_dirty = true;
     }
@@ -430,6 +435,7 @@ void LabController::databasePut(const QString &key, const QByteArray &value)
         return;
     try {
         m_log.databasePut(m_lab->now(), key, value);
+        m_unsaved = true;
         m_lab->databasePut(key, value);
     } catch (const Error &e) {
         Q_EMIT fatal(e.message());
@@ -453,6 +459,7 @@ std::optional<QString> LabController::startWorkload(const WorkloadSpec &spec)
         // would miss and nothing would ever be cached.
         try {
             m_log.databaseSeed(m_lab->now(), spec.keys);
+            m_unsaved = true;
             m_lab->databaseSeed(spec.keys);
         } catch (const Error &e) {
             return e.message();
@@ -467,6 +474,7 @@ std::optional<QString> LabController::startWorkload(const WorkloadSpec &spec)
     m_workload->setIssueListener(
         [this](Operation::Kind kind, int client, const QString &key, const QByteArray &value) {
             m_log.operation(m_lab->now(), kind, client, key, value);
+            m_unsaved = true;
         });
     m_workload->start();
     m_workloadWasRunning = m_workload->running();

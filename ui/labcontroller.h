@@ -99,6 +99,10 @@ public:
 
     // --- the session: everything done to this lab, with its virtual times -----------------
     const SessionLog &sessionLog() const { return m_log; }
+    /// Something was done to the lab (an operation, a fault, a database edit, a scenario
+    /// played) since it started or since the session was last saved: closing would lose it.
+    bool hasUnsavedWork() const { return m_unsaved; }
+    void markSaved() { m_unsaved = false; }
     /// The session so far, ready for sessionToJson(), or why it cannot be saved.
     std::variant<Session, QString> session();
 
@@ -154,6 +158,7 @@ private:
     bool m_skipQuiet = true;
     bool m_pacedByCore = false;
     bool m_dirty = false;
+    bool m_unsaved = false;
     bool m_ended = false;
     bool m_stoppedAtEnd = false;
     TimeUs m_lastEmittedTime = -1;

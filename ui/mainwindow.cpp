@@ -6,6 +6,7 @@
 #include "delegates.h"
 #include "diagramexport.h"
 #include "diagramview.h"
+#include "helpdialog.h"
 #include "labcontroller.h"
 #include "labtext.h"
 #include "measure/tradeoffswindow.h"
@@ -35,9 +36,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScreen>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -168,7 +172,9 @@ void MainWindow::createActions()
     connect(m_playAction, &QAction::triggered, this,
             [this] { m_controller->setPlaying(!m_controller->playing()); });
     m_stepAction = new QAction(icon("step"), QString(), this);
-    m_stepAction->setShortcut(Qt::Key_F6);
+    // F6, and what a presenter's clicker sends. A text field keeps "." for typing.
+    m_stepAction->setShortcuts(
+        {QKeySequence(Qt::Key_F6), QKeySequence(Qt::Key_PageDown), QKeySequence(Qt::Key_Period)});
     connect(m_stepAction, &QAction::triggered, m_controller, &LabController::step);
     m_skipQuietAction = new QAction(this);
     m_skipQuietAction->setCheckable(true);
@@ -211,6 +217,9 @@ void MainWindow::createActions()
     const bool german = QLocale().language() == QLocale::German;
     (german ? m_germanAction : m_englishAction)->setChecked(true);
 
+    m_helpAction = new QAction(this);
+    m_helpAction->setShortcut(QKeySequence::HelpContents);
+    connect(m_helpAction, &QAction::triggered, this, [this] { showHelp(); });
     m_aboutAction = new QAction(this);
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, [this] {
@@ -243,7 +252,7 @@ void MainWindow::createActions()
     m_dbPutAction = new QAction(this);
     connect(m_dbPutAction, &QAction::triggered, this, &MainWindow::changeDatabase);
     m_clearAction = new QAction(this);
-    m_clearAction->setShortcut(Qt::CTRL | Qt::Key_L);
+    m_clearAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_L); // Ctrl+L: the lessons
     connect(m_clearAction, &QAction::triggered, this, [this] {
         const Lab *lab = m_controller->lab();
         if (lab)
@@ -444,6 +453,7 @@ void MainWindow::createMenus()
     m_languageMenu->addAction(m_germanAction);
 
     m_helpMenu = menuBar()->addMenu(QString());
+    m_helpMenu->addAction(m_helpAction);
     m_helpMenu->addAction(m_aboutAction);
 }
 
@@ -470,6 +480,7 @@ void MainWindow::createToolBars()
     m_playbackBar->addWidget(m_speed);
     m_playbackBar->addSeparator();
     m_clock = new QLabel(m_playbackBar);
+    m_clock->setObjectName(QStringLiteral("clock"));
     QFont mono = m_clock->font();
     mono.setBold(true);
     mono.setPointSizeF(mono.pointSizeF() * 1.2);
@@ -501,7 +512,12 @@ void MainWindow::createToolBars()
     m_instancesLabel->setBuddy(m_instances);
     m_optionsLabel = new QLabel(m_labBar);
     m_options = new QLineEdit(m_labBar);
-    m_options->setPlaceholderText(QStringLiteral("ttl=30s single-flight=on"));
+    m_options->setObjectName(QStringLiteral("labOptions"));
+    // The hint shows the defaults, so that it never contradicts what an empty field means.
+    m_options->setPlaceholderText(
+        QStringLiteral("ttl=%1 single-flight=%2")
+            .arg(optionValue(PatternOptions{}, QStringLiteral("ttl")),
+                 optionValue(PatternOptions{}, QStringLiteral("single-flight"))));
     m_options->setClearButtonEnabled(true);
     m_optionsLabel->setBuddy(m_options);
     m_labBar->addWidget(m_patternLabel);
@@ -522,6 +538,7 @@ void MainWindow::createToolBars()
     addToolBar(Qt::BottomToolBarArea, m_tryBar);
     m_client = new QComboBox(m_tryBar);
     m_key = new QComboBox(m_tryBar);
+    m_key->setObjectName(QStringLiteral("operationKey"));
     m_key->setEditable(true);
     m_key->setInsertPolicy(QComboBox::NoInsert);
     m_key->addItems({QStringLiteral("user:1"), QStringLiteral("user:2"), QStringLiteral("user:404"),
@@ -669,7 +686,7 @@ void MainWindow::retranslate()
     m_settingsAction->setText(tr("&Settings…"));
     m_quitAction->setText(tr("&Quit"));
     m_stepAction->setText(tr("&Step"));
-    m_stepAction->setToolTip(tr("Run to the next message sent or arriving (F6)"));
+    m_stepAction->setToolTip(tr("Run to the next message sent or arriving (F6, Page Down or .)"));
     m_skipQuietAction->setText(tr("Skip &Quiet Time"));
     m_skipQuietAction->setToolTip(
         tr("Jump over stretches of virtual time in which no message travels"));
@@ -681,6 +698,8 @@ void MainWindow::retranslate()
     m_followAction->setText(tr("&Follow"));
     m_followAction->setToolTip(tr("Keep the newest message in view"));
     m_darkAction->setText(tr("&Dark Palette"));
+    m_helpAction->setText(tr("Cache Lab &Help"));
+    m_helpAction->setToolTip(tr("First steps, how to read the diagram, and every shortcut (F1)"));
     m_aboutAction->setText(tr("&About Cache Lab"));
 
     m_labBar->setWindowTitle(tr("Lab"));
@@ -794,9 +813,88 @@ void MainWindow::changeEvent(QEvent *event)
     QMainWindow::changeEvent(event);
 }
 
+HelpDialog *MainWindow::showHelp(HelpDialog::Page page)
+{
+    // Every action a menu or a bar offers, in menu order, lessons included.
+    QList<QAction *> actions;
+    const auto collect = [&actions](const QList<QAction *> &list, const auto &self) -> void {
+        for (QAction *a : list) {
+            if (a->menu())
+                self(a->menu()->actions(), self);
+            else if (!a->isSeparator() && !actions.contains(a))
+                actions.append(a);
+        }
+    };
+    collect(menuBar()->actions(), collect);
+    for (QToolBar *bar : findChildren<QToolBar *>())
+        collect(bar->actions(), collect);
+    delete m_help; // the actions may have changed since (a lesson hub installed its own)
+    m_help = new HelpDialog(actions, this);
+    m_help->setAttribute(Qt::WA_DeleteOnClose, false);
+    m_help->showPage(page);
+    m_help->show();
+    m_help->raise();
+    return m_help;
+}
+
+namespace {
+constexpr auto kGeometryKey = "window/geometry";
+constexpr auto kStateKey = "window/state";
+} // namespace
+
+void MainWindow::showOnScreen()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QLatin1String(kGeometryKey)).toByteArray())) {
+        // First start: a projector's 1280×720 (or a laptop) gets the whole screen, title bar
+        // included; a larger screen a window of that size in its middle.
+        const QRect available = screen()->availableGeometry();
+        if (available.width() < 1440 || available.height() < 900) {
+            showMaximized();
+            return;
+        }
+        resize(1280, 800);
+        move(available.center() - rect().center());
+    }
+    restoreState(settings.value(QLatin1String(kStateKey)).toByteArray());
+    if (!m_replay)
+        m_replayBar->hide(); // the bars of a replay come back with a replay only
+    show();
+}
+
+bool MainWindow::confirmClose()
+{
+    if (!m_controller->hasUnsavedWork())
+        return true;
+    QMessageBox box(QMessageBox::Question, tr("Cache Lab"), tr("Save this session before closing?"),
+                    QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setObjectName(QStringLiteral("confirmClose"));
+    box.setInformativeText(tr("What was done in this lab since it started is lost otherwise. A "
+                              "saved session can be replayed step by step."));
+    box.setDefaultButton(QMessageBox::Save);
+    switch (box.exec()) {
+    case QMessageBox::Save:
+        saveSessionDialog();
+        return !m_controller->hasUnsavedWork(); // saved; a cancelled dialog keeps the window
+    case QMessageBox::Discard:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!confirmClose()) {
+        event->ignore();
+        return;
+    }
     m_settings.save();
+    if (!m_replay) { // a replay's bars are not the layout to come back to
+        QSettings settings;
+        settings.setValue(QLatin1String(kGeometryKey), saveGeometry());
+        settings.setValue(QLatin1String(kStateKey), saveState());
+    }
     event->accept();
 }
 
@@ -823,6 +921,18 @@ std::optional<QString> MainWindow::startLab(PatternKind pattern, const PatternOp
         return error;
     }
     m_controller->setPlaying(true); // by hand, time just runs
+    return std::nullopt;
+}
+
+std::optional<QString> MainWindow::startExampleLab()
+{
+    if (auto error = startLab(PatternKind::CacheAside))
+        return error;
+    // Rows for the keys the operations bar offers (user:404 stays missing on purpose), so a
+    // first read finds something. Nothing the user did: closing has nothing to save yet.
+    m_controller->databasePut(QStringLiteral("user:1"), "Ann");
+    m_controller->databasePut(QStringLiteral("user:2"), "Bob");
+    m_controller->markSaved();
     return std::nullopt;
 }
 
@@ -870,6 +980,7 @@ void MainWindow::showPanelsForPattern()
     const PatternKind pattern = shownLab()->config().pattern;
     m_l1Panel->setVisible(pattern == PatternKind::MultiLevel);
     m_queuePanel->setVisible(pattern == PatternKind::WriteBehind);
+    m_chartsPanel->setQueueShown(pattern == PatternKind::WriteBehind);
     m_refreshPanel->setVisible(pattern == PatternKind::RefreshAhead);
     m_breakerPanel->setVisible(pattern == PatternKind::CircuitBreaker);
 }
@@ -1193,8 +1304,16 @@ void MainWindow::runOperation(Operation::Kind kind)
     }
     m_controller->startOperation(kind, std::max(0, m_client->currentIndex()), key,
                                  m_value->text().trimmed().toUtf8());
+    sayWhenPaused();
+}
+
+void MainWindow::sayWhenPaused()
+{
+    // Paused stays paused: a teacher sets an operation up, then steps through it.
     if (!m_controller->playing() && !m_controller->speedLocked())
-        m_controller->setPlaying(true);
+        statusBar()->showMessage(
+            tr("Paused: Step (F6, Page Down) follows the operation message by message, "
+               "Play (Space) runs it."));
 }
 
 void MainWindow::burst()
@@ -1205,8 +1324,7 @@ void MainWindow::burst()
     for (int i = 0; i < m_burstCount->value(); ++i)
         m_controller->startOperation(Operation::Kind::Read, std::max(0, m_client->currentIndex()),
                                      key);
-    if (!m_controller->playing() && !m_controller->speedLocked())
-        m_controller->setPlaying(true);
+    sayWhenPaused();
 }
 
 void MainWindow::changeDatabase()
@@ -1229,16 +1347,8 @@ void MainWindow::applyLabBar()
         m_options->setToolTip(message);
         statusBar()->showMessage(message);
     };
-    for (const QString &word : m_options->text().split(u' ', Qt::SkipEmptyParts)) {
-        const qsizetype eq = word.indexOf(u'=');
-        std::optional<QString> problem;
-        if (eq <= 0)
-            problem = tr("write option=value");
-        else
-            problem = applyOption(options, kind, word.left(eq), word.mid(eq + 1));
-        if (problem)
-            return refuse(QStringLiteral("%1: %2").arg(word, *problem));
-    }
+    if (const auto problem = applyOptionList(options, kind, m_options->text()))
+        return refuse(*problem);
     if (const auto conflict = textbookConflict(options, kind))
         return refuse(*conflict);
     m_options->setStyleSheet(QString());
@@ -1269,14 +1379,29 @@ void MainWindow::syncLabBar()
     }
 }
 
+namespace {
+constexpr double kMostBarZoom = 1.3;
+} // namespace
+
 void MainWindow::applyZoom(double zoom)
 {
     // The whole window grows with the diagram, so a projector shows panels as well as arrows.
     QFont font = m_baseFont;
     font.setPointSizeF(m_baseFont.pointSizeF() * std::max(1.0, zoom));
-    for (QWidget *w : std::initializer_list<QWidget *>{
-             m_sideTabs->parentWidget(), m_tryBar, m_playbackBar, m_labBar, menuBar(), statusBar()})
-        w->setFont(font);
+    m_sideTabs->parentWidget()->setFont(font);
+    // The bars grow less: at a projector's 1280 pixels every button must stay on its bar,
+    // not behind a "»".
+    QFont bars = m_baseFont;
+    bars.setPointSizeF(m_baseFont.pointSizeF() * std::clamp(zoom, 1.0, kMostBarZoom));
+    for (QWidget *w : std::initializer_list<QWidget *>{m_tryBar, m_playbackBar, m_labBar, menuBar(),
+                                                       statusBar()})
+        w->setFont(bars);
+    QFont mono = bars;
+    mono.setBold(true);
+    mono.setPointSizeF(bars.pointSizeF() * 1.2);
+    m_clock->setFont(mono);
+    m_clock->setMinimumWidth(
+        QFontMetrics(mono).horizontalAdvance(QStringLiteral("t = 00000.000 s")));
     QFont story = font;
     story.setPointSizeF(font.pointSizeF() * 1.15);
     m_narration->setFont(story);
@@ -1514,6 +1639,7 @@ void MainWindow::saveSessionDialog()
         reportError(tr("Cannot save the session"), *error);
         return;
     }
+    m_controller->markSaved();
     const SessionLog &log = m_controller->sessionLog();
     if (log.full()) {
         statusBar()->showMessage(
@@ -1628,6 +1754,7 @@ void MainWindow::leaveReplay()
     m_bannerKeep = 1;
     m_diagram->setBanner(QString());
     updateWindowTitle();
+    updatePlaybackUi(); // the clock shows the lab's time again, not the replay's
     updateNarration();
     m_controller->setPlaying(m_wasPlaying);
     statusBar()->showMessage(tr("Back to the live lab."), 3000);

@@ -2,6 +2,7 @@
 
 #include "appsettings.h"
 #include "diagramthinner.h"
+#include "helpdialog.h"
 
 #include <scenario/scenario.h>
 #include <trace/traceevent.h>
@@ -9,6 +10,7 @@
 
 #include <QElapsedTimer>
 #include <QMainWindow>
+#include <QPointer>
 #include <QTimer>
 
 class QActionGroup;
@@ -57,9 +59,16 @@ public:
     /// A lab to drive by hand. Returns a message on failure.
     std::optional<QString> startLab(PatternKind pattern, const PatternOptions &options = {},
                                     int clients = 1);
+    /// The lab the app opens with: cache-aside over a database that holds user:1 and user:2.
+    std::optional<QString> startExampleLab();
     /// Plays the scenario to its end at full speed (or until the command on `untilLine`) and
     /// lets the diagram and panels catch up: for screenshots.
     void playToEnd(int untilLine = 0);
+    /// Shows the window where it was last closed, with its docks and bars as they were; the
+    /// first time, fitted to the screen (maximized on a projector's 1280×720).
+    void showOnScreen();
+    /// The help window (one at a time), open at `page`.
+    HelpDialog *showHelp(HelpDialog::Page page = HelpDialog::Page::FirstSteps);
 
     LabController *controller() const { return m_controller; }
     DiagramView *diagram() const { return m_diagram; }
@@ -102,6 +111,8 @@ public:
 protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
+    /// Asks whether to save a session with unsaved work; false: keep the window open.
+    bool confirmClose();
 
 private:
     void createActions();
@@ -137,6 +148,7 @@ private:
     void showPanelsForPattern();
     void runOperation(Operation::Kind kind);
     void burst();
+    void sayWhenPaused();
     void changeDatabase();
     void applyLabBar();
     void syncLabBar();
@@ -228,6 +240,7 @@ private:
     QTimer m_panelTimer;        // a refresh put off under load, done at the end of the interval
 
     ReplayController *m_replay = nullptr;
+    QPointer<HelpDialog> m_help;
     DiagramThinner m_replayThinner;
     bool m_wasPlaying = false;
     QString m_replayName;
@@ -260,6 +273,7 @@ private:
     QAction *m_darkAction = nullptr;
     QAction *m_englishAction = nullptr;
     QAction *m_germanAction = nullptr;
+    QAction *m_helpAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_readAction = nullptr;
     QAction *m_writeAction = nullptr;

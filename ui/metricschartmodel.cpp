@@ -167,19 +167,30 @@ QVariant MetricsChartModel::headerData(int section, Qt::Orientation orientation,
 QList<QPointF> MetricsChartModel::points(Column c, double fromSeconds) const
 {
     QList<QPointF> out;
+    for (const QList<QPointF> &run : segments(c, fromSeconds))
+        out += run;
+    return out;
+}
+
+QList<QList<QPointF>> MetricsChartModel::segments(Column c, double fromSeconds) const
+{
+    QList<QList<QPointF>> out;
     // Samples are in time order: start at the first one in range.
     const TimeUs from = TimeUs(fromSeconds * double(kSecond));
     auto it = std::lower_bound(m_rows.begin(), m_rows.end(), from,
                                [](const MetricsSample &s, TimeUs t) { return s.time < t; });
-    int row = int(it - m_rows.begin());
-    out.reserve(int(m_rows.size()) - row);
-    // A window in which nothing finished has no hit ratio and no latency (not a zero one):
-    // those lines leave it out.
+    // A window in which nothing finished has no hit ratio and no latency (not a zero one).
     const bool needsOperations = c >= HitRatio && c <= WriteP99;
-    for (; row < int(m_rows.size()); ++row) {
-        if (needsOperations && m_rows[std::size_t(row)].operations == 0)
+    bool open = false;
+    for (int row = int(it - m_rows.begin()); row < int(m_rows.size()); ++row) {
+        if (needsOperations && m_rows[std::size_t(row)].operations == 0) {
+            open = false;
             continue;
-        out.append(QPointF(value(row, Time), value(row, c)));
+        }
+        if (!open)
+            out.append(QList<QPointF>());
+        open = true;
+        out.back().append(QPointF(value(row, Time), value(row, c)));
     }
     return out;
 }

@@ -68,6 +68,9 @@ public:
     double value(int row, Column c) const;
     /// The points of column `c` from `fromSeconds` of virtual time on (x in seconds).
     QList<QPointF> points(Column c, double fromSeconds = 0) const;
+    /// The same points cut into runs where the value is defined: a window in which nothing
+    /// finished ends a run, so a chart draws a gap there instead of a line across it.
+    QList<QList<QPointF>> segments(Column c, double fromSeconds = 0) const;
     /// Virtual time of the newest sample in seconds (0 with none).
     double lastSeconds() const;
     /// Headers are translated when asked for: tell the views to ask again.

@@ -79,19 +79,7 @@ void NewLabDialog::validate()
     m_help->setText(help + QStringLiteral("</table>"));
 
     PatternOptions options;
-    QString error;
-    const QStringList words = m_optionsText->text().split(u' ', Qt::SkipEmptyParts);
-    for (const QString &word : words) {
-        const qsizetype eq = word.indexOf(u'=');
-        if (eq <= 0) {
-            error = tr("\"%1\": write option=value").arg(word);
-            break;
-        }
-        if (const auto problem = applyOption(options, pattern(), word.left(eq), word.mid(eq + 1))) {
-            error = QStringLiteral("%1: %2").arg(word, *problem);
-            break;
-        }
-    }
+    QString error = applyOptionList(options, pattern(), m_optionsText->text()).value_or(QString());
     if (error.isEmpty()) {
         if (const auto conflict = textbookConflict(options, pattern()))
             error = *conflict;

@@ -42,26 +42,31 @@ StatePanel::StatePanel(StateTableModel *model, QWidget *parent)
     // Columns fit their content as rows come and go, within reason: at most once per event
     // loop pass, and measured on the first rows only (a thousand-row table must stay cheap).
     m_view->horizontalHeader()->setResizeContentsPrecision(30);
-    const auto fit = [this] {
-        if (m_fitPending)
-            return;
-        m_fitPending = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_fitPending = false;
-                for (int c = 0; c + 1 < m_model->columnCount(); ++c) {
-                    m_view->resizeColumnToContents(c);
-                    // Long values are elided (the tooltip has them); drawn cells keep their size.
-                    if (!m_view->itemDelegateForColumn(c))
-                        m_view->setColumnWidth(c, std::min(m_view->columnWidth(c), 220));
-                }
-            },
-            Qt::QueuedConnection);
-    };
+    const auto fit = [this] { scheduleFit(); };
     connect(model, &QAbstractItemModel::rowsInserted, this, fit);
     connect(model, &QAbstractItemModel::modelReset, this, fit);
     connect(model, &QAbstractItemModel::headerDataChanged, this, fit);
+}
+
+void StatePanel::scheduleFit()
+{
+    if (m_fitPending)
+        return;
+    m_fitPending = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_fitPending = false;
+            for (int c = 0; c + 1 < m_model->columnCount(); ++c) {
+                m_view->resizeColumnToContents(c);
+                // Long values are elided (the tooltip has them); drawn cells keep their size.
+                // The cap grows with the type, so a zoomed table still shows its headers.
+                const int cap = QFontMetrics(font()).horizontalAdvance(u'M') * 18;
+                if (!m_view->itemDelegateForColumn(c))
+                    m_view->setColumnWidth(c, std::min(m_view->columnWidth(c), cap));
+            }
+        },
+        Qt::QueuedConnection);
 }
 
 void StatePanel::changeEvent(QEvent *event)
@@ -73,6 +78,7 @@ void StatePanel::changeEvent(QEvent *event)
         heading.setPointSizeF(heading.pointSizeF() * 1.1);
         m_title->setFont(heading);
         m_view->verticalHeader()->setDefaultSectionSize(QFontMetrics(font()).height() + 8);
+        scheduleFit(); // zoomed type needs wider columns
     }
 }
 

@@ -27,6 +27,9 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    /// Fits the columns to their content and headers, once per event loop pass.
+    void scheduleFit();
+
     StateTableModel *m_model;
     QLabel *m_title;
     QTableView *m_view;

@@ -159,8 +159,8 @@ int main(int argc, char *argv[])
     // core against the wall clock, so its TTLs agree with the story.
     window.controller()->setPacedByCore(shooting);
     const QString scenario = parser.positionalArguments().value(0);
-    const auto error = scenario.isEmpty() ? window.startLab(cachelab::PatternKind::CacheAside)
-                                          : window.openScenario(scenario);
+    const auto error =
+        scenario.isEmpty() ? window.startExampleLab() : window.openScenario(scenario);
     if (error)
         return fail(QCoreApplication::translate("main", "Cache Lab cannot start"), *error);
 
@@ -226,7 +226,7 @@ int main(int argc, char *argv[])
                         QCoreApplication::translate("main", "cannot write %1").arg(path));
         return 0;
     }
-    window.show();
+    window.showOnScreen();
     // Without a file or a mode to start in, a learner begins with the curriculum.
     if (scenario.isEmpty() && !parser.isSet(session) && !parser.isSet(workload) &&
         !parser.isSet(compare))

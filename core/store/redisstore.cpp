@@ -83,6 +83,20 @@ std::optional<CachedRecord> RedisStore::decode(const QByteArray &bytes)
     return r;
 }
 
+QByteArray RedisStore::valueOf(const CachedRecord &record) const
+{
+    return m_options.versioned ? encode(record) : record.value;
+}
+
+std::optional<CachedRecord> RedisStore::recordOf(const QByteArray &bytes) const
+{
+    if (m_options.versioned)
+        return decode(bytes);
+    CachedRecord r;
+    r.value = bytes;
+    return r;
+}
+
 RedisStore::RedisStore(const RedisUrl &url, Options options)
     : m_url(url)
     , m_options(std::move(options))
@@ -302,7 +316,7 @@ std::optional<CachedRecord> RedisStore::get(const QString &k)
     Reply r = command({"GET", key(k)});
     if (r->type != REDIS_REPLY_STRING)
         return std::nullopt;
-    return decode(bytes(r.get()));
+    return recordOf(bytes(r.get()));
 }
 
 std::optional<std::pair<CachedRecord, TimeUs>> RedisStore::getWithTtl(const QString &k)
@@ -311,7 +325,7 @@ std::optional<std::pair<CachedRecord, TimeUs>> RedisStore::getWithTtl(const QStr
     std::vector<Reply> r = pipeline({{"GET", name}, {"PTTL", name}});
     if (r[0]->type != REDIS_REPLY_STRING)
         return std::nullopt;
-    const auto record = decode(bytes(r[0].get()));
+    const auto record = recordOf(bytes(r[0].get()));
     if (!record)
         return std::nullopt;
     const long long ms = r[1]->type == REDIS_REPLY_INTEGER ? r[1]->integer : -1;
@@ -320,11 +334,16 @@ std::optional<std::pair<CachedRecord, TimeUs>> RedisStore::getWithTtl(const QStr
 
 void RedisStore::set(const QString &k, const CachedRecord &record, TimeUs ttl)
 {
+    if (record.absent && !m_options.versioned) {
+        // Plain values have no room for "no such row": the next read goes to the database.
+        command({"DEL", key(k)});
+        return;
+    }
     if (ttl > 0) {
         const qint64 ms = std::max<qint64>(1, (ttl + kMillisecond - 1) / kMillisecond);
-        command({"SET", key(k), encode(record), "PX", QByteArray::number(ms)});
+        command({"SET", key(k), valueOf(record), "PX", QByteArray::number(ms)});
     } else {
-        command({"SET", key(k), encode(record)});
+        command({"SET", key(k), valueOf(record)});
     }
 }
 
@@ -367,7 +386,7 @@ QList<CacheItem> RedisStore::scan()
         std::vector<Reply> entry = pipeline({{"GET", name}, {"PTTL", name}});
         if (entry[0]->type != REDIS_REPLY_STRING)
             continue;
-        const auto record = decode(bytes(entry[0].get()));
+        const auto record = recordOf(bytes(entry[0].get()));
         if (!record)
             continue;
         const long long ms = entry[1]->type == REDIS_REPLY_INTEGER ? entry[1]->integer : -1;

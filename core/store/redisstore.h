@@ -29,6 +29,12 @@ public:
         QString prefix = QStringLiteral("cachelab:");
         int connectTimeoutMs = 1000;
         int commandTimeoutMs = 500;
+        /// Each value behind a 12-byte header (format, flags, the database version it was
+        /// built from): what the lab needs to tell a stale read, a cached "no such row" and a
+        /// pending write-behind entry. Off (plain): a value is the application's bytes, as
+        /// another service reads it with GET; versions read as 0, and a cached "no such row"
+        /// is not kept (set() of an absent record deletes the key).
+        bool versioned = false;
     };
 
     /// Connects at once; throws CacheError (refused, timed out, authentication failed, wrong
@@ -59,9 +65,11 @@ public:
     int subscribe(const QString &channel, Subscriber subscriber) override;
     void unsubscribe(int id) override;
 
-    /// How entries are stored: a small header (format, flags, version) before the value.
+    /// How versioned entries are stored: a small header (format, flags, version) before the
+    /// value.
     static QByteArray encode(const CachedRecord &record);
     static std::optional<CachedRecord> decode(const QByteArray &bytes);
+    bool versioned() const { return m_options.versioned; }
 
     struct ContextDeleter
     {
@@ -81,6 +89,8 @@ private:
     std::vector<Reply> pipeline(const QList<QList<QByteArray>> &commands);
     [[noreturn]] void lost(const QString &during);
     QByteArray key(const QString &k) const { return (m_options.prefix + k).toUtf8(); }
+    QByteArray valueOf(const CachedRecord &record) const;
+    std::optional<CachedRecord> recordOf(const QByteArray &bytes) const;
     void resubscribe();
 
     RedisUrl m_url;

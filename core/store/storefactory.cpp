@@ -17,6 +17,7 @@ std::unique_ptr<CacheStore> openCacheStore(const StoreLocation &location, const 
         throw CacheError(CacheError::Kind::Unavailable, *error);
     RedisStore::Options options;
     options.prefix = location.prefix;
+    options.versioned = location.versioned;
     const RedisUrl url = std::get<RedisUrl>(parsed);
     options.connectTimeoutMs =
         url.connectTimeoutMs > 0 ? url.connectTimeoutMs : location.connectTimeoutMs;

@@ -14,6 +14,9 @@ struct StoreLocation
     QString prefix = QStringLiteral("cachelab:"); ///< every Redis key lives under it
     int connectTimeoutMs = 1000;
     int commandTimeoutMs = 500;
+    /// Redis values carry Cache Lab's version header (RedisStore::Options::versioned): on for
+    /// the lab, whose stale-read and divergence checks need it; cachelab::Runtime turns it off.
+    bool versioned = true;
 
     bool embedded() const { return url.isEmpty(); }
 };

@@ -52,16 +52,23 @@ QString toMermaid(const QList<TraceEvent> &events, int clients)
         out += id == name ? QStringLiteral("    participant %1\n").arg(id)
                           : QStringLiteral("    participant %1 as %2\n").arg(id, name);
     }
-    int number = 0;
     bool inBackground = false;
+    quint64 position = 0;
     for (const TraceEvent &e : events) {
+        // The diagram's number: notes count too, and a log that dropped its oldest events
+        // keeps the numbers of the rest (events made by hand, without one, count from 1).
+        ++position;
+        const quint64 number = e.id > 0 ? e.id : position;
         const QString from = mermaidId(e.from);
         const QString to = mermaidId(e.to);
         if (e.kind == EventKind::Note) {
             const bool red = e.flags & (Stale | Lost | Dirty);
             if (red)
                 out += QStringLiteral("    rect rgb(255, 200, 200)\n");
-            out += QStringLiteral("    Note over %1: %2\n").arg(from, escaped(describe(e, 40)));
+            out += QStringLiteral("    Note over %1: %2. %3\n")
+                       .arg(from)
+                       .arg(number)
+                       .arg(escaped(describe(e, 40)));
             if (red)
                 out += QStringLiteral("    end\n");
             continue;
@@ -77,7 +84,7 @@ QString toMermaid(const QList<TraceEvent> &events, int clients)
         const char *arrow = e.kind == EventKind::Return  ? "-->>"
                             : e.kind == EventKind::Async ? "-)"
                                                          : "->>";
-        QString label = QStringLiteral("%1. %2").arg(++number).arg(describe(e, 40));
+        QString label = QStringLiteral("%1. %2").arg(number).arg(describe(e, 40));
         if (!e.text.isEmpty() && e.verb != Verb::Text && e.verb != Verb::Failed &&
             !(e.verb == Verb::Result && (e.flags & Failure)))
             label += QStringLiteral(" (%1)").arg(e.text);
