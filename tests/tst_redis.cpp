@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <hiredis/hiredis.h>
 
@@ -346,6 +347,30 @@ private slots:
         QCOMPARE(lab.pattern(0).breaker()->state, BreakerState::HalfOpen);
         QVERIFY(read().ok); // the trial reaches the restarted server
         QCOMPARE(lab.pattern(0).breaker()->state, BreakerState::Closed);
+    }
+
+    void aBusyMachineDoesNotStretchATtl()
+    {
+        // The lab falls behind the wall clock (the machine was busy for 400 ms before the first
+        // read): a value filled then must still be gone when the scenario's TTL has passed in
+        // virtual time, or a demo on a loaded machine reads a value its TTL has already ended.
+        LabConfig config;
+        config.pattern = PatternKind::CacheAside;
+        config.options.ttl = kSecond;
+        config.store.url = m_server.url();
+        config.store.prefix = u"cachelab-test-busy:"_qs;
+        Lab lab(config);
+        lab.store().clear();
+        lab.databasePut(u"user:1"_qs, "Ann");
+        QThread::msleep(400); // stands for a machine busy with something else, not for a wait
+        auto read = [&] { lab.runUntilDone(lab.start(Operation::Kind::Read, 0, u"user:1"_qs)); };
+        read(); // miss, fills with PX 1000
+        read(); // hit
+        lab.advance(kSecond + 20 * kMillisecond);
+        read(); // the TTL has ended: a miss again
+        QCOMPARE(lab.metrics().total(Counter::CacheHits), qint64(1));
+        QCOMPARE(lab.metrics().total(Counter::CacheMisses), qint64(2));
+        lab.store().clear();
     }
 
     void ownMessagesArriveBeforeTimeMovesOn()

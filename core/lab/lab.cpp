@@ -59,12 +59,17 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
     if (m_store->realTime() && m_config.paced) {
         m_wallClock.start();
         m_scheduler->setPacer([this](TimeUs t) {
-            // Real time: wait until the wall clock reaches t, listening for messages.
+            // Real time: wait until the wall clock reaches t, listening for messages. When the
+            // lab is late instead (a busy machine), the wall clock's origin moves up to t: what
+            // was set in the server then lives at least as long, in real time, as its TTL says
+            // in virtual time, and never expires later than the scenario expects.
             for (;;) {
                 m_store->pump();
-                const TimeUs ahead = t - m_wallClock.nsecsElapsed() / 1000;
-                if (ahead <= 0)
+                const TimeUs ahead = t - (m_wallClock.nsecsElapsed() / 1000 - m_wallLag);
+                if (ahead <= 0) {
+                    m_wallLag -= ahead;
                     return;
+                }
                 QThread::usleep(static_cast<unsigned long>(std::min<TimeUs>(ahead, 1000)));
             }
         });

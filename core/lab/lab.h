@@ -200,6 +200,7 @@ private:
     PatternEnv m_env;
     std::vector<std::unique_ptr<Instance>> m_instances;
     QElapsedTimer m_wallClock; // real-time stores: virtual time never runs ahead of it
+    TimeUs m_wallLag = 0;      // how far the wall clock's origin has moved for a late lab
     QSet<quint64> m_running;   // operations begun with start(), until they finish
     int m_inFlight = 0;        // every operation, however begun
     quint64 m_nextOperation = 0;
