@@ -49,7 +49,18 @@ private:
 class DatabaseError : public Error
 {
 public:
-    enum class Kind { Unavailable, Open, Query, Locked, ReadOnly, Full, Corrupt, Schema };
+    enum class Kind {
+        Unavailable,
+        Open,
+        Query,
+        Locked,
+        ReadOnly,
+        Full,
+        Corrupt,
+        Schema,
+        Location,       ///< not a database URL this build can open
+        Authentication, ///< the server refused the user or the password
+    };
     DatabaseError(Kind kind, const QString &message)
         : Error(message)
         , m_kind(kind)

@@ -11,6 +11,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 
 #include <QTest>
@@ -92,6 +94,7 @@ private slots:
     void valuesRoundTrip();
     void oneMebibyteValue();
     void sqlLookingKeys();
+    void applicationTableIsNeverEmptiedUnasked();
 
 private:
     QString writeScenario(const QString &name, const QByteArray &text);
@@ -605,6 +608,44 @@ void TestCli::sqlLookingKeys()
                                                              "expect result = kept\n");
     const CliRun again = runCli({u"run"_s, second, u"--db"_s, db, u"--keep-db"_s});
     VERIFY_RUN(again, 0);
+}
+
+void TestCli::applicationTableIsNeverEmptiedUnasked()
+{
+    // A shop's own table: a run would start by emptying it, so the CLI asks for --keep-db.
+    const QString file = m_tmp.filePath(u"shop.db"_s);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"shop"_s);
+        db.setDatabaseName(file);
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"CREATE TABLE items (sku TEXT PRIMARY KEY, name TEXT)"_s));
+        QVERIFY(q.exec(u"INSERT INTO items VALUES ('s:1', 'pen')"_s));
+    }
+    QSqlDatabase::removeDatabase(u"shop"_s);
+    const QString url = u"sqlite:"_s + file + u"?table=items&key=sku&value=name"_s;
+    const QString path = writeScenario(u"shop.cls"_s, "pattern cache-aside\n"
+                                                      "read s:1\n"
+                                                      "expect result = pen\n"
+                                                      "write s:2 ink\n"
+                                                      "expect db s:2 = ink\n");
+    const CliRun refused = runCli({u"run"_s, path, u"--db"_s, url});
+    VERIFY_RUN(refused, 2);
+    QVERIFY2(refused.err.contains("your own table \"items\"") && refused.err.contains("--keep-db"),
+             qPrintable(refused.describe()));
+    const CliRun kept = runCli({u"run"_s, path, u"--db"_s, url, u"--keep-db"_s});
+    VERIFY_RUN(kept, 0);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"shop"_s);
+        db.setDatabaseName(file);
+        QVERIFY(db.open());
+        QSqlQuery q(u"SELECT name FROM items ORDER BY sku"_s, db);
+        QStringList names;
+        while (q.next())
+            names.append(q.value(0).toString());
+        QCOMPARE(names, (QStringList{u"pen"_s, u"ink"_s}));
+    }
+    QSqlDatabase::removeDatabase(u"shop"_s);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -1,16 +1,25 @@
-// SqlDatabase: the source of truth on Qt SQL / SQLite. Versions, tombstones, hostile keys,
-// persistence, WAL, all-or-nothing batches and the failures a person has to act on. Uses real
-// SQLite files in a QTemporaryDir and a second Qt SQL connection to look at them.
+// SqlDatabase: the source of truth on Qt SQL. Versions, tombstones, hostile keys, the
+// application's own table, database URLs, persistence, WAL, all-or-nothing batches and the
+// failures a person has to act on. Built twice: tst_database on SQLite (real files in a
+// QTemporaryDir), tst_database_postgres (CACHELAB_TEST_POSTGRES) on a PostgreSQL server the
+// test starts itself; the tests of behaviour run on both, a second Qt SQL connection looks at
+// what was written.
 
+#include "database/databaseurl.h"
 #include "database/sqldatabase.h"
 #include "errors.h"
+#ifdef CACHELAB_TEST_POSTGRES
+#include "pgserver.h"
+#endif
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -27,11 +36,18 @@ namespace {
 class SecondConnection
 {
 public:
-    explicit SecondConnection(const QString &path)
+    explicit SecondConnection(const QString &location)
         : m_name(u"tst-database-second-%1"_s.arg(++s_counter))
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
-        db.setDatabaseName(path);
+        const auto parsed = parseDatabaseUrl(location);
+        const DatabaseUrl url = std::get<DatabaseUrl>(parsed);
+        const bool sqlite = url.driver == DatabaseUrl::Driver::SQLite;
+        QSqlDatabase db = QSqlDatabase::addDatabase(sqlite ? u"QSQLITE"_s : u"QPSQL"_s, m_name);
+        db.setDatabaseName(sqlite ? url.path : url.database);
+        db.setHostName(url.host);
+        db.setPort(url.port);
+        db.setUserName(url.user);
+        db.setPassword(url.password);
         m_open = db.open();
     }
     ~SecondConnection()
@@ -93,6 +109,38 @@ RowWrite put(const QString &key, const QByteArray &value)
     return RowWrite{key, value};
 }
 
+#ifdef CACHELAB_TEST_POSTGRES
+PostgresServer *server = nullptr;
+#endif
+
+// A database nobody has written to yet: SQLite in memory, or the test server's database with
+// Cache Lab's table emptied and the application tables of earlier tests dropped.
+QString fresh()
+{
+#ifdef CACHELAB_TEST_POSTGRES
+    const QString url = server->url();
+    SecondConnection other(url);
+    for (const char *table : {"records", "orders", "items"})
+        other.exec(u"DROP TABLE IF EXISTS "_s + QLatin1String(table));
+    return url;
+#else
+    return u":memory:"_s;
+#endif
+}
+
+// A database another connection can look at too: a file for SQLite (in-memory databases are
+// private to their connection), the server's for PostgreSQL. `query` is the URL's tail.
+QString shared(const QTemporaryDir &dir, const QString &query = {})
+{
+#ifdef CACHELAB_TEST_POSTGRES
+    Q_UNUSED(dir);
+    fresh();
+    return server->url(u"postgres"_s, query);
+#else
+    return u"sqlite:"_s + dir.filePath(u"shared.db"_s) + query;
+#endif
+}
+
 } // namespace
 
 class TestDatabase : public QObject
@@ -100,6 +148,24 @@ class TestDatabase : public QObject
     Q_OBJECT
 
 private slots:
+#ifdef CACHELAB_TEST_POSTGRES
+    void initTestCase();
+    void cleanupTestCase();
+    void wrongPasswordIsRefused();
+    void unreachableServer();
+    void missingDatabase();
+    void everyDemo_data();
+    void everyDemo();
+#else
+    void urls_data();
+    void urls();
+    void badUrls_data();
+    void badUrls();
+    void unknownSchemeLeavesNoFile();
+#endif
+    void applicationTableWithVersions();
+    void applicationTableWithoutVersions();
+    void applicationTableMistakes();
     void versionsStartAtOneAndGrow();
     void deleteKeepsATombstone();
     void deleteOfAMissingRow();
@@ -107,7 +173,9 @@ private slots:
     void emptyBatch();
     void rowsListsTombstonesSorted();
     void clearForgetsEverything();
+#ifndef CACHELAB_TEST_POSTGRES
     void inMemoryDatabasesAreSeparate();
+#endif
 
     void valuesRoundTrip_data();
     void valuesRoundTrip();
@@ -116,6 +184,7 @@ private slots:
     void keysRoundTrip();
     void keysAreExact();
 
+#ifndef CACHELAB_TEST_POSTGRES
     void fileDatabasePersistsAcrossReopen();
     void fileDatabaseIsInWalMode();
     void batchIsAllOrNothing();
@@ -128,11 +197,12 @@ private slots:
     void foreignRecordsTable();
     void failedOpenLeavesNoFileBehind();
     void describe();
+#endif
 };
 
 void TestDatabase::versionsStartAtOneAndGrow()
 {
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     QCOMPARE(db.version(u"k"_s), 0);
     QVERIFY(!db.exists(u"k"_s));
     QVERIFY(!db.load(u"k"_s));
@@ -150,7 +220,7 @@ void TestDatabase::versionsStartAtOneAndGrow()
 
 void TestDatabase::deleteKeepsATombstone()
 {
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     db.store(u"k"_s, "a", 0);
     db.store(u"k"_s, "b", 0);
     QCOMPARE(db.remove(u"k"_s, 100), 3); // a delete is a change: the version grows
@@ -167,7 +237,7 @@ void TestDatabase::deleteKeepsATombstone()
 
 void TestDatabase::deleteOfAMissingRow()
 {
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     QCOMPARE(db.remove(u"never"_s, 0), 0);
     QCOMPARE(db.version(u"never"_s), 0);
     QVERIFY(!db.exists(u"never"_s));
@@ -176,7 +246,7 @@ void TestDatabase::deleteOfAMissingRow()
 
 void TestDatabase::batchReturnsVersionsInOrder()
 {
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     db.store(u"a"_s, "a1", 0);
     const QList<qint64> versions = db.writeBatch(
         {put(u"a"_s, "a2"), put(u"b"_s, "b1"), RowWrite{u"a"_s, std::nullopt}, put(u"b"_s, "b2")},
@@ -190,14 +260,14 @@ void TestDatabase::batchReturnsVersionsInOrder()
 
 void TestDatabase::emptyBatch()
 {
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     QVERIFY(db.writeBatch({}, 0).isEmpty());
     QCOMPARE(db.store(u"k"_s, "v", 0), 1);
 }
 
 void TestDatabase::rowsListsTombstonesSorted()
 {
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     db.store(u"user:2"_s, "Bob", 20);
     db.store(u"user:1"_s, "Ann", 10);
     db.store(u"item:1"_s, "lamp", 30);
@@ -219,7 +289,7 @@ void TestDatabase::rowsListsTombstonesSorted()
 
 void TestDatabase::clearForgetsEverything()
 {
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     db.store(u"a"_s, "1", 0);
     db.remove(u"a"_s, 0);
     db.store(u"b"_s, "2", 0);
@@ -231,6 +301,7 @@ void TestDatabase::clearForgetsEverything()
     QCOMPARE(db.store(u"a"_s, "again", 0), 1);
 }
 
+#ifndef CACHELAB_TEST_POSTGRES
 void TestDatabase::inMemoryDatabasesAreSeparate()
 {
     SqlDatabase one;
@@ -240,6 +311,8 @@ void TestDatabase::inMemoryDatabasesAreSeparate()
     QVERIFY(!two.load(u"k"_s));
     QCOMPARE(two.version(u"k"_s), 0);
 }
+
+#endif
 
 void TestDatabase::valuesRoundTrip_data()
 {
@@ -262,7 +335,7 @@ void TestDatabase::valuesRoundTrip_data()
 void TestDatabase::valuesRoundTrip()
 {
     QFETCH(QByteArray, value);
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     QCOMPARE(db.store(u"k"_s, value, 0), 1);
     const auto row = db.load(u"k"_s);
     QVERIFY(row);
@@ -277,7 +350,7 @@ void TestDatabase::emptyValue()
 {
     // An empty value is a value: storing it must not fail, and it must read back empty (not as
     // a missing row). Both an empty and a null QByteArray are empty values.
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     QCOMPARE(db.store(u"empty"_s, QByteArray(""), 0), 1);
     QVERIFY(db.load(u"empty"_s));
     QCOMPARE(db.load(u"empty"_s)->value, QByteArray());
@@ -307,7 +380,7 @@ void TestDatabase::keysRoundTrip_data()
 void TestDatabase::keysRoundTrip()
 {
     QFETCH(QString, key);
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     db.store(u"canary"_s, "still here", 0);
     QCOMPARE(db.store(key, "v1", 0), 1);
     QCOMPARE(db.store(key, "v2", 0), 2);
@@ -325,7 +398,7 @@ void TestDatabase::keysRoundTrip()
 
 void TestDatabase::keysAreExact()
 {
-    SqlDatabase db;
+    SqlDatabase db(fresh());
     db.store(u"user:1"_s, "lower", 0);
     db.store(u"User:1"_s, "upper", 0);
     db.store(u"user:1 "_s, "trailing space", 0);
@@ -340,6 +413,7 @@ void TestDatabase::keysAreExact()
     QCOMPARE(db.rows().size(), 5);
 }
 
+#ifndef CACHELAB_TEST_POSTGRES
 void TestDatabase::fileDatabasePersistsAcrossReopen()
 {
     QTemporaryDir dir;
@@ -601,6 +675,255 @@ void TestDatabase::failedOpenLeavesNoFileBehind()
     QVERIFY2(error, "the open should have failed");
     QVERIFY2(!QFileInfo::exists(path), "a failed open left an empty database file behind");
 }
+
+#endif
+
+// The application's own table: Cache Lab reads and writes it through the URL's mapping, raises
+// its version column, keeps tombstones beside it, and creates no table of its own there.
+void TestDatabase::applicationTableWithVersions()
+{
+    QTemporaryDir dir;
+    const QString location = shared(dir);
+    {
+        SecondConnection app(location);
+        QVERIFY(app.isOpen());
+        QCOMPARE(app.exec(u"CREATE TABLE orders (id TEXT PRIMARY KEY, payload TEXT NOT NULL,"
+                          " rev BIGINT NOT NULL, note TEXT)"_s),
+                 QString());
+        QCOMPARE(app.exec(u"INSERT INTO orders (id, payload, rev) VALUES ('o:1', 'lamp', 7)"_s),
+                 QString());
+    }
+    SqlDatabase db(location + u"?table=orders&key=id&value=payload&version=rev"_s);
+    QVERIFY2(db.describe().contains(u"table orders"_s), qPrintable(db.describe()));
+    QCOMPARE(db.version(u"o:1"_s), 7);
+    QCOMPARE(db.load(u"o:1"_s)->value, QByteArray("lamp"));
+    QCOMPARE(db.load(u"o:1"_s)->version, 7);
+    QCOMPARE(db.store(u"o:1"_s, "desk", 10), 8);
+    QCOMPARE(db.store(u"o:2"_s, u"Stuhl für Zoë"_s.toUtf8(), 20), 1);
+    QCOMPARE(db.remove(u"o:1"_s, 30), 9);
+    QVERIFY(!db.exists(u"o:1"_s));
+    QVERIFY(!db.load(u"o:1"_s));
+    const QList<RowInfo> rows = db.rows();
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[0].key, u"o:1"_s);
+    QVERIFY(rows[0].deleted);
+    QCOMPARE(rows[0].version, 9);
+    QCOMPARE(rows[1].version, 1);
+    QCOMPARE(db.store(u"o:1"_s, "back", 40), 10); // versions go on after the delete
+
+    // What the application reads is its own text, not Cache Lab's bytes; no table was added.
+    SecondConnection app(location);
+    QCOMPARE(app.scalar(u"SELECT payload FROM orders WHERE id = 'o:2'"_s).toString(),
+             u"Stuhl für Zoë"_s);
+    QCOMPARE(app.scalar(u"SELECT rev FROM orders WHERE id = 'o:1'"_s).toLongLong(), 10);
+    QCOMPARE(app.scalar(u"SELECT count(*) FROM orders"_s).toInt(), 2);
+    QVERIFY(QSqlDatabase::database(db.connectionName(), false).record(u"records"_s).isEmpty());
+}
+
+// Without a version column the versions are Cache Lab's: rows found at open start at 1.
+void TestDatabase::applicationTableWithoutVersions()
+{
+    QTemporaryDir dir;
+    const QString location = shared(dir);
+    {
+        SecondConnection app(location);
+        QCOMPARE(app.exec(u"CREATE TABLE items (sku TEXT PRIMARY KEY, name TEXT)"_s), QString());
+        QCOMPARE(app.exec(u"INSERT INTO items VALUES ('s:1', 'pen'), ('s:2', 'ink')"_s), QString());
+    }
+    SqlDatabase db(location + u"?table=items&key=sku&value=name"_s);
+    QCOMPARE(db.version(u"s:1"_s), 1);
+    QCOMPARE(db.store(u"s:1"_s, "quill", 0), 2);
+    QCOMPARE(db.load(u"s:1"_s)->version, 2);
+    QCOMPARE(
+        db.writeBatch(
+            {put(u"s:3"_s, "nib"), put(u"s:3"_s, "nib 2"), RowWrite{u"s:2"_s, std::nullopt}}, 5),
+        (QList<qint64>{1, 2, 2}));
+    QCOMPARE(db.remove(u"never"_s, 6), 0);
+    QCOMPARE(db.rows().size(), 3); // s:1, s:2 (a tombstone), s:3
+    QVERIFY(db.rows()[1].deleted);
+    db.clear();
+    QVERIFY(db.rows().isEmpty());
+    SecondConnection app(location);
+    QCOMPARE(app.scalar(u"SELECT count(*) FROM items"_s).toInt(), 0);
+}
+
+void TestDatabase::applicationTableMistakes()
+{
+    QTemporaryDir dir;
+    const QString location = shared(dir);
+    {
+        SecondConnection app(location);
+        QCOMPARE(app.exec(u"CREATE TABLE items (sku TEXT PRIMARY KEY, name TEXT)"_s), QString());
+    }
+    const auto noTable = errorOf([&] { SqlDatabase(location + u"?table=orders&key=a&value=b"_s); });
+    QVERIFY(noTable);
+    QCOMPARE(noTable->kind(), DatabaseError::Kind::Schema);
+    QVERIFY2(noTable->message().contains(u"no table \"orders\""_s), qPrintable(noTable->message()));
+    const auto noColumns =
+        errorOf([&] { SqlDatabase(location + u"?table=items&key=sku&value=title&version=rev"_s); });
+    QVERIFY(noColumns);
+    QCOMPARE(noColumns->kind(), DatabaseError::Kind::Schema);
+    QVERIFY2(noColumns->message().contains(u"title, rev: name its columns"_s),
+             qPrintable(noColumns->message()));
+    const auto injected = errorOf(
+        [&] { SqlDatabase(location + u"?table=items;DROP%20TABLE%20items&key=sku&value=name"_s); });
+    QVERIFY(injected);
+    QCOMPARE(injected->kind(), DatabaseError::Kind::Location);
+    SecondConnection app(location);
+    QVERIFY(app.scalar(u"SELECT count(*) FROM items"_s).isValid()); // still there
+}
+
+#ifdef CACHELAB_TEST_POSTGRES
+
+void TestDatabase::initTestCase()
+{
+    server = new PostgresServer;
+    START_POSTGRES_OR_SKIP(*server);
+}
+
+void TestDatabase::cleanupTestCase()
+{
+    delete server;
+    server = nullptr;
+}
+
+void TestDatabase::wrongPasswordIsRefused()
+{
+    const QString url = u"postgresql://cachelab:wrong@127.0.0.1:%1/postgres"_s.arg(server->port());
+    const auto error = errorOf([&] { SqlDatabase db(url); });
+    QVERIFY(error);
+    QCOMPARE(error->kind(), DatabaseError::Kind::Authentication);
+    QVERIFY2(error->message().contains(u"refused the user \"cachelab\""_s),
+             qPrintable(error->message()));
+    QVERIFY2(!error->message().contains(u"wrong"_s), "the message shows the password");
+}
+
+void TestDatabase::unreachableServer()
+{
+    const int port = RedisServer::freePort();
+    const auto error = errorOf([&] {
+        SqlDatabase db(
+            u"postgresql://cachelab@127.0.0.1:%1/postgres?connect_timeout=2"_s.arg(port));
+    });
+    QVERIFY(error);
+    QCOMPARE(error->kind(), DatabaseError::Kind::Unavailable);
+    QVERIFY2(error->message().contains(u"Cannot reach PostgreSQL at 127.0.0.1:%1"_s.arg(port)),
+             qPrintable(error->message()));
+}
+
+void TestDatabase::missingDatabase()
+{
+    const auto error = errorOf([&] { SqlDatabase db(server->url(u"shop"_s)); });
+    QVERIFY(error);
+    QCOMPARE(error->kind(), DatabaseError::Kind::Open);
+    QVERIFY2(error->message().contains(u"has no database \"shop\""_s) &&
+                 error->message().contains(u"createdb shop"_s),
+             qPrintable(error->message()));
+}
+
+// Every demo holds the same expectations with PostgreSQL as the source of truth.
+void TestDatabase::everyDemo_data()
+{
+    QTest::addColumn<QString>("path");
+    const QDir dir(QStringLiteral(CACHELAB_SCENARIO_DIR));
+    const QStringList files = dir.entryList({QStringLiteral("*.cls")}, QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 14);
+    for (const QString &file : files)
+        QTest::newRow(qPrintable(file)) << dir.filePath(file);
+}
+
+void TestDatabase::everyDemo()
+{
+    QFETCH(QString, path);
+    QProcess cli;
+    cli.start(QStringLiteral(CACHELAB_CLI), {u"run"_s, path, u"--db"_s, server->url()});
+    QVERIFY(cli.waitForFinished(5 * 60 * 1000));
+    const QString output =
+        QString::fromUtf8(cli.readAllStandardOutput() + cli.readAllStandardError());
+    QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0, qPrintable(output));
+}
+
+#else
+
+void TestDatabase::urls_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("postgres");
+    QTest::addColumn<QString>("where");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<QString>("table");
+    QTest::newRow("memory") << u":memory:"_s << false << u":memory:"_s << QString() << QString();
+    QTest::newRow("sqlite memory")
+        << u"sqlite::memory:"_s << false << u":memory:"_s << QString() << QString();
+    QTest::newRow("relative path") << u"lab.db"_s << false << u"lab.db"_s << QString() << QString();
+    QTest::newRow("drive letter") << u"C:/lab.db"_s << false << u"C:/lab.db"_s << QString()
+                                  << QString();
+    QTest::newRow("sqlite absolute") << u"sqlite:///var/tmp/lab%20one.db"_s << false
+                                     << u"/var/tmp/lab one.db"_s << QString() << QString();
+    QTest::newRow("sqlite relative") << u"sqlite:data/lab.db?table=t&key=k&value=v"_s << false
+                                     << u"data/lab.db"_s << QString() << u"t"_s;
+    QTest::newRow("postgresql") << u"postgresql://ann:p%40ss@db.example:6543/shop"_s << true
+                                << u"ann@db.example:6543/shop"_s << u"p@ss"_s << QString();
+    QTest::newRow("postgres, default port")
+        << u"postgres://db/shop?table=orders&key=id&value=body&version=rev"_s << true
+        << u"db:5432/shop"_s << QString() << u"orders"_s;
+}
+
+void TestDatabase::urls()
+{
+    QFETCH(QString, text);
+    const auto parsed = parseDatabaseUrl(text);
+    if (const auto *error = std::get_if<QString>(&parsed))
+        QFAIL(qPrintable(*error));
+    const DatabaseUrl url = std::get<DatabaseUrl>(parsed);
+    QTEST(url.driver == DatabaseUrl::Driver::PostgreSQL, "postgres");
+    QTEST(url.where(), "where");
+    QTEST(url.password, "password");
+    QTEST(url.table, "table");
+}
+
+void TestDatabase::badUrls_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("Qt driver name") << u"QPSQL:host=db"_s << u"no database of the kind \"QPSQL\""_s;
+    QTest::newRow("unknown scheme") << u"mysql://db/shop"_s << u"of the kind \"mysql\""_s;
+    QTest::newRow("no database") << u"postgresql://ann@db"_s << u"names no database"_s;
+    QTest::newRow("no host") << u"postgresql:///shop"_s << u"names no host"_s;
+    QTest::newRow("bad port") << u"postgresql://db:99999/shop"_s << u"PostgreSQL URL"_s;
+    QTest::newRow("unknown parameter")
+        << u"postgresql://db/shop?colour=red"_s << u"unknown parameter \"colour\""_s;
+    QTest::newRow("table without columns") << u"sqlite:lab.db?table=t"_s << u"key= and value="_s;
+    QTest::newRow("columns without table") << u"sqlite:lab.db?key=k"_s << u"add table="_s;
+    QTest::newRow("not a plain name")
+        << u"sqlite:lab.db?table=t%22x&key=k&value=v"_s << u"not a plain table or column name"_s;
+    QTest::newRow("sqlite with host") << u"sqlite://host/lab.db"_s << u"not a valid SQLite URL"_s;
+    QTest::newRow("spaces around") << u" lab.db"_s << u"is not a database"_s;
+}
+
+void TestDatabase::badUrls()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, says);
+    const auto parsed = parseDatabaseUrl(text);
+    const auto *error = std::get_if<QString>(&parsed);
+    QVERIFY2(error, "accepted");
+    QVERIFY2(error->contains(says), qPrintable(*error));
+}
+
+void TestDatabase::unknownSchemeLeavesNoFile()
+{
+    QTemporaryDir dir;
+    const QString old = QDir::currentPath();
+    QDir::setCurrent(dir.path());
+    const auto error = errorOf([] { SqlDatabase db(u"QPSQL:host=db"_s); });
+    QDir::setCurrent(old);
+    QVERIFY(error);
+    QCOMPARE(error->kind(), DatabaseError::Kind::Location);
+    QVERIFY2(QDir(dir.path()).isEmpty(), "a file was created for a URL");
+}
+
+#endif
 
 QTEST_GUILESS_MAIN(TestDatabase)
 #include "tst_database.moc"

@@ -14,6 +14,7 @@
 #include <measure/tradeoffswindow.h>
 #include <metricschartmodel.h>
 #include <replaycontroller.h>
+#include <settingsdialog.h>
 #include <theme.h>
 #include <workloadform.h>
 #include <workloadpanel.h>
@@ -174,6 +175,7 @@ private Q_SLOTS:
     void screenshotWritesPng();
     void screenshotsOfWorkloadComparisonAndReplay();
     void unreachableRedisExitsTwo();
+    void settingsTakeADatabaseUrlAndTestIt();
 };
 
 void TestGui::initTestCase()
@@ -1156,6 +1158,49 @@ void TestGui::unreachableRedisExitsTwo()
     QCOMPARE(app.exitCode(), 2);
     QVERIFY(!app.readAllStandardError().trimmed().isEmpty());
     QVERIFY(!QFile::exists(dir.filePath(u"never.png"_qs)));
+}
+
+void TestGui::settingsTakeADatabaseUrlAndTestIt()
+{
+    // A URL chosen before comes back in its own field; Test says what is wrong in words.
+    QTemporaryDir dir;
+    AppSettings before;
+    before.databasePath =
+        u"sqlite:"_qs + dir.filePath(u"shop.db"_qs) + u"?table=items&key=sku&value=name"_qs;
+    SettingsDialog dialog(before);
+    auto *url = dialog.findChild<QLineEdit *>();
+    QLineEdit *field = nullptr;
+    for (auto *edit : dialog.findChildren<QLineEdit *>()) {
+        if (edit->accessibleName() == u"Database URL")
+            field = edit;
+    }
+    QVERIFY(url && field);
+    QCOMPARE(field->text(), before.databasePath);
+    QVERIFY(field->isEnabled());
+    QPushButton *test = nullptr;
+    for (auto *button : dialog.findChildren<QPushButton *>()) {
+        if (button->text() == u"T&est")
+            test = button;
+    }
+    QVERIFY(test);
+    auto result = [&] {
+        QString text;
+        for (auto *label : dialog.findChildren<QLabel *>()) {
+            if (label->text().startsWith(u"Could not open") || label->text().startsWith(u"Opened"))
+                text = label->text();
+        }
+        return text;
+    };
+    test->click();
+    QVERIFY2(result().contains(u"no table \"items\""), qPrintable(result()));
+    field->setText(u"postgresql://ann@127.0.0.1:1/shop?connect_timeout=1"_qs);
+    test->click();
+    QVERIFY2(result().contains(u"Cannot reach PostgreSQL at 127.0.0.1:1"), qPrintable(result()));
+    field->setText(u"sqlite:"_qs + dir.filePath(u"fresh.db"_qs));
+    test->click();
+    QVERIFY2(result().startsWith(u"Opened SQLite at") && result().contains(u": 0 row"),
+             qPrintable(result()));
+    QCOMPARE(dialog.settings().databasePath, field->text());
 }
 
 QTEST_MAIN(TestGui)

@@ -1,5 +1,6 @@
 #include "settingsdialog.h"
 
+#include <database/sqldatabase.h>
 #include <errors.h>
 #include <store/storefactory.h>
 
@@ -81,10 +82,35 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, QWidget *parent)
     fileRow->addWidget(m_file);
     fileRow->addWidget(m_databaseFile, 1);
     fileRow->addWidget(m_browse);
+    // Any database by URL: PostgreSQL, or SQLite with the application's own table.
+    const bool isUrl =
+        std::holds_alternative<DatabaseUrl>(parseDatabaseUrl(settings.databasePath)) &&
+        (settings.databasePath.startsWith(u"postgres") ||
+         settings.databasePath.startsWith(u"sqlite:"));
+    m_byUrl = new QRadioButton(tr("Database URL:"), database);
+    m_databaseUrl = new QLineEdit(isUrl ? settings.databasePath : QString(), database);
+    m_databaseUrl->setPlaceholderText(tr("postgresql://user@host/database"));
+    m_databaseUrl->setAccessibleName(tr("Database URL"));
+    m_databaseUrl->setToolTip(
+        tr("postgresql://user[:password]@host[:port]/database, or sqlite:///path/to/file; add "
+           "?table=T&key=K&value=V[&version=N] to use your own table"));
+    m_testDatabase = new QPushButton(tr("T&est"), database);
+    m_testDatabase->setToolTip(tr("Open the database once and report what happened"));
+    m_databaseResult = new QLabel(database);
+    m_databaseResult->setWordWrap(true);
+    m_databaseResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *urlRow = new QHBoxLayout;
+    urlRow->addWidget(m_byUrl);
+    urlRow->addWidget(m_databaseUrl, 1);
+    urlRow->addWidget(m_testDatabase);
     auto *databaseLayout = new QVBoxLayout(database);
     databaseLayout->addWidget(m_memory);
     databaseLayout->addLayout(fileRow);
-    (settings.databasePath.isEmpty() ? m_memory : m_file)->setChecked(true);
+    databaseLayout->addLayout(urlRow);
+    databaseLayout->addWidget(m_databaseResult);
+    (settings.databasePath.isEmpty() ? m_memory : isUrl ? m_byUrl : m_file)->setChecked(true);
+    if (isUrl)
+        m_databaseFile->setText(AppSettings::defaultDatabaseFile());
 
     auto *latency = new QGroupBox(tr("Modelled latency of one call (labs started by hand)"), this);
     m_cache = latencyBox(settings.latencies.cache, latency);
@@ -121,6 +147,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, QWidget *parent)
     layout->addWidget(buttons);
 
     connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
+    connect(m_testDatabase, &QPushButton::clicked, this, &SettingsDialog::testDatabase);
     connect(m_browse, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(
             this, tr("Database file"), m_databaseFile->text(),
@@ -128,7 +155,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, QWidget *parent)
         if (!path.isEmpty())
             m_databaseFile->setText(path);
     });
-    for (QRadioButton *radio : {m_embedded, m_redis, m_memory, m_file})
+    for (QRadioButton *radio : {m_embedded, m_redis, m_memory, m_file, m_byUrl})
         connect(radio, &QRadioButton::toggled, this, &SettingsDialog::updateEnabled);
     updateEnabled();
 }
@@ -139,6 +166,24 @@ void SettingsDialog::updateEnabled()
     m_test->setEnabled(m_redis->isChecked());
     m_databaseFile->setEnabled(m_file->isChecked());
     m_browse->setEnabled(m_file->isChecked());
+    m_databaseUrl->setEnabled(m_byUrl->isChecked());
+    m_testDatabase->setEnabled(m_byUrl->isChecked());
+}
+
+void SettingsDialog::testDatabase()
+{
+    const QString url = m_databaseUrl->text().trimmed();
+    if (url.isEmpty()) {
+        m_databaseResult->setText(tr("Enter a URL such as postgresql://ann@localhost/shop first."));
+        return;
+    }
+    try {
+        SqlDatabase db(url);
+        const int rows = int(db.rows().size());
+        m_databaseResult->setText(tr("Opened %1: %n row(s).", nullptr, rows).arg(db.describe()));
+    } catch (const Error &e) {
+        m_databaseResult->setText(tr("Could not open: %1").arg(e.message()));
+    }
 }
 
 void SettingsDialog::testConnection()
@@ -162,7 +207,9 @@ AppSettings SettingsDialog::settings() const
 {
     AppSettings s = m_settings;
     s.redisUrl = m_redis->isChecked() ? m_redisUrl->text().trimmed() : QString();
-    s.databasePath = m_file->isChecked() ? m_databaseFile->text().trimmed() : QString();
+    s.databasePath = m_file->isChecked()    ? m_databaseFile->text().trimmed()
+                     : m_byUrl->isChecked() ? m_databaseUrl->text().trimmed()
+                                            : QString();
     s.latencies.cache = micros(m_cache);
     s.latencies.l1 = micros(m_l1);
     s.latencies.dbRead = micros(m_dbRead);

@@ -25,6 +25,7 @@ public:
 
 private:
     void testConnection();
+    void testDatabase();
     void updateEnabled();
 
     AppSettings m_settings;
@@ -37,6 +38,10 @@ private:
     QRadioButton *m_file;
     QLineEdit *m_databaseFile;
     QPushButton *m_browse;
+    QRadioButton *m_byUrl;
+    QLineEdit *m_databaseUrl;
+    QPushButton *m_testDatabase;
+    QLabel *m_databaseResult;
     QDoubleSpinBox *m_cache;
     QDoubleSpinBox *m_l1;
     QDoubleSpinBox *m_dbRead;

@@ -195,10 +195,19 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     std::unique_ptr<Database> database;
     try {
         if (parser.isSet(db)) {
-            database = std::make_unique<SqlDatabase>(parser.value(db));
-            // The same file gives the same run every time, as the cache is cleared too.
+            auto sql = std::make_unique<SqlDatabase>(parser.value(db));
+            // The same file gives the same run every time, as the cache is cleared too. An
+            // application's own table is never emptied unasked.
+            if (!parser.isSet(keepDb) && !sql->url().ownTable()) {
+                err << Cli::tr("cachelab-cli run: --db names your own table \"%1\": a run "
+                               "starts by emptying its database, so add --keep-db to run on "
+                               "its rows as they are\n")
+                           .arg(sql->url().table);
+                return InvalidInput;
+            }
             if (!parser.isSet(keepDb))
-                database->clear();
+                sql->clear();
+            database = std::move(sql);
         }
     } catch (const Error &e) {
         err << Cli::tr("cachelab-cli run: --db: %1\n").arg(e.message());

@@ -6,8 +6,14 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlField>
+#include <QSqlRecord>
+
+#include <algorithm>
 
 namespace cachelab {
 
@@ -43,70 +49,77 @@ DatabaseError::Kind kindOf(const QSqlError &error)
 
 } // namespace
 
-SqlDatabase::SqlDatabase(const QString &path)
-    : m_path(path)
+SqlDatabase::SqlDatabase(const QString &location)
+    : SqlDatabase([&] {
+        const auto parsed =
+            parseDatabaseUrl(location, qEnvironmentVariable("CACHELAB_DB_PASSWORD"));
+        if (const auto *error = std::get_if<QString>(&parsed))
+            throw DatabaseError(DatabaseError::Kind::Location, *error);
+        return std::get<DatabaseUrl>(parsed);
+    }())
+{}
+
+SqlDatabase::SqlDatabase(const DatabaseUrl &url)
+    : m_url(url)
     , m_connection(nextConnectionName())
 {
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    open();
+}
+
+void SqlDatabase::open()
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(
+        sqlite() ? QStringLiteral("QSQLITE") : QStringLiteral("QPSQL"), m_connection);
     if (!db.isValid()) {
         QSqlDatabase::removeDatabase(m_connection);
-        throw DatabaseError(DatabaseError::Kind::Open,
-                            tr("The SQLite driver of Qt SQL is not installed (Debian: "
-                               "libqt6sql6-sqlite)."));
+        throw DatabaseError(DatabaseError::Kind::Location,
+                            sqlite() ? tr("The SQLite driver of Qt SQL is not installed (Debian: "
+                                          "libqt6sql6-sqlite).")
+                                     : tr("The PostgreSQL driver of Qt SQL is not installed "
+                                          "(Debian: libqt6sql6-psql)."));
     }
     // A file this constructor creates and then cannot use is removed again: a failed open
     // leaves nothing behind (an empty file would open "fine" next time and hide the problem).
-    const bool created = path != u":memory:" && !QFileInfo::exists(path);
-    db.setDatabaseName(path);
-    // Wait a little for a lock held by another program, never long enough to freeze a window.
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=250"));
+    const bool file = sqlite() && !m_url.inMemory();
+    const bool created = file && !QFileInfo::exists(m_url.path);
+    if (sqlite()) {
+        db.setDatabaseName(m_url.path);
+        // Wait a little for a lock held by another program, never long enough to freeze a
+        // window.
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=250"));
+    } else {
+        db.setHostName(m_url.host);
+        db.setPort(m_url.port);
+        db.setUserName(m_url.user);
+        db.setPassword(m_url.password);
+        db.setDatabaseName(m_url.database);
+        db.setConnectOptions(QStringLiteral("connect_timeout=%1").arg(m_url.connectTimeoutS));
+    }
     const bool opened = db.open();
     try {
         if (!opened)
             fail(db.lastError(), "open");
+        const bool own = m_url.ownTable();
+        m_table = name(own ? QStringLiteral("records") : m_url.table);
+        m_key = name(own ? QStringLiteral("key") : m_url.keyColumn);
+        m_value = name(own ? QStringLiteral("value") : m_url.valueColumn);
+        m_version = name(own ? QStringLiteral("version") : m_url.versionColumn);
         QSqlQuery setup(db);
-        if (!created && path != u":memory:")
+        if (file && !created)
             checkIntegrity(setup);
-        if (path != u":memory:") {
-            // WAL lets a reader (the GUI's database panel, another process) look while we write.
+        if (file) {
+            // WAL lets a reader (the GUI's database panel, another process) look while we
+            // write.
             if (!setup.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
                 fail(setup.lastError(), "open");
         }
-        if (!setup.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS records ("
-                                       " key TEXT PRIMARY KEY NOT NULL,"
-                                       " value BLOB NOT NULL,"
-                                       " version INTEGER NOT NULL,"
-                                       " updated_us INTEGER NOT NULL,"
-                                       " deleted INTEGER NOT NULL DEFAULT 0)")))
+        if (!sqlite() && !setup.exec(QStringLiteral("SET client_min_messages TO warning")))
             fail(setup.lastError(), "open");
-        checkSchema(setup);
-        if (!setup.exec(QStringLiteral("SELECT key, version, deleted FROM records")))
-            fail(setup.lastError(), "open");
-        while (setup.next())
-            m_truth.insert(setup.value(0).toString(),
-                           Truth{setup.value(1).toLongLong(), setup.value(2).toInt() != 0});
-
-        m_load = QSqlQuery(db);
-        m_upsert = QSqlQuery(db);
-        m_delete = QSqlQuery(db);
-        // Forward-only results skip Qt's row cache: a point query then costs what SQLite costs.
-        m_load.setForwardOnly(true);
-        m_upsert.setForwardOnly(true);
-        m_delete.setForwardOnly(true);
-        if (!m_load.prepare(
-                QStringLiteral("SELECT value, version FROM records WHERE key = ? AND deleted = 0")))
-            fail(m_load.lastError(), "open");
-        if (!m_upsert.prepare(QStringLiteral(
-                "INSERT INTO records (key, value, version, updated_us, deleted)"
-                " VALUES (?, ?, 1, ?, 0)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
-                " version = records.version + 1, updated_us = excluded.updated_us, deleted = 0"
-                " RETURNING version")))
-            fail(m_upsert.lastError(), "open");
-        if (!m_delete.prepare(QStringLiteral(
-                "UPDATE records SET value = x'', version = version + 1, updated_us = ?,"
-                " deleted = 1 WHERE key = ? AND deleted = 0 RETURNING version")))
-            fail(m_delete.lastError(), "open");
+        if (own)
+            createOwnTable(setup);
+        checkColumns(setup);
+        readTruth(setup);
+        prepareStatements();
     } catch (...) {
         m_load = QSqlQuery();
         m_upsert = QSqlQuery();
@@ -116,10 +129,149 @@ SqlDatabase::SqlDatabase(const QString &path)
         QSqlDatabase::removeDatabase(m_connection);
         if (created) {
             for (const char *suffix : {"", "-wal", "-shm", "-journal"})
-                QFile::remove(path + QLatin1String(suffix));
+                QFile::remove(m_url.path + QLatin1String(suffix));
         }
         throw;
     }
+}
+
+QString SqlDatabase::name(const QString &identifier) const
+{
+    if (identifier.isEmpty())
+        return {};
+    return QSqlDatabase::database(m_connection, false)
+        .driver()
+        ->escapeIdentifier(identifier, QSqlDriver::FieldName);
+}
+
+void SqlDatabase::createOwnTable(QSqlQuery &setup)
+{
+    // The same columns on every driver; only the type of bytes differs.
+    const QString bytes = sqlite() ? QStringLiteral("BLOB") : QStringLiteral("BYTEA");
+    if (!setup.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS records ("
+                                   " key TEXT PRIMARY KEY NOT NULL,"
+                                   " value %1 NOT NULL,"
+                                   " version BIGINT NOT NULL,"
+                                   " updated_us BIGINT NOT NULL,"
+                                   " deleted INTEGER NOT NULL DEFAULT 0)")
+                        .arg(bytes)))
+        fail(setup.lastError(), "open");
+}
+
+void SqlDatabase::checkColumns(QSqlQuery &setup) const
+{
+    setup.finish();
+    const QSqlRecord record = QSqlDatabase::database(m_connection, false).record(m_table);
+    const bool own = m_url.ownTable();
+    if (record.isEmpty() && !own) {
+        throw DatabaseError(DatabaseError::Kind::Schema,
+                            tr("%1 has no table \"%2\": name an existing table in table=, or "
+                               "leave table= out to use Cache Lab's own.")
+                                .arg(where(), m_url.table));
+    }
+    QStringList wanted;
+    if (own)
+        wanted = {QStringLiteral("key"), QStringLiteral("value"), QStringLiteral("version"),
+                  QStringLiteral("updated_us"), QStringLiteral("deleted")};
+    else
+        wanted = {m_url.keyColumn, m_url.valueColumn};
+    if (!own && !m_url.versionColumn.isEmpty())
+        wanted.append(m_url.versionColumn);
+    QStringList missing;
+    for (const QString &column : std::as_const(wanted)) {
+        if (!record.contains(column))
+            missing.append(column);
+    }
+    if (missing.isEmpty())
+        return;
+    if (own) {
+        // A records table made by something else: say so, rather than fail later on a
+        // column.
+        throw DatabaseError(DatabaseError::Kind::Schema,
+                            tr("%1 has a table \"records\" that is not Cache Lab's: it lacks the "
+                               "column(s) %2. Choose another database, or remove that table.",
+                               nullptr, int(missing.size()))
+                                .arg(where(), missing.join(QStringLiteral(", "))));
+    }
+    throw DatabaseError(DatabaseError::Kind::Schema,
+                        tr("The table \"%1\" in %2 has no column(s) %3: name its columns in "
+                           "key=, value= and version=.",
+                           nullptr, int(missing.size()))
+                            .arg(m_url.table, where(), missing.join(QStringLiteral(", "))));
+}
+
+void SqlDatabase::readTruth(QSqlQuery &setup)
+{
+    QString sql;
+    if (m_url.ownTable())
+        sql = QStringLiteral("SELECT key, version, deleted FROM records");
+    else if (!m_url.versionColumn.isEmpty())
+        sql = QStringLiteral("SELECT %1, %2 FROM %3").arg(m_key, m_version, m_table);
+    else
+        sql = QStringLiteral("SELECT %1 FROM %2").arg(m_key, m_table);
+    setup.setForwardOnly(true);
+    if (!setup.exec(sql))
+        fail(setup.lastError(), "open");
+    // Rows of the application's table without a version column start at version 1: from
+    // here on Cache Lab counts their changes.
+    const int columns = setup.record().count();
+    while (setup.next()) {
+        Truth truth;
+        truth.version = columns > 1 ? setup.value(1).toLongLong() : 1;
+        truth.deleted = columns > 2 && setup.value(2).toInt() != 0;
+        m_truth.insert(setup.value(0).toString(), truth);
+    }
+    setup.finish();
+}
+
+void SqlDatabase::prepareStatements()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    m_load = QSqlQuery(db);
+    m_upsert = QSqlQuery(db);
+    m_delete = QSqlQuery(db);
+    // Forward-only results skip Qt's row cache: a point query then costs what the driver
+    // costs.
+    m_load.setForwardOnly(true);
+    m_upsert.setForwardOnly(true);
+    m_delete.setForwardOnly(true);
+    QString load, upsert, remove;
+    if (m_url.ownTable()) {
+        load = QStringLiteral("SELECT value, version FROM records WHERE key = ? AND deleted = 0");
+        upsert = QStringLiteral(
+            "INSERT INTO records (key, value, version, updated_us, deleted) VALUES (?, ?, 1, ?, 0)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value,"
+            " version = records.version + 1, updated_us = excluded.updated_us, deleted = 0"
+            " RETURNING version");
+        remove = QStringLiteral("UPDATE records SET value = ?, version = version + 1,"
+                                " updated_us = ?, deleted = 1 WHERE key = ? AND deleted = 0"
+                                " RETURNING version");
+    } else if (!m_url.versionColumn.isEmpty()) {
+        // The application's table with its own version column: Cache Lab raises it by one on
+        // every change, as it does in its own table. The key column must be unique.
+        load = QStringLiteral("SELECT %1, %2 FROM %3 WHERE %4 = ?")
+                   .arg(m_value, m_version, m_table, m_key);
+        upsert = QStringLiteral("INSERT INTO %1 (%2, %3, %4) VALUES (?, ?, ?) ON CONFLICT (%2)"
+                                " DO UPDATE SET %3 = excluded.%3, %4 = %1.%4 + 1 RETURNING %4")
+                     .arg(m_table, m_key, m_value, m_version);
+        remove = QStringLiteral("DELETE FROM %1 WHERE %2 = ? RETURNING %3")
+                     .arg(m_table, m_key, m_version);
+    } else {
+        load = QStringLiteral("SELECT %1 FROM %2 WHERE %3 = ?").arg(m_value, m_table, m_key);
+        upsert = QStringLiteral("INSERT INTO %1 (%2, %3) VALUES (?, ?) ON CONFLICT (%2)"
+                                " DO UPDATE SET %3 = excluded.%3")
+                     .arg(m_table, m_key, m_value);
+        remove = QStringLiteral("DELETE FROM %1 WHERE %2 = ?").arg(m_table, m_key);
+    }
+    if (!m_load.prepare(load))
+        fail(m_load.lastError(), "open");
+    if (!m_upsert.prepare(upsert))
+        fail(m_upsert.lastError(), "open");
+    if (!m_delete.prepare(remove))
+        fail(m_delete.lastError(), "open");
+    const QSqlRecord record = db.record(m_table);
+    m_valueIsText =
+        !m_url.ownTable() && record.field(m_url.valueColumn).metaType().id() == QMetaType::QString;
 }
 
 void SqlDatabase::checkIntegrity(QSqlQuery &query) const
@@ -137,35 +289,8 @@ void SqlDatabase::checkIntegrity(QSqlQuery &query) const
     throw DatabaseError(DatabaseError::Kind::Corrupt,
                         tr("The database %1 is damaged (SQLite's quick_check: %2). Restore it "
                            "from a copy, or choose another file.")
-                            .arg(QFileInfo(m_path).absoluteFilePath(),
+                            .arg(QFileInfo(m_url.path).absoluteFilePath(),
                                  problems.mid(0, 3).join(QStringLiteral("; "))));
-}
-
-void SqlDatabase::checkSchema(QSqlQuery &query) const
-{
-    // A records table made by something else: say so, rather than fail later on a column.
-    if (!query.exec(QStringLiteral("PRAGMA table_info(records)")))
-        fail(query.lastError(), "open");
-    QStringList columns;
-    while (query.next())
-        columns.append(query.value(1).toString());
-    query.finish();
-    QStringList missing;
-    for (const char *name : {"key", "value", "version", "updated_us", "deleted"}) {
-        if (!columns.contains(QLatin1String(name)))
-            missing.append(QLatin1String(name));
-    }
-    if (missing.isEmpty())
-        return;
-    throw DatabaseError(
-        DatabaseError::Kind::Schema,
-        QCoreApplication::translate(
-            "SqlDatabase",
-            "The database %1 has a table \"records\" that is not Cache Lab's: "
-            "it lacks the column(s) %2. Choose another file, or remove that "
-            "table.",
-            nullptr, int(missing.size()))
-            .arg(QFileInfo(m_path).absoluteFilePath(), missing.join(QStringLiteral(", "))));
 }
 
 SqlDatabase::~SqlDatabase()
@@ -182,44 +307,112 @@ SqlDatabase::~SqlDatabase()
 
 QString SqlDatabase::describe() const
 {
-    if (m_path == u":memory:")
-        return tr("SQLite in memory");
-    return tr("SQLite at %1").arg(QFileInfo(m_path).absoluteFilePath());
+    QString place;
+    if (m_url.inMemory())
+        place = tr("SQLite in memory");
+    else if (sqlite())
+        place = tr("SQLite at %1").arg(QFileInfo(m_url.path).absoluteFilePath());
+    else
+        place = tr("PostgreSQL at %1").arg(m_url.where());
+    if (!m_url.ownTable())
+        place = tr("%1, table %2").arg(place, m_url.table);
+    return place;
+}
+
+QString SqlDatabase::where() const
+{
+    if (m_url.inMemory())
+        return tr("the in-memory database");
+    if (sqlite())
+        return tr("the database %1").arg(QFileInfo(m_url.path).absoluteFilePath());
+    return tr("the PostgreSQL database %1").arg(m_url.where());
 }
 
 void SqlDatabase::fail(const QSqlError &error, const char *what) const
 {
+    if (!sqlite())
+        failPostgres(error, what);
     const auto kind = kindOf(error);
-    const QString where = m_path == u":memory:"
-                              ? tr("the in-memory database")
-                              : tr("the database %1").arg(QFileInfo(m_path).absoluteFilePath());
+    const QString place = where();
     const QString reason = error.databaseText().isEmpty() ? error.text() : error.databaseText();
     switch (kind) {
     case DatabaseError::Kind::Locked:
         throw DatabaseError(kind, tr("Cannot write to %1: it is locked by another program; close "
                                      "it or choose another file.")
-                                      .arg(where));
+                                      .arg(place));
     case DatabaseError::Kind::Full:
         throw DatabaseError(kind, tr("Cannot write to %1: the disk is full (%2). Free some space, "
                                      "or choose a file on another disk.")
-                                      .arg(where, reason));
+                                      .arg(place, reason));
     case DatabaseError::Kind::Corrupt:
         throw DatabaseError(kind, tr("%1 is damaged or is not an SQLite database (%2). Restore "
                                      "it from a copy, or choose another file.")
-                                      .arg(where, reason));
+                                      .arg(place, reason));
     case DatabaseError::Kind::ReadOnly:
         throw DatabaseError(kind, tr("Cannot write to %1 (%2); choose a file in a folder you can "
                                      "write to.")
-                                      .arg(where, reason));
+                                      .arg(place, reason));
     default:
         if (qstrcmp(what, "open") == 0) {
             throw DatabaseError(DatabaseError::Kind::Open,
                                 tr("Cannot open %1: %2. Choose a file in a folder you can write "
                                    "to, or use :memory:.")
-                                    .arg(where, reason));
+                                    .arg(place, reason));
         }
-        throw DatabaseError(kind, tr("Could not %1 in %2: %3").arg(tr(what), where, reason));
+        throw DatabaseError(kind, tr("Could not %1 in %2: %3").arg(tr(what), place, reason));
     }
+}
+
+void SqlDatabase::failPostgres(const QSqlError &error, const char *what) const
+{
+    // PostgreSQL's SQLSTATE codes where the server sent one; libpq's own words where the
+    // connection never got that far.
+    const QString code = error.nativeErrorCode();
+    const QString reason =
+        (error.databaseText().isEmpty() ? error.text() : error.databaseText()).simplified();
+    const bool opening = qstrcmp(what, "open") == 0;
+    using Kind = DatabaseError::Kind;
+    if (code.startsWith(u"28") || reason.contains(u"password authentication failed") ||
+        reason.contains(u"no password supplied") ||
+        (reason.contains(u"role \"") && reason.contains(u"does not exist"))) {
+        throw DatabaseError(Kind::Authentication,
+                            tr("PostgreSQL at %1:%2 refused the user \"%3\" (%4). Check the user "
+                               "and the password in the URL or in CACHELAB_DB_PASSWORD.")
+                                .arg(m_url.host)
+                                .arg(m_url.port)
+                                .arg(m_url.user, reason));
+    }
+    if (code == u"3D000" || (reason.contains(u"database \"") && reason.contains(u"does not exist")))
+        throw DatabaseError(Kind::Open, tr("PostgreSQL at %1:%2 has no database \"%3\". Create it "
+                                           "(createdb %3) or name another one in the URL.")
+                                            .arg(m_url.host)
+                                            .arg(m_url.port)
+                                            .arg(m_url.database));
+    if (opening && (code.isEmpty() || code.startsWith(u"08")))
+        throw DatabaseError(Kind::Unavailable,
+                            tr("Cannot reach PostgreSQL at %1:%2 (%3). Start the server, or "
+                               "correct the host and port in the URL.")
+                                .arg(m_url.host)
+                                .arg(m_url.port)
+                                .arg(reason));
+    if (code.startsWith(u"08") || code.startsWith(u"57P"))
+        throw DatabaseError(Kind::Unavailable,
+                            tr("Lost the connection to %1 (%2).").arg(where(), reason));
+    if (code == u"53100")
+        throw DatabaseError(
+            Kind::Full,
+            tr("Cannot write to %1: the server's disk is full (%2).").arg(where(), reason));
+    if (code == u"25006" || code == u"42501")
+        throw DatabaseError(Kind::ReadOnly, tr("Cannot write to %1: %2. The server lets this user "
+                                               "read only; connect as another user.")
+                                                .arg(where(), reason));
+    if (code == u"55P03" || code == u"40P01" || code == u"40001")
+        throw DatabaseError(Kind::Locked, tr("Cannot write to %1: another session holds a lock "
+                                             "(%2). Try again, or end that session.")
+                                              .arg(where(), reason));
+    if (opening)
+        throw DatabaseError(Kind::Open, tr("Cannot open %1: %2.").arg(where(), reason));
+    throw DatabaseError(Kind::Query, tr("Could not %1 in %2: %3").arg(tr(what), where(), reason));
 }
 
 void SqlDatabase::exec(QSqlQuery &query, const char *what)
@@ -228,35 +421,88 @@ void SqlDatabase::exec(QSqlQuery &query, const char *what)
         fail(query.lastError(), what);
 }
 
+SqlDatabase::Truth SqlDatabase::truthOf(const QString &key, const Pending &pending) const
+{
+    if (const auto it = pending.constFind(key); it != pending.cend())
+        return *it;
+    return m_truth.value(key);
+}
+
+QVariant SqlDatabase::bound(const QByteArray &value) const
+{
+    // A null QByteArray would bind as SQL NULL; an empty value is a value. A text column gets
+    // text, so that the application reads what it wrote.
+    if (m_valueIsText)
+        return QString::fromUtf8(value);
+    return value.isNull() ? QByteArray("") : value;
+}
+
+QByteArray SqlDatabase::bytesOf(const QVariant &value) const
+{
+    return m_valueIsText ? value.toString().toUtf8() : value.toByteArray();
+}
+
 std::optional<Record> SqlDatabase::load(const QString &key)
 {
     m_load.bindValue(0, key);
     exec(m_load, QT_TRANSLATE_NOOP("SqlDatabase", "read a row"));
     std::optional<Record> result;
-    if (m_load.next())
-        result = Record{m_load.value(0).toByteArray(), m_load.value(1).toLongLong()};
+    if (m_load.next()) {
+        const qint64 version = versionsInTable() ? m_load.value(1).toLongLong()
+                                                 : std::max<qint64>(1, m_truth.value(key).version);
+        result = Record{bytesOf(m_load.value(0)), version};
+    }
     m_load.finish();
     return result;
 }
 
-qint64 SqlDatabase::applyRow(const RowWrite &row, TimeUs at)
+qint64 SqlDatabase::applyRow(const RowWrite &row, TimeUs at, Pending &pending)
 {
+    const Truth before = truthOf(row.key, pending);
+    const bool own = m_url.ownTable();
+    qint64 version = before.version;
     if (row.value) {
         m_upsert.bindValue(0, row.key);
-        // A null QByteArray would bind as SQL NULL; an empty value is a value.
-        m_upsert.bindValue(1, row.value->isNull() ? QByteArray("") : *row.value);
-        m_upsert.bindValue(2, at);
+        m_upsert.bindValue(1, bound(*row.value));
+        if (own)
+            m_upsert.bindValue(2, at);
+        else if (!m_url.versionColumn.isEmpty())
+            m_upsert.bindValue(2, before.version + 1); // a row back after a delete goes on
         exec(m_upsert, QT_TRANSLATE_NOOP("SqlDatabase", "write a row"));
-        const qint64 version = m_upsert.next() ? m_upsert.value(0).toLongLong() : 0;
+        if (versionsInTable())
+            version = m_upsert.next() ? m_upsert.value(0).toLongLong() : 0;
+        else
+            version = before.version + 1;
         m_upsert.finish();
+        pending.insert(row.key, Truth{version, false, at});
         return version;
     }
-    m_delete.bindValue(0, at);
-    m_delete.bindValue(1, row.key);
+    if (own) {
+        m_delete.bindValue(0, QByteArray(""));
+        m_delete.bindValue(1, at);
+        m_delete.bindValue(2, row.key);
+    } else {
+        m_delete.bindValue(0, row.key);
+    }
     exec(m_delete, QT_TRANSLATE_NOOP("SqlDatabase", "delete a row"));
-    const qint64 newVersion = m_delete.next() ? m_delete.value(0).toLongLong() : version(row.key);
+    bool removed = false;
+    if (own) {
+        removed = m_delete.next();
+        if (removed)
+            version = m_delete.value(0).toLongLong();
+    } else if (!m_url.versionColumn.isEmpty()) {
+        removed = m_delete.next();
+        if (removed) // the row is gone; its tombstone's version is Cache Lab's
+            version = std::max(m_delete.value(0).toLongLong(), before.version) + 1;
+    } else {
+        removed = m_delete.numRowsAffected() > 0;
+        if (removed)
+            version = before.version + 1;
+    }
     m_delete.finish();
-    return newVersion;
+    if (removed)
+        pending.insert(row.key, Truth{version, true, at});
+    return version;
 }
 
 qint64 SqlDatabase::store(const QString &key, const QByteArray &value, TimeUs at)
@@ -276,9 +522,10 @@ QList<qint64> SqlDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
         fail(db.lastError(), QT_TRANSLATE_NOOP("SqlDatabase", "begin a transaction"));
     QList<qint64> versions;
     versions.reserve(rows.size());
+    Pending pending;
     try {
         for (const RowWrite &row : rows)
-            versions.append(applyRow(row, at));
+            versions.append(applyRow(row, at, pending));
     } catch (...) {
         m_upsert.finish();
         m_delete.finish();
@@ -291,8 +538,8 @@ QList<qint64> SqlDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
         fail(error, QT_TRANSLATE_NOOP("SqlDatabase", "commit"));
     }
     // Only now is it true: the mirror never holds a version that was rolled back.
-    for (qsizetype i = 0; i < rows.size(); ++i)
-        m_truth.insert(rows[i].key, Truth{versions[i], !rows[i].value.has_value()});
+    for (auto it = pending.cbegin(); it != pending.cend(); ++it)
+        m_truth.insert(it.key(), it.value());
     return versions;
 }
 
@@ -311,22 +558,52 @@ QList<RowInfo> SqlDatabase::rows()
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     query.setForwardOnly(true);
-    if (!query.exec(QStringLiteral(
-            "SELECT key, value, version, updated_us, deleted FROM records ORDER BY key")))
+    QString sql;
+    const bool own = m_url.ownTable();
+    if (own)
+        sql = QStringLiteral("SELECT key, value, version, updated_us, deleted FROM records");
+    else if (!m_url.versionColumn.isEmpty())
+        sql = QStringLiteral("SELECT %1, %2, %3 FROM %4").arg(m_key, m_value, m_version, m_table);
+    else
+        sql = QStringLiteral("SELECT %1, %2 FROM %3").arg(m_key, m_value, m_table);
+    if (!query.exec(sql))
         fail(query.lastError(), QT_TRANSLATE_NOOP("SqlDatabase", "list the rows"));
     QList<RowInfo> result;
+    QSet<QString> live;
     while (query.next()) {
-        result.append(RowInfo{query.value(0).toString(), query.value(1).toByteArray(),
-                              query.value(2).toLongLong(), query.value(3).toLongLong(),
-                              query.value(4).toInt() != 0});
+        RowInfo row;
+        row.key = query.value(0).toString();
+        row.value = bytesOf(query.value(1));
+        const Truth truth = m_truth.value(row.key);
+        if (own) {
+            row.version = query.value(2).toLongLong();
+            row.updatedAt = query.value(3).toLongLong();
+            row.deleted = query.value(4).toInt() != 0;
+        } else {
+            row.version = m_url.versionColumn.isEmpty() ? std::max<qint64>(1, truth.version)
+                                                        : query.value(2).toLongLong();
+            row.updatedAt = truth.updatedAt;
+            live.insert(row.key);
+        }
+        result.append(row);
     }
+    // The application's table keeps no tombstones; Cache Lab remembers its deletes.
+    if (!own) {
+        for (auto it = m_truth.cbegin(); it != m_truth.cend(); ++it) {
+            if (it->deleted && !live.contains(it.key()))
+                result.append(RowInfo{it.key(), {}, it->version, it->updatedAt, true});
+        }
+    }
+    // Sorted here, not by ORDER BY, so that every driver and collation lists them alike.
+    std::sort(result.begin(), result.end(),
+              [](const RowInfo &a, const RowInfo &b) { return a.key < b.key; });
     return result;
 }
 
 void SqlDatabase::clear()
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
-    if (!query.exec(QStringLiteral("DELETE FROM records")))
+    if (!query.exec(QStringLiteral("DELETE FROM %1").arg(m_table)))
         fail(query.lastError(), QT_TRANSLATE_NOOP("SqlDatabase", "remove every row"));
     m_truth.clear();
 }
