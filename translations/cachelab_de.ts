@@ -642,6 +642,12 @@ Beendigungsstatus: 0 alle Erwartungen erfüllt, 1 eine nicht erfüllt,
         <translation>cachelab-cli run: --ack-log: %1 lässt sich nicht öffnen: %2
 </translation>
     </message>
+    <message>
+        <source>cachelab-cli run: --db names your own table &quot;%1&quot;: a run starts by emptying its database, so add --keep-db to run on its rows as they are
+</source>
+        <translation>cachelab-cli run: --db nennt Ihre eigene Tabelle „%1“: ein Lauf leert zuerst seine Datenbank, also --keep-db angeben, um auf ihren Zeilen zu laufen, wie sie sind
+</translation>
+    </message>
 </context>
 <context>
     <name>Comparison</name>
@@ -664,6 +670,65 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>the database is down</source>
         <translation>die Datenbank ist ausgefallen</translation>
+    </message>
+</context>
+<context>
+    <name>DatabaseUrl</name>
+    <message>
+        <source>use a file path, sqlite:///path/to/file, :memory: or postgresql://user[:password]@host[:port]/database</source>
+        <translation>einen Dateipfad, sqlite:///pfad/zur/datei, :memory: oder postgresql://benutzer[:passwort]@host[:port]/datenbank angeben</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: %2=%3 is not a plain table or column name (letters, digits and _, not starting with a digit)</source>
+        <translation>„%1“: %2=%3 ist kein einfacher Tabellen- oder Spaltenname (Buchstaben, Ziffern und _, nicht mit einer Ziffer am Anfang)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: connect_timeout must be a number of seconds from 1 to 600</source>
+        <translation>„%1“: connect_timeout muss eine Zahl von Sekunden von 1 bis 600 sein</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: unknown parameter &quot;%2&quot; (use table, key, value and version to name your own table)</source>
+        <translation>„%1“: unbekannter Parameter „%2“ (table, key, value und version benennen Ihre eigene Tabelle)</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: with table= name its key= and value= columns too</source>
+        <translation>„%1“: mit table= auch die Spalten key= und value= angeben</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: key=, value= and version= name columns of a table: add table=</source>
+        <translation>„%1“: key=, value= und version= benennen Spalten einer Tabelle: table= ergänzen</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a database: %2</source>
+        <translation>„%1“ ist keine Datenbank: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid SQLite URL: write sqlite:///absolute/path or sqlite:relative/path</source>
+        <translation>„%1“ ist keine gültige SQLite-URL: sqlite:///absoluter/pfad oder sqlite:relativer/pfad schreiben</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no file: %2</source>
+        <translation>„%1“ nennt keine Datei: %2</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a valid PostgreSQL URL: write postgresql://user[:password]@host[:port]/database</source>
+        <translation>„%1“ ist keine gültige PostgreSQL-URL: postgresql://benutzer[:passwort]@host[:port]/datenbank schreiben</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no host: write postgresql://user[:password]@host[:port]/database</source>
+        <translation>„%1“ nennt keinen Host: postgresql://benutzer[:passwort]@host[:port]/datenbank schreiben</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no valid port</source>
+        <translation>„%1“ hat keinen gültigen Port</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; names no database: add it after the slash, as in postgresql://ann@localhost/shop</source>
+        <translation>„%1“ nennt keine Datenbank: sie nach dem Schrägstrich angeben, wie in postgresql://ann@localhost/shop</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: Cache Lab knows no database of the kind &quot;%2&quot;: %3 (a file whose name has a colon: write ./%1)</source>
+        <translation>„%1“: Cache Lab kennt keine Datenbank der Art „%2“: %3 (eine Datei mit Doppelpunkt im Namen: ./%1 schreiben)</translation>
     </message>
 </context>
 <context>
@@ -2147,13 +2212,6 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>The database %1 is damaged (SQLite&apos;s quick_check: %2). Restore it from a copy, or choose another file.</source>
         <translation>Die Datenbank %1 ist beschädigt (quick_check von SQLite: %2). Aus einer Kopie wiederherstellen oder eine andere Datei wählen.</translation>
     </message>
-    <message numerus="yes">
-        <source>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another file, or remove that table.</source>
-        <translation>
-            <numerusform>Die Datenbank %1 hat eine Tabelle „records“, die nicht von Cache Lab stammt: ihr fehlt die Spalte %2. Eine andere Datei wählen oder diese Tabelle entfernen.</numerusform>
-            <numerusform>Die Datenbank %1 hat eine Tabelle „records“, die nicht von Cache Lab stammt: ihr fehlen die Spalten %2. Eine andere Datei wählen oder diese Tabelle entfernen.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Cannot write to %1: the disk is full (%2). Free some space, or choose a file on another disk.</source>
         <translation>In %1 lässt sich nicht schreiben: der Datenträger ist voll (%2). Platz freigeben oder eine Datei auf einem anderen Datenträger wählen.</translation>
@@ -2161,6 +2219,72 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>%1 is damaged or is not an SQLite database (%2). Restore it from a copy, or choose another file.</source>
         <translation>%1 ist beschädigt oder keine SQLite-Datenbank (%2). Aus einer Kopie wiederherstellen oder eine andere Datei wählen.</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL driver of Qt SQL is not installed (Debian: libqt6sql6-psql).</source>
+        <translation>Der PostgreSQL-Treiber von Qt SQL ist nicht installiert (Debian: libqt6sql6-psql).</translation>
+    </message>
+    <message>
+        <source>%1 has no table &quot;%2&quot;: name an existing table in table=, or leave table= out to use Cache Lab&apos;s own.</source>
+        <translation>%1 hat keine Tabelle „%2“: eine vorhandene Tabelle in table= nennen oder table= weglassen, um die von Cache Lab zu verwenden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another database, or remove that table.</source>
+        <translation>
+            <numerusform>%1 hat eine Tabelle „records“, die nicht von Cache Lab ist: ihr fehlt die Spalte %2. Eine andere Datenbank wählen oder jene Tabelle entfernen.</numerusform>
+            <numerusform>%1 hat eine Tabelle „records“, die nicht von Cache Lab ist: ihr fehlen die Spalten %2. Eine andere Datenbank wählen oder jene Tabelle entfernen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The table &quot;%1&quot; in %2 has no column(s) %3: name its columns in key=, value= and version=.</source>
+        <translation>
+            <numerusform>Die Tabelle „%1“ in %2 hat keine Spalte %3: ihre Spalten in key=, value= und version= nennen.</numerusform>
+            <numerusform>Die Tabelle „%1“ in %2 hat keine Spalten %3: ihre Spalten in key=, value= und version= nennen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>PostgreSQL at %1</source>
+        <translation>PostgreSQL unter %1</translation>
+    </message>
+    <message>
+        <source>%1, table %2</source>
+        <translation>%1, Tabelle %2</translation>
+    </message>
+    <message>
+        <source>the PostgreSQL database %1</source>
+        <translation>die PostgreSQL-Datenbank %1</translation>
+    </message>
+    <message>
+        <source>PostgreSQL at %1:%2 refused the user &quot;%3&quot; (%4). Check the user and the password in the URL or in CACHELAB_DB_PASSWORD.</source>
+        <translation>PostgreSQL unter %1:%2 hat den Benutzer „%3“ abgewiesen (%4). Benutzer und Passwort in der URL oder in CACHELAB_DB_PASSWORD prüfen.</translation>
+    </message>
+    <message>
+        <source>PostgreSQL at %1:%2 has no database &quot;%3&quot;. Create it (createdb %3) or name another one in the URL.</source>
+        <translation>PostgreSQL unter %1:%2 hat keine Datenbank „%3“. Sie anlegen (createdb %3) oder eine andere in der URL nennen.</translation>
+    </message>
+    <message>
+        <source>Cannot reach PostgreSQL at %1:%2 (%3). Start the server, or correct the host and port in the URL.</source>
+        <translation>PostgreSQL unter %1:%2 ist nicht erreichbar (%3). Den Server starten oder Host und Port in der URL korrigieren.</translation>
+    </message>
+    <message>
+        <source>Lost the connection to %1 (%2).</source>
+        <translation>Die Verbindung zu %1 ist abgerissen (%2).</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: the server&apos;s disk is full (%2).</source>
+        <translation>In %1 lässt sich nicht schreiben: die Platte des Servers ist voll (%2).</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: %2. The server lets this user read only; connect as another user.</source>
+        <translation>In %1 lässt sich nicht schreiben: %2. Der Server lässt diesen Benutzer nur lesen; als anderer Benutzer verbinden.</translation>
+    </message>
+    <message>
+        <source>Cannot write to %1: another session holds a lock (%2). Try again, or end that session.</source>
+        <translation>In %1 lässt sich nicht schreiben: eine andere Sitzung hält eine Sperre (%2). Erneut versuchen oder jene Sitzung beenden.</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2.</source>
+        <translation>%1 lässt sich nicht öffnen: %2.</translation>
     </message>
 </context>
 <context>
@@ -2524,6 +2648,20 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <translation>
             <numerusform>Neustart: %n Schreibvorgang der dauerhaften Warteschlange ist schon in der Datenbank, verworfen</numerusform>
             <numerusform>Neustart: %n Schreibvorgänge der dauerhaften Warteschlange sind schon in der Datenbank, verworfen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::Runtime</name>
+    <message>
+        <source>a background task failed</source>
+        <translation>eine Hintergrundaufgabe ist fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>there is no instance %1 (this runtime has %n instance(s))</source>
+        <translation>
+            <numerusform>es gibt keine Instanz %1 (diese Laufzeit hat %n Instanz)</numerusform>
+            <numerusform>es gibt keine Instanz %1 (diese Laufzeit hat %n Instanzen)</numerusform>
         </translation>
     </message>
 </context>
@@ -4604,6 +4742,45 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>Could not connect: %1</source>
         <translation>Keine Verbindung: %1</translation>
+    </message>
+    <message>
+        <source>Database URL:</source>
+        <translation>Datenbank-URL:</translation>
+    </message>
+    <message>
+        <source>postgresql://user@host/database</source>
+        <translation>postgresql://benutzer@host/datenbank</translation>
+    </message>
+    <message>
+        <source>Database URL</source>
+        <translation>Datenbank-URL</translation>
+    </message>
+    <message>
+        <source>postgresql://user[:password]@host[:port]/database, or sqlite:///path/to/file; add ?table=T&amp;key=K&amp;value=V[&amp;version=N] to use your own table</source>
+        <translation>postgresql://benutzer[:passwort]@host[:port]/datenbank oder sqlite:///pfad/zur/datei; ?table=T&amp;key=K&amp;value=V[&amp;version=N] anhängen, um Ihre eigene Tabelle zu verwenden</translation>
+    </message>
+    <message>
+        <source>T&amp;est</source>
+        <translation>Te&amp;sten</translation>
+    </message>
+    <message>
+        <source>Open the database once and report what happened</source>
+        <translation>Die Datenbank einmal öffnen und berichten, was geschah</translation>
+    </message>
+    <message>
+        <source>Enter a URL such as postgresql://ann@localhost/shop first.</source>
+        <translation>Zuerst eine URL wie postgresql://ann@localhost/shop eingeben.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Opened %1: %n row(s).</source>
+        <translation>
+            <numerusform>%1 geöffnet: %n Zeile.</numerusform>
+            <numerusform>%1 geöffnet: %n Zeilen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not open: %1</source>
+        <translation>Öffnen fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>

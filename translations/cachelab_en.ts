@@ -118,10 +118,17 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
 <context>
     <name>SqlDatabase</name>
     <message numerus="yes">
-        <source>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another file, or remove that table.</source>
+        <source>%1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column(s) %2. Choose another database, or remove that table.</source>
         <translation>
-            <numerusform>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column %2. Choose another file, or remove that table.</numerusform>
-            <numerusform>The database %1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the columns %2. Choose another file, or remove that table.</numerusform>
+            <numerusform>%1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the column %2. Choose another database, or remove that table.</numerusform>
+            <numerusform>%1 has a table &quot;records&quot; that is not Cache Lab&apos;s: it lacks the columns %2. Choose another database, or remove that table.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The table &quot;%1&quot; in %2 has no column(s) %3: name its columns in key=, value= and version=.</source>
+        <translation>
+            <numerusform>The table &quot;%1&quot; in %2 has no column %3: name its columns in key=, value= and version=.</numerusform>
+            <numerusform>The table &quot;%1&quot; in %2 has no columns %3: name its columns in key=, value= and version=.</numerusform>
         </translation>
     </message>
 </context>
@@ -217,6 +224,16 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
     </message>
 </context>
 <context>
+    <name>cachelab::Runtime</name>
+    <message numerus="yes">
+        <source>there is no instance %1 (this runtime has %n instance(s))</source>
+        <translation>
+            <numerusform>there is no instance %1 (this runtime has %n instance)</numerusform>
+            <numerusform>there is no instance %1 (this runtime has %n instances)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>cachelab::ui::DiagramView</name>
     <message numerus="yes">
         <source>%n message(s). Newest: %1</source>
@@ -295,6 +312,16 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
         <translation>
             <numerusform>The end: all %n expectation held.</numerusform>
             <numerusform>The end: all %n expectations held.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>cachelab::ui::SettingsDialog</name>
+    <message numerus="yes">
+        <source>Opened %1: %n row(s).</source>
+        <translation>
+            <numerusform>Opened %1: %n row.</numerusform>
+            <numerusform>Opened %1: %n rows.</numerusform>
         </translation>
     </message>
 </context>
