@@ -156,12 +156,4 @@ private:
 };
 
 /// In a test function: start `server` or skip (fail under CI) with the reason.
-#define START_POSTGRES_OR_SKIP(server)                                                             \
-    do {                                                                                           \
-        const QString why = (server).start();                                                      \
-        if (!why.isEmpty()) {                                                                      \
-            if (qEnvironmentVariable("CI") == u"true")                                             \
-                QFAIL(qPrintable(QStringLiteral("CI needs PostgreSQL: ") + why));                  \
-            QSKIP(qPrintable(why));                                                                \
-        }                                                                                          \
-    } while (false)
+#define START_POSTGRES_OR_SKIP(server) START_SERVER_OR_SKIP(server, "PostgreSQL")

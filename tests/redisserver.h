@@ -109,12 +109,13 @@ private:
 };
 
 /// In a test function: start `server` or skip (fail under CI) with the reason.
-#define START_REDIS_OR_SKIP(server)                                                                \
+#define START_SERVER_OR_SKIP(server, what)                                                         \
     do {                                                                                           \
         const QString why = (server).start();                                                      \
         if (!why.isEmpty()) {                                                                      \
             if (qEnvironmentVariable("CI") == u"true")                                             \
-                QFAIL(qPrintable(QStringLiteral("CI needs Redis: ") + why));                       \
+                QFAIL(qPrintable(QStringLiteral("CI needs " what ": ") + why));                    \
             QSKIP(qPrintable(why));                                                                \
         }                                                                                          \
     } while (false)
+#define START_REDIS_OR_SKIP(server) START_SERVER_OR_SKIP(server, "Redis")
