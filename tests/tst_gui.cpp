@@ -2,6 +2,7 @@
 // controller, driven in virtual time by the test (no wall-clock waits), plus the real
 // `cachelab` binary for --screenshot.
 
+#include <cachelisting.h>
 #include <cachemodels.h>
 #include <chartspanel.h>
 #include <comparisonmodel.h>
@@ -23,6 +24,8 @@
 #include <session/session.h>
 
 #include <scenario/runner.h>
+
+#include "redisserver.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -176,6 +179,7 @@ private Q_SLOTS:
     void screenshotsOfWorkloadComparisonAndReplay();
     void unreachableRedisExitsTwo();
     void settingsTakeADatabaseUrlAndTestIt();
+    void redisModeNeverHoldsUpAFrame();
 };
 
 void TestGui::initTestCase()
@@ -1201,6 +1205,46 @@ void TestGui::settingsTakeADatabaseUrlAndTestIt()
     QVERIFY2(result().startsWith(u"Opened SQLite at") && result().contains(u": 0 row"),
              qPrintable(result()));
     QCOMPARE(dialog.settings().databasePath, field->text());
+}
+
+void TestGui::redisModeNeverHoldsUpAFrame()
+{
+    // The GUI sends Redis commands through hiredis's asynchronous API on its own event loop:
+    // with the server stopped, a read and the cache panel's listing wait while frames go on;
+    // once it goes on, both arrive.
+    RedisServer server;
+    START_REDIS_OR_SKIP(server);
+    LabController c;
+    LabConfig base;
+    base.store.url = server.url();
+    base.store.commandTimeoutMs = 20000; // longer than the test: a blocking call would show
+    c.setBaseConfig(base);
+    QVERIFY(!c.startLab(PatternKind::CacheAside, PatternOptions{}, 1));
+    c.lab()->store().clear();
+    c.databasePut(u"user:1"_qs, "Ann");
+    CacheListing listing;
+    QSignalSpy listed(&listing, &CacheListing::listed);
+    QSignalSpy frames(&c, &LabController::timeAdvanced);
+
+    server.freeze();
+    c.setPlaying(true);
+    const quint64 id = c.startOperation(Operation::Kind::Read, 0, u"user:1"_qs);
+    QVERIFY(!listing.request(*c.lab())); // sent, not waited for
+    QTRY_VERIFY_WITH_TIMEOUT(frames.count() >= 20, 5000);
+    QVERIFY2(c.lab()->isRunning(id), "the read should wait while the server is stopped");
+    QCOMPARE(listed.count(), 0);
+
+    server.resume();
+    QTRY_VERIFY_WITH_TIMEOUT(!c.lab()->isRunning(id), 10000);
+    QVERIFY2(c.lab()->lastRead(0)->ok, qPrintable(c.lab()->lastRead(0)->error));
+    QCOMPARE(c.lab()->lastRead(0)->result.value, QByteArray("Ann"));
+    QTRY_COMPARE_WITH_TIMEOUT(listed.count(), 1, 5000);
+    // That listing was made before the fill; the next one finds the entry.
+    QVERIFY(!listing.request(*c.lab()));
+    QTRY_COMPARE_WITH_TIMEOUT(listed.count(), 2, 5000);
+    QCOMPARE(listing.entries().size(), 1);
+    QCOMPARE(listing.entries().first().key, u"user:1"_qs);
+    QCOMPARE(listing.entries().first().record.value, QByteArray("Ann"));
 }
 
 QTEST_MAIN(TestGui)

@@ -28,8 +28,8 @@ QByteArray rawGet(int port, const QByteArray &key)
         return "<no connection>";
     }
     auto *r = static_cast<redisReply *>(redisCommand(c, "GET %b", key.constData(), key.size()));
-    QByteArray out = !r                             ? QByteArray("<no reply>")
-                     : r->type == REDIS_REPLY_NIL   ? QByteArray("<nil>")
+    QByteArray out = !r                              ? QByteArray("<no reply>")
+                     : r->type == REDIS_REPLY_NIL    ? QByteArray("<nil>")
                      : r->type == REDIS_REPLY_STRING ? QByteArray(r->str, qsizetype(r->len))
                                                      : QByteArray("<not a string>");
     freeReplyObject(r);
@@ -73,7 +73,8 @@ private slots:
 
         auto cached = [&] {
             return runtime
-                .inLab([](Lab &lab) { return lab.store().get(QStringLiteral("user:1")).has_value(); })
+                .inLab(
+                    [](Lab &lab) { return lab.store().get(QStringLiteral("user:1")).has_value(); })
                 .result();
         };
         QVERIFY(cached());
@@ -130,10 +131,12 @@ private slots:
         QCOMPARE(runtime.read(QStringLiteral("user:1")).result().value, QByteArray("Ann"));
         QCOMPARE(dbReads(runtime), 1);
         // A value another service put there is read as it is.
-        QCOMPARE(runtime.inLab([](Lab &lab) {
-                     lab.store().set(QStringLiteral("user:2"), CachedRecord{"Bob", 0}, 0);
-                     return lab.store().get(QStringLiteral("user:2"))->value;
-                 }).result(),
+        QCOMPARE(runtime
+                     .inLab([](Lab &lab) {
+                         lab.store().set(QStringLiteral("user:2"), CachedRecord{"Bob", 0}, 0);
+                         return lab.store().get(QStringLiteral("user:2"))->value;
+                     })
+                     .result(),
                  QByteArray("Bob"));
         QCOMPARE(rawGet(server.port(), "app:user:2"), QByteArray("Bob"));
         QTRY_COMPARE_WITH_TIMEOUT(rawGet(server.port(), "app:user:1"), QByteArray("<nil>"), 5000);
@@ -181,6 +184,63 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(read.isFinished(), 10000);
         QVERIFY2(read.result().ok, qPrintable(read.result().error));
         QCOMPARE(read.result().value, QByteArray("Ann"));
+    }
+
+    void readsInFlightWaitForRedisTogether()
+    {
+        // Through hiredis's asynchronous API every read is sent at once: with the server
+        // stopped, all fifty are in flight together (a blocking client would hold the
+        // Runtime's thread on the first), and all fifty are answered once it goes on.
+        RedisServer server;
+        START_REDIS_OR_SKIP(server);
+        RuntimeConfig config = cacheAside(10 * kSecond);
+        config.store.url = server.url();
+        config.store.commandTimeoutMs = 20000;
+        Runtime runtime(config);
+        runtime.inLab([](Lab &lab) { lab.databaseSeed(50); }).waitForFinished();
+
+        server.freeze();
+        QList<QFuture<Runtime::Result>> reads;
+        for (int i = 1; i <= 50; ++i)
+            reads.append(runtime.read(Lab::seedKey(i)));
+        const int inFlight =
+            runtime.inLab([](Lab &lab) { return lab.store().pendingCommands(); }).result();
+        server.resume();
+        QCOMPARE(inFlight, 50);
+        for (int i = 0; i < reads.size(); ++i) {
+            const Runtime::Result r = reads[i].result();
+            QVERIFY2(r.ok, qPrintable(r.error));
+            QCOMPARE(r.value, QByteArray("item ") + QByteArray::number(i + 1));
+        }
+        runtime.whenIdle().waitForFinished();
+        QCOMPARE(dbReads(runtime), 50);
+    }
+
+    void aStoppedRedisTimesOutAndTheNextCallReconnects()
+    {
+        RedisServer server;
+        START_REDIS_OR_SKIP(server);
+        RuntimeConfig config = cacheAside(10 * kSecond);
+        config.store.url = server.url();
+        config.store.commandTimeoutMs = 300;
+        Runtime runtime(config);
+        runtime.inLab([](Lab &lab) { lab.databasePut(QStringLiteral("user:1"), "Ann"); })
+            .waitForFinished();
+
+        server.freeze();
+        const Runtime::Result stalled = runtime.read(QStringLiteral("user:1")).result();
+        server.resume();
+        // Whatever the pattern made of it, the call that met the stopped server failed with a
+        // message that says what happened.
+        const QString error =
+            runtime.inLab([](Lab &lab) { return lab.metrics().lastError(); }).result();
+        QVERIFY2(error.contains(u"did not answer GET within 300 ms"), qPrintable(error));
+        QVERIFY(!stalled.ok || stalled.value == "Ann");
+
+        // The dropped connection is opened again by the next call (after a short backoff).
+        QTRY_VERIFY_WITH_TIMEOUT(runtime.read(QStringLiteral("user:1")).result().ok &&
+                                     rawGet(server.port(), "cachelab:user:1") == "Ann",
+                                 5000);
     }
 };
 

@@ -110,11 +110,20 @@ QVariant CacheModel::data(const QModelIndex &index, int role) const
 
 void CacheModel::refresh(Lab &lab)
 {
-    m_now = lab.now();
     QList<CacheItem> items;
-    QHash<QString, RowInfo> rows;
     try {
         items = lab.store().scan();
+    } catch (const Error &) {
+        return; // a real cache that is unreachable: keep showing what we last saw
+    }
+    refresh(lab, items);
+}
+
+void CacheModel::refresh(Lab &lab, const QList<CacheItem> &items)
+{
+    m_now = lab.now();
+    QHash<QString, RowInfo> rows;
+    try {
         for (const RowInfo &row : lab.database().rows())
             rows.insert(row.key, row);
     } catch (const Error &) {
@@ -326,15 +335,26 @@ QVariant DatabaseModel::data(const QModelIndex &index, int role) const
 
 void DatabaseModel::refresh(Lab &lab)
 {
+    QList<CacheItem> items;
+    try {
+        items = lab.store().scan();
+    } catch (const Error &) {
+        return;
+    }
+    refresh(lab, items);
+}
+
+void DatabaseModel::refresh(Lab &lab, const QList<CacheItem> &items)
+{
     QList<RowInfo> rows;
     QHash<QString, CachedRecord> cached;
     try {
         rows = lab.database().rows();
-        for (const CacheItem &item : lab.store().scan())
-            cached.insert(item.key, item.record);
     } catch (const Error &) {
         return;
     }
+    for (const CacheItem &item : items)
+        cached.insert(item.key, item.record);
     const Pattern &pattern = lab.pattern(0);
     QList<Row> next;
     next.reserve(rows.size());

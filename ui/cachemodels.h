@@ -17,6 +17,8 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     void refresh(Lab &lab) override;
+    /// The same, from entries listed already (CacheListing): nothing asks the cache here.
+    void refresh(Lab &lab, const QList<CacheItem> &entries);
     bool setNow(TimeUs now) override;
 
 private:
@@ -80,6 +82,8 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     void refresh(Lab &lab) override;
+    /// The same, from entries listed already (CacheListing): nothing asks the cache here.
+    void refresh(Lab &lab, const QList<CacheItem> &entries);
     bool setNow(TimeUs now) override;
 
 private:

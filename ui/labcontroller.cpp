@@ -57,6 +57,7 @@ std::optional<QString> LabController::startLab(PatternKind pattern, const Patter
     config.options = options;
     config.clients = clients;
     config.paced = m_pacedByCore;
+    config.store.eventLoop = true; // Redis answers on the event loop: a frame never waits
     std::unique_ptr<Lab> lab;
     try {
         lab = std::make_unique<Lab>(config);
@@ -83,6 +84,7 @@ std::optional<QString> LabController::loadScenario(scenario::Scenario s)
     std::unique_ptr<scenario::Runner> runner;
     LabConfig config = m_base;
     config.paced = m_pacedByCore;
+    config.store.eventLoop = true; // Redis answers on the event loop: a frame never waits
     try {
         runner = std::make_unique<scenario::Runner>(s, nullptr, nullptr, config);
     } catch (const Error &e) {

@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "cachelisting.h"
 #include "cachemodels.h"
 #include "chartspanel.h"
 #include "comparisonwindow.h"
@@ -112,6 +113,7 @@ MainWindow::MainWindow(const AppSettings &settings, QWidget *parent)
     , m_diagram(new DiagramView(this))
     , m_cacheModel(new CacheModel(this))
     , m_databaseModel(new DatabaseModel(this))
+    , m_cacheListing(new CacheListing(this))
     , m_l1Model(new L1Model(this))
     , m_writeQueueModel(new WriteQueueModel(this))
     , m_refreshQueueModel(new RefreshQueueModel(this))
@@ -627,6 +629,12 @@ void MainWindow::connectController()
     connect(m_controller, &LabController::labReset, this, &MainWindow::onLabReset);
     connect(m_controller, &LabController::traceEvent, this, &MainWindow::onTraceEvent);
     connect(m_controller, &LabController::stateChanged, this, &MainWindow::onStateChanged);
+    connect(m_cacheListing, &CacheListing::listed, this, [this] {
+        if (Lab *lab = shownLab()) {
+            m_cacheModel->refresh(*lab, m_cacheListing->entries());
+            m_databaseModel->refresh(*lab, m_cacheListing->entries());
+        }
+    });
     m_panelTimer.setSingleShot(true);
     connect(&m_panelTimer, &QTimer::timeout, this, [this] {
         if (m_replay)
@@ -990,8 +998,9 @@ void MainWindow::refreshPanels()
     Lab *lab = shownLab();
     if (!lab)
         return;
-    m_cacheModel->refresh(*lab);
-    m_databaseModel->refresh(*lab);
+    m_cacheListing->request(*lab); // on Redis, the panels update again when it arrives
+    m_cacheModel->refresh(*lab, m_cacheListing->entries());
+    m_databaseModel->refresh(*lab, m_cacheListing->entries());
     const PatternKind pattern = lab->config().pattern;
     if (pattern == PatternKind::MultiLevel)
         m_l1Model->refresh(*lab);

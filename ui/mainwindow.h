@@ -27,6 +27,7 @@ class QToolButton;
 
 namespace cachelab::ui {
 
+class CacheListing;
 class CacheModel;
 class ChartsPanel;
 class ComparisonWindow;
@@ -172,6 +173,7 @@ private:
 
     CacheModel *m_cacheModel;
     DatabaseModel *m_databaseModel;
+    CacheListing *m_cacheListing;
     L1Model *m_l1Model;
     WriteQueueModel *m_writeQueueModel;
     RefreshQueueModel *m_refreshQueueModel;

@@ -65,6 +65,9 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
             // in virtual time, and never expires later than the scenario expects.
             for (;;) {
                 m_store->pump();
+                m_store->waitForReplies(0); // an answer that came in is the next event
+                if (const TimeUs next = m_scheduler->nextEventTime(); next >= 0 && next < t)
+                    return;
                 const TimeUs ahead = t - (m_wallClock.nsecsElapsed() / 1000 - m_wallLag);
                 if (ahead <= 0) {
                     m_wallLag -= ahead;
@@ -72,6 +75,18 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
                 }
                 QThread::usleep(static_cast<unsigned long>(std::min<TimeUs>(ahead, 1000)));
             }
+        });
+    }
+    if (m_store->asynchronous()) {
+        m_store->setResumer([this](std::coroutine_handle<> h) {
+            TimeUs at = now();
+            if (m_answerTime)
+                at = std::max(at, m_answerTime());
+            else if (m_wallClock.isValid())
+                at = std::max(at, m_wallClock.nsecsElapsed() / 1000 - m_wallLag);
+            m_scheduler->resumeAt(at, h);
+            if (m_answerWake)
+                m_answerWake();
         });
     }
 }
@@ -275,7 +290,30 @@ void Lab::launch(Operation::Kind kind, int client, const QString &key, const QBy
 
 void Lab::runUntilDone(quint64 id)
 {
-    m_scheduler->runWhile([&] { return isRunning(id); });
+    if (!m_store->asynchronous()) {
+        m_scheduler->runWhile([&] { return isRunning(id); });
+        return;
+    }
+    while (isRunning(id)) {
+        if (awaitAnswers())
+            continue;
+        if (!m_scheduler->step())
+            return;
+    }
+}
+
+bool Lab::awaitAnswers()
+{
+    if (m_store->pendingCommands() == 0)
+        return false;
+    m_store->waitForReplies(kAnswerWaitMs); // each command has its time-out: this ends
+    return true;
+}
+
+void Lab::setAnswerDelivery(std::function<TimeUs()> at, std::function<void()> wake)
+{
+    m_answerTime = std::move(at);
+    m_answerWake = std::move(wake);
 }
 
 void Lab::stateNote(Participant over, const QString &text, quint8 flags)
@@ -357,7 +395,7 @@ void Lab::databaseSeed(const std::vector<QString> &keys)
 
 bool Lab::busy() const
 {
-    if (m_inFlight > 0)
+    if (m_inFlight > 0 || m_store->pendingCommands() > 0)
         return true;
     for (const auto &instance : m_instances) {
         if (instance->pattern->busy())
@@ -368,8 +406,18 @@ bool Lab::busy() const
 
 bool Lab::settle(TimeUs limit)
 {
-    const TimeUs deadline = now() + limit;
-    m_scheduler->runWhile([&] { return busy() && m_scheduler->nextEventTime() <= deadline; });
+    const TimeUs deadline = later(now(), limit);
+    if (!m_store->asynchronous()) {
+        m_scheduler->runWhile([&] { return busy() && m_scheduler->nextEventTime() <= deadline; });
+        return !busy();
+    }
+    while (busy()) {
+        if (awaitAnswers())
+            continue;
+        const TimeUs next = m_scheduler->nextEventTime();
+        if (next < 0 || next > deadline || !m_scheduler->step())
+            break;
+    }
     return !busy();
 }
 

@@ -159,8 +159,14 @@ public:
     bool settle(TimeUs limit = 24 * 3600 * kSecond);
     /// Lets `d` of virtual time pass, running everything due.
     void advance(TimeUs d) { m_scheduler->runUntil(now() + d); }
-    /// Runs until operation `id` is over (or nothing is left to run).
+    /// Runs until operation `id` is over (or nothing is left to run). On an asynchronous
+    /// store (Redis on the event loop) a command in flight is waited for before anything
+    /// later runs; settle() does the same.
     void runUntilDone(quint64 id);
+    /// For a driver of its own (cachelab::Runtime): `at` gives the lab time an answer of an
+    /// asynchronous store belongs to when it arrives (default: the lab's clock), and `wake`
+    /// runs once its coroutine has been queued to go on.
+    void setAnswerDelivery(std::function<TimeUs()> at, std::function<void()> wake);
     /// True when the shared cache keeps real time (Redis): speed is then fixed at 1x.
     bool realTime() const { return m_store->realTime(); }
     /// Delivers invalidation messages that arrived from the cache (call it every frame when
@@ -168,6 +174,11 @@ public:
     void pump() { m_store->pump(); }
 
 private:
+    /// How long the run loops wait, at most, for an asynchronous store's answer at a time.
+    static constexpr int kAnswerWaitMs = 100;
+    /// Waits for answers the scheduler cannot see; false when none is awaited.
+    bool awaitAnswers();
+
     // The body of perform() and operation(): an awaitable Task<Operation> or a Root.
     template<typename Coroutine>
     Coroutine operate(Operation::Kind kind, int client, QString key, QByteArray value);
@@ -200,9 +211,11 @@ private:
     PatternEnv m_env;
     std::vector<std::unique_ptr<Instance>> m_instances;
     QElapsedTimer m_wallClock; // real-time stores: virtual time never runs ahead of it
-    TimeUs m_wallLag = 0;      // how far the wall clock's origin has moved for a late lab
-    QSet<quint64> m_running;   // operations begun with start(), until they finish
-    int m_inFlight = 0;        // every operation, however begun
+    TimeUs m_wallLag = 0;
+    std::function<TimeUs()> m_answerTime;
+    std::function<void()> m_answerWake; // how far the wall clock's origin has moved for a late lab
+    QSet<quint64> m_running;            // operations begun with start(), until they finish
+    int m_inFlight = 0;                 // every operation, however begun
     quint64 m_nextOperation = 0;
     std::function<void(const Operation &)> m_listener;
     std::function<void(const Operation &, qint64)> m_ackListener;

@@ -53,11 +53,14 @@ private:
                     qint64 version = 0, qint64 number = 0, quint8 flags = 0);
     void sendReply(const Caller &c, Verb verb, const QString &key, TimeUs duration,
                    const TraceEvent &details = {});
-    template<typename Op> std::optional<CacheError> attempt(const Op &op);
-    /// One modelled call answered with OK: drawn, charged its latency, `op` done half-way
-    /// (unless the cache is down), the reply drawn, the failure (if any) thrown at the end.
-    Task<void> call(Caller c, Verb verb, QString key, TraceEvent sent,
-                    std::function<void(TraceEvent &reply)> op);
+    /// The failure a call meets while the cache is marked down.
+    std::optional<CacheError> down() const;
+    /// One modelled call answered with OK: drawn, charged its latency, the command done
+    /// half-way (unless the cache is down) — `op(reply)` on a synchronous store, `co_await
+    /// asyncOp(reply)` on an asynchronous one — the reply drawn, the failure (if any) thrown
+    /// at the end.
+    template<typename Op, typename AsyncOp>
+    Task<void> call(Caller c, Verb verb, QString key, TraceEvent sent, Op op, AsyncOp asyncOp);
     void replyFailure(const Caller &c, const QString &key, TimeUs duration, const CacheError &e);
 
     ProxyEnv m_env;

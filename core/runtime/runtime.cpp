@@ -36,6 +36,7 @@ LabConfig labConfig(const RuntimeConfig &config)
     lab.tracing = config.traceCapacity > 0;
     lab.traceCapacity = std::max<qsizetype>(config.traceCapacity, 1);
     lab.store = config.store;
+    lab.store.eventLoop = true; // hiredis on this thread's event loop: nothing blocks it
     lab.databasePath = config.databasePath;
     lab.paced = false; // the Runtime's timer keeps time, not a busy-waiting pacer
     return lab;
@@ -80,11 +81,12 @@ public:
                 message = QString::fromLocal8Bit(error.what());
             } catch (...) {
             }
-            QMetaObject::invokeMethod(m_owner, [owner = m_owner, message] {
-                Q_EMIT owner->backgroundError(message);
-            });
+            QMetaObject::invokeMethod(
+                m_owner, [owner = m_owner, message] { Q_EMIT owner->backgroundError(message); });
         });
         m_lab->setOperationListener([this](const Operation &op) { finished(op); });
+        // An answer from Redis belongs to the moment it arrives; its coroutine goes on now.
+        m_lab->setAnswerDelivery([this] { return wallNow(); }, [this] { m_timer->start(0); });
         work({});
     }
 
@@ -120,8 +122,8 @@ public:
     {
         if (instance < 0 || instance >= m_lab->clients()) {
             Result r;
-            r.error = Runtime::tr("there is no instance %1 (this runtime has %n instance(s))", nullptr,
-                         m_lab->clients())
+            r.error = Runtime::tr("there is no instance %1 (this runtime has %n instance(s))",
+                                  nullptr, m_lab->clients())
                           .arg(instance);
             promise->addResult(r);
             promise->finish();
@@ -206,8 +208,8 @@ Runtime::Runtime(RuntimeConfig config, QObject *parent)
 
 Runtime::~Runtime()
 {
-    QMetaObject::invokeMethod(m_engine, [this] { m_engine->close(); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_engine, [this] { m_engine->close(); }, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     delete m_engine;

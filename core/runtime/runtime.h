@@ -47,9 +47,11 @@ struct RuntimeConfig
 ///
 /// Inside it is a Lab whose scheduler keeps wall time: its clock is the time since the Runtime
 /// started, and one precise QTimer is armed for the scheduler's next event. The Lab lives on
-/// the Runtime's own thread, so a call to Redis or the database (blocking hiredis and Qt SQL
-/// calls there) never holds up the thread the Runtime was created in — a GUI stays responsive
-/// while Redis is slow or stopped.
+/// the Runtime's own thread. Redis is called through hiredis's asynchronous API on that
+/// thread's event loop, so operations overlap: a hundred reads in flight wait for Redis
+/// together, not one after another, and a stopped Redis holds up only the operations that
+/// need it (each fails after the command time-out). Database calls (Qt SQL) are blocking, on
+/// that thread; either way the thread the Runtime was created in — a GUI — never waits.
 ///
 /// Results are QFutures: each call has exactly one answer, which a caller can chain with
 /// `.then(context, …)`, watch with a QFutureWatcher or, in a test, wait for. The signal
@@ -63,11 +65,11 @@ public:
     struct Result
     {
         bool ok = false;
-        QString error;         ///< why it failed, for people
-        bool found = false;    ///< a read found a value
-        QByteArray value;      ///< what a read returned
-        TimeUs took = 0;       ///< wall time from start to finish, in microseconds
-        bool crashed = false;  ///< the instance was crashed while it ran
+        QString error;        ///< why it failed, for people
+        bool found = false;   ///< a read found a value
+        QByteArray value;     ///< what a read returned
+        TimeUs took = 0;      ///< wall time from start to finish, in microseconds
+        bool crashed = false; ///< the instance was crashed while it ran
     };
 
     /// Opens the cache and the database (on the Runtime's thread; the constructor waits for

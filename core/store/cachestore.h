@@ -1,11 +1,13 @@
 #pragma once
 
 #include "../time/clock.h"
+#include "../time/task.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QString>
 
+#include <coroutine>
 #include <functional>
 #include <optional>
 
@@ -35,10 +37,16 @@ struct CacheItem
 /// The shared cache, as the patterns see it: Redis-like commands with TTLs, a list for durable
 /// queues, and publish/subscribe for invalidation. Calls are synchronous and may throw
 /// CacheError; latency and faults are added by CacheProxy, not here.
+///
+/// A store that talks to a server over the Qt event loop is asynchronous(): the patterns'
+/// commands then go through the awaitable variants (getAsync() …), whose coroutine is
+/// suspended until the server answers and then handed to the resumer — the lab's scheduler —
+/// so the thread goes on meanwhile. The synchronous calls stay for set-up and checks.
 class CacheStore
 {
 public:
     using Subscriber = std::function<void(const QString &channel, const QByteArray &message)>;
+    using Resumer = std::function<void(std::coroutine_handle<>)>;
 
     virtual ~CacheStore() = default;
 
@@ -76,6 +84,60 @@ public:
     /// for unsubscribe().
     virtual int subscribe(const QString &channel, Subscriber subscriber) = 0;
     virtual void unsubscribe(int id) = 0;
+
+    /// True when the awaitable variants below do not block the thread.
+    virtual bool asynchronous() const { return false; }
+    /// Who resumes a coroutine whose answer has arrived (asynchronous stores only).
+    void setResumer(Resumer resumer) { m_resumer = std::move(resumer); }
+    /// Commands sent and not answered yet.
+    virtual int pendingCommands() const { return 0; }
+    /// Waits up to `timeoutMs` for answers and delivers them, without an event loop.
+    virtual void waitForReplies(int timeoutMs) { Q_UNUSED(timeoutMs) }
+
+    // The patterns' commands, awaitable. These defaults run the synchronous call at once.
+    virtual Task<std::optional<CachedRecord>> getAsync(QString key) { co_return get(key); }
+    virtual Task<std::optional<std::pair<CachedRecord, TimeUs>>> getWithTtlAsync(QString key)
+    {
+        co_return getWithTtl(key);
+    }
+    virtual Task<void> setAsync(QString key, CachedRecord record, TimeUs ttl)
+    {
+        set(key, record, ttl);
+        co_return;
+    }
+    virtual Task<bool> removeAsync(QString key) { co_return remove(key); }
+    virtual Task<void> listPushAsync(QString list, QByteArray item)
+    {
+        listPush(list, item);
+        co_return;
+    }
+    virtual Task<QList<QByteArray>> listRangeAsync(QString list) { co_return listRange(list); }
+    virtual Task<void> listRemoveAsync(QString list, QList<QByteArray> items)
+    {
+        listRemove(list, items);
+        co_return;
+    }
+    virtual Task<void> publishAsync(QString channel, QByteArray message)
+    {
+        publish(channel, message);
+        co_return;
+    }
+    /// Lists the entries without blocking: `done` gets them later (at once here), or
+    /// `failed` the reason there are none.
+    virtual void scanAsync(std::function<void(QList<CacheItem>)> done,
+                           std::function<void(const QString &)> failed);
+
+protected:
+    void resume(std::coroutine_handle<> h) const
+    {
+        if (m_resumer)
+            m_resumer(h);
+        else
+            h.resume();
+    }
+
+private:
+    Resumer m_resumer;
 };
 
 } // namespace cachelab

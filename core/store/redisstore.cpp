@@ -103,6 +103,10 @@ RedisStore::RedisStore(const RedisUrl &url, Options options)
 {
     m_clock.start();
     m_context = connect();
+    if (m_options.eventLoop) {
+        m_async = std::make_unique<AsyncRedisConnection>(m_url, m_options.connectTimeoutMs,
+                                                         m_options.commandTimeoutMs);
+    }
 }
 
 RedisStore::~RedisStore() = default;
@@ -259,13 +263,15 @@ void RedisStore::lost(const QString &during)
             .arg(m_url.where(), during, reason.isEmpty() ? tr("connection closed") : reason));
 }
 
-RedisStore::Reply RedisStore::command(const QList<QByteArray> &args)
+RedisValue RedisStore::command(const QList<QByteArray> &args)
 {
-    std::vector<Reply> replies = pipeline({args});
-    return std::move(replies.front());
+    const Commands commands{args};
+    std::vector<RedisValue> values = pipeline(commands);
+    checkReplies(commands, values);
+    return std::move(values.front());
 }
 
-std::vector<RedisStore::Reply> RedisStore::pipeline(const QList<QList<QByteArray>> &commands)
+std::vector<RedisValue> RedisStore::pipeline(const Commands &commands)
 {
     redisContext *c = commandContext();
     std::vector<const char *> argv;
@@ -280,117 +286,303 @@ std::vector<RedisStore::Reply> RedisStore::pipeline(const QList<QList<QByteArray
         if (redisAppendCommandArgv(c, int(argv.size()), argv.data(), lengths.data()) != REDIS_OK)
             lost(QString::fromLatin1(commands.first().first()));
     }
-    std::vector<Reply> replies;
-    replies.reserve(std::size_t(commands.size()));
+    std::vector<RedisValue> values;
+    values.reserve(std::size_t(commands.size()));
     for (qsizetype i = 0; i < commands.size(); ++i) {
         void *raw = nullptr;
         if (redisGetReply(c, &raw) != REDIS_OK || !raw)
             lost(QString::fromLatin1(commands[i].first()));
-        Reply r(static_cast<redisReply *>(raw));
-        if (r->type == REDIS_REPLY_ERROR) {
-            const QString message = QString::fromUtf8(bytes(r.get()));
-            // Drain the rest so the connection stays in step.
-            for (qsizetype j = i + 1; j < commands.size(); ++j) {
-                void *rest = nullptr;
-                if (redisGetReply(c, &rest) == REDIS_OK)
-                    freeReplyObject(rest);
-                else
-                    m_context.reset();
-            }
-            if (message.startsWith(u"NOAUTH") || message.startsWith(u"WRONGPASS"))
-                throw CacheError(
-                    CacheError::Kind::Authentication,
-                    tr("Redis at %1 asks for a password again: %2").arg(m_url.where(), message));
-            throw CacheError(
-                CacheError::Kind::Protocol,
-                tr("Redis at %1 answered %2 with an error: %3")
-                    .arg(m_url.where(), QString::fromLatin1(commands[i].first()), message));
-        }
-        replies.push_back(std::move(r));
+        const Reply r(static_cast<redisReply *>(raw));
+        values.push_back(RedisValue::of(r.get()));
     }
-    return replies;
+    return values;
+}
+
+namespace {
+
+// Suspends a coroutine until an asynchronous pipeline has its answer. The state is shared with
+// the connection's callback, so a coroutine destroyed while it waits (its lab went away) is
+// never resumed.
+struct AwaitAnswer
+{
+    struct State
+    {
+        RedisAnswer answer;
+        std::coroutine_handle<> waiting; // set once the coroutine is really suspended
+        bool answered = false;
+        bool abandoned = false;
+    };
+
+    AsyncRedisConnection &connection;
+    RedisStore::Commands commands;
+    std::function<void(std::coroutine_handle<>)> resume;
+    std::shared_ptr<State> state = std::make_shared<State>();
+
+    AwaitAnswer(AsyncRedisConnection &c, RedisStore::Commands cmds,
+                std::function<void(std::coroutine_handle<>)> r)
+        : connection(c)
+        , commands(std::move(cmds))
+        , resume(std::move(r))
+    {}
+    AwaitAnswer(const AwaitAnswer &) = delete;
+    AwaitAnswer &operator=(const AwaitAnswer &) = delete;
+    ~AwaitAnswer() { state->abandoned = !state->answered; }
+
+    bool await_ready() const noexcept { return false; }
+    bool await_suspend(std::coroutine_handle<> h)
+    {
+        connection.send(std::move(commands), [s = state, resume = resume](RedisAnswer a) {
+            s->answer = std::move(a);
+            s->answered = true;
+            if (s->waiting && !s->abandoned)
+                resume(s->waiting);
+        });
+        if (state->answered)
+            return false; // failed at once, inside send(): go on without suspending
+        state->waiting = h;
+        return true;
+    }
+    RedisAnswer await_resume() { return std::move(state->answer); }
+};
+
+} // namespace
+
+Task<std::vector<RedisValue>> RedisStore::pipelineAsync(Commands commands)
+{
+    const Commands sent = commands;
+    RedisAnswer answer = co_await AwaitAnswer(*m_async, std::move(commands),
+                                              [this](std::coroutine_handle<> h) { resume(h); });
+    if (answer.error)
+        throw *answer.error;
+    checkReplies(sent, answer.values);
+    co_return std::move(answer.values);
+}
+
+void RedisStore::waitForReplies(int timeoutMs)
+{
+    if (m_async)
+        m_async->waitForReplies(timeoutMs);
+}
+
+void RedisStore::checkReplies(const Commands &commands, const std::vector<RedisValue> &values) const
+{
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!values[i].isError())
+            continue;
+        const QString message = QString::fromUtf8(values[i].text);
+        if (message.startsWith(u"NOAUTH") || message.startsWith(u"WRONGPASS"))
+            throw CacheError(
+                CacheError::Kind::Authentication,
+                tr("Redis at %1 asks for a password again: %2").arg(m_url.where(), message));
+        throw CacheError(CacheError::Kind::Protocol,
+                         tr("Redis at %1 answered %2 with an error: %3")
+                             .arg(m_url.where(),
+                                  QString::fromLatin1(commands.value(qsizetype(i)).value(0)),
+                                  message));
+    }
+}
+
+std::optional<CachedRecord> RedisStore::getReply(const std::vector<RedisValue> &r) const
+{
+    if (!r[0].isString())
+        return std::nullopt;
+    return recordOf(r[0].text);
+}
+
+RedisStore::Commands RedisStore::getWithTtlCommand(const QString &k) const
+{
+    const QByteArray name = key(k);
+    return {{"GET", name}, {"PTTL", name}};
+}
+
+std::optional<std::pair<CachedRecord, TimeUs>>
+RedisStore::getWithTtlReply(const std::vector<RedisValue> &r) const
+{
+    if (!r[0].isString())
+        return std::nullopt;
+    const auto record = recordOf(r[0].text);
+    if (!record)
+        return std::nullopt;
+    const long long ms = r[1].isInteger() ? r[1].integer : -1;
+    return std::pair{*record, ms < 0 ? TimeUs(-1) : TimeUs(ms) * kMillisecond};
+}
+
+RedisStore::Commands RedisStore::setCommand(const QString &k, const CachedRecord &record,
+                                            TimeUs ttl) const
+{
+    if (record.absent && !m_options.versioned) {
+        // Plain values have no room for "no such row": the next read goes to the database.
+        return {{"DEL", key(k)}};
+    }
+    if (ttl > 0) {
+        const qint64 ms = std::max<qint64>(1, (ttl + kMillisecond - 1) / kMillisecond);
+        return {{"SET", key(k), valueOf(record), "PX", QByteArray::number(ms)}};
+    }
+    return {{"SET", key(k), valueOf(record)}};
+}
+
+bool RedisStore::removeReply(const std::vector<RedisValue> &r)
+{
+    return r[0].isInteger() && r[0].integer > 0;
+}
+
+QList<QByteArray> RedisStore::listRangeReply(const std::vector<RedisValue> &r)
+{
+    QList<QByteArray> items;
+    for (const RedisValue &v : r[0].elements)
+        items.append(v.text);
+    return items;
+}
+
+RedisStore::Commands RedisStore::listRemoveCommand(const QString &list,
+                                                   const QList<QByteArray> &items) const
+{
+    Commands commands;
+    const QByteArray name = key(list);
+    for (const QByteArray &item : items)
+        commands.append({"LREM", name, "1", item});
+    return commands;
 }
 
 std::optional<CachedRecord> RedisStore::get(const QString &k)
 {
-    Reply r = command({"GET", key(k)});
-    if (r->type != REDIS_REPLY_STRING)
-        return std::nullopt;
-    return recordOf(bytes(r.get()));
+    const Commands c = getCommand(k);
+    const auto r = pipeline(c);
+    checkReplies(c, r);
+    return getReply(r);
 }
 
 std::optional<std::pair<CachedRecord, TimeUs>> RedisStore::getWithTtl(const QString &k)
 {
-    const QByteArray name = key(k);
-    std::vector<Reply> r = pipeline({{"GET", name}, {"PTTL", name}});
-    if (r[0]->type != REDIS_REPLY_STRING)
-        return std::nullopt;
-    const auto record = recordOf(bytes(r[0].get()));
-    if (!record)
-        return std::nullopt;
-    const long long ms = r[1]->type == REDIS_REPLY_INTEGER ? r[1]->integer : -1;
-    return std::pair{*record, ms < 0 ? TimeUs(-1) : TimeUs(ms) * kMillisecond};
+    const Commands c = getWithTtlCommand(k);
+    const auto r = pipeline(c);
+    checkReplies(c, r);
+    return getWithTtlReply(r);
 }
 
 void RedisStore::set(const QString &k, const CachedRecord &record, TimeUs ttl)
 {
-    if (record.absent && !m_options.versioned) {
-        // Plain values have no room for "no such row": the next read goes to the database.
-        command({"DEL", key(k)});
-        return;
-    }
-    if (ttl > 0) {
-        const qint64 ms = std::max<qint64>(1, (ttl + kMillisecond - 1) / kMillisecond);
-        command({"SET", key(k), valueOf(record), "PX", QByteArray::number(ms)});
-    } else {
-        command({"SET", key(k), valueOf(record)});
-    }
+    const Commands c = setCommand(k, record, ttl);
+    checkReplies(c, pipeline(c));
 }
 
 bool RedisStore::remove(const QString &k)
 {
-    Reply r = command({"DEL", key(k)});
-    return r->type == REDIS_REPLY_INTEGER && r->integer > 0;
+    const Commands c = removeCommand(k);
+    const auto r = pipeline(c);
+    checkReplies(c, r);
+    return removeReply(r);
 }
 
 std::optional<TimeUs> RedisStore::ttl(const QString &k)
 {
-    Reply r = command({"PTTL", key(k)});
-    if (r->type != REDIS_REPLY_INTEGER || r->integer == -2)
+    const RedisValue r = command({"PTTL", key(k)});
+    if (!r.isInteger() || r.integer == -2)
         return std::nullopt;
-    return r->integer < 0 ? TimeUs(-1) : TimeUs(r->integer) * kMillisecond;
+    return r.integer < 0 ? TimeUs(-1) : TimeUs(r.integer) * kMillisecond;
 }
 
-QList<CacheItem> RedisStore::scan()
+void RedisStore::listPush(const QString &list, const QByteArray &item)
 {
-    const QByteArray pattern = globEscaped(m_options.prefix.toUtf8()) + '*';
-    QList<QByteArray> keys;
-    QByteArray cursor = "0";
-    do {
-        Reply r = command({"SCAN", cursor, "MATCH", pattern, "COUNT", "500"});
-        if (r->type != REDIS_REPLY_ARRAY || r->elements != 2)
-            break;
-        cursor = bytes(r->element[0]);
-        const redisReply *found = r->element[1];
-        for (size_t i = 0; i < found->elements; ++i)
-            keys.append(bytes(found->element[i]));
-    } while (cursor != "0");
+    const Commands c = listPushCommand(list, item);
+    checkReplies(c, pipeline(c));
+}
 
+QList<QByteArray> RedisStore::listRange(const QString &list)
+{
+    const Commands c = listRangeCommand(list);
+    const auto r = pipeline(c);
+    checkReplies(c, r);
+    return listRangeReply(r);
+}
+
+void RedisStore::listRemove(const QString &list, const QList<QByteArray> &items)
+{
+    if (items.isEmpty())
+        return;
+    const Commands c = listRemoveCommand(list, items);
+    checkReplies(c, pipeline(c));
+}
+
+void RedisStore::publish(const QString &channel, const QByteArray &message)
+{
+    const Commands c = publishCommand(channel, message);
+    checkReplies(c, pipeline(c));
+    published(channel, message);
+}
+
+void RedisStore::published(const QString &channel, const QByteArray &message)
+{
+    const bool listening = std::any_of(m_subscriptions.cbegin(), m_subscriptions.cend(),
+                                       [&](const Subscription &s) { return s.channel == channel; });
+    if (listening && m_subscriber)
+        m_ownInFlight.append(key(channel) + '\n' + message);
+}
+
+Task<std::optional<CachedRecord>> RedisStore::getAsync(QString k)
+{
+    co_return getReply(co_await pipelineAsync(getCommand(k)));
+}
+
+Task<std::optional<std::pair<CachedRecord, TimeUs>>> RedisStore::getWithTtlAsync(QString k)
+{
+    co_return getWithTtlReply(co_await pipelineAsync(getWithTtlCommand(k)));
+}
+
+Task<void> RedisStore::setAsync(QString k, CachedRecord record, TimeUs ttl)
+{
+    co_await pipelineAsync(setCommand(k, record, ttl));
+}
+
+Task<bool> RedisStore::removeAsync(QString k)
+{
+    co_return removeReply(co_await pipelineAsync(removeCommand(k)));
+}
+
+Task<void> RedisStore::listPushAsync(QString list, QByteArray item)
+{
+    co_await pipelineAsync(listPushCommand(list, item));
+}
+
+Task<QList<QByteArray>> RedisStore::listRangeAsync(QString list)
+{
+    co_return listRangeReply(co_await pipelineAsync(listRangeCommand(list)));
+}
+
+Task<void> RedisStore::listRemoveAsync(QString list, QList<QByteArray> items)
+{
+    if (!items.isEmpty())
+        co_await pipelineAsync(listRemoveCommand(list, items));
+}
+
+Task<void> RedisStore::publishAsync(QString channel, QByteArray message)
+{
+    co_await pipelineAsync(publishCommand(channel, message));
+    published(channel, message);
+}
+
+QByteArray RedisStore::scanPattern() const
+{
+    return globEscaped(m_options.prefix.toUtf8()) + '*';
+}
+
+QList<CacheItem> RedisStore::itemsOf(const QList<QByteArray> &keys,
+                                     const std::vector<RedisValue> &typeGetTtl) const
+{
     QList<CacheItem> items;
     const qsizetype prefixLength = m_options.prefix.toUtf8().size();
-    for (const QByteArray &name : std::as_const(keys)) {
-        // TYPE first: lists (durable queues) live under the prefix too, and GET on them fails.
-        std::vector<Reply> r = pipeline({{"TYPE", name}});
-        if (bytes(r[0].get()) != "string")
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        // Lists (durable queues) live under the prefix too: only strings are entries.
+        const RedisValue &type = typeGetTtl[std::size_t(3 * i)];
+        const RedisValue &value = typeGetTtl[std::size_t(3 * i + 1)];
+        const RedisValue &ttl = typeGetTtl[std::size_t(3 * i + 2)];
+        if (type.text != "string" || !value.isString())
             continue;
-        std::vector<Reply> entry = pipeline({{"GET", name}, {"PTTL", name}});
-        if (entry[0]->type != REDIS_REPLY_STRING)
-            continue;
-        const auto record = recordOf(bytes(entry[0].get()));
+        const auto record = recordOf(value.text);
         if (!record)
             continue;
-        const long long ms = entry[1]->type == REDIS_REPLY_INTEGER ? entry[1]->integer : -1;
-        items.append(CacheItem{QString::fromUtf8(name.mid(prefixLength)), *record,
+        const long long ms = ttl.isInteger() ? ttl.integer : -1;
+        items.append(CacheItem{QString::fromUtf8(keys[i].mid(prefixLength)), *record,
                                ms < 0 ? TimeUs(-1) : TimeUs(ms) * kMillisecond});
     }
     std::sort(items.begin(), items.end(),
@@ -398,59 +590,99 @@ QList<CacheItem> RedisStore::scan()
     return items;
 }
 
-void RedisStore::clear()
+namespace {
+
+RedisStore::Commands typeGetTtlOf(const QList<QByteArray> &keys)
 {
-    const QByteArray pattern = globEscaped(m_options.prefix.toUtf8()) + '*';
+    RedisStore::Commands commands;
+    commands.reserve(3 * keys.size());
+    for (const QByteArray &name : keys)
+        commands << QList<QByteArray>{"TYPE", name} << QList<QByteArray>{"GET", name}
+                 << QList<QByteArray>{"PTTL", name};
+    return commands;
+}
+
+// SCAN's reply: the next cursor and a page of keys.
+bool readScanPage(const RedisValue &r, QByteArray &cursor, QList<QByteArray> &keys)
+{
+    if (!r.isArray() || r.elements.size() != 2)
+        return false;
+    cursor = r.elements[0].text;
+    for (const RedisValue &k : r.elements[1].elements)
+        keys.append(k.text);
+    return true;
+}
+
+} // namespace
+
+QList<CacheItem> RedisStore::scan()
+{
+    QList<QByteArray> keys;
     QByteArray cursor = "0";
     do {
-        Reply r = command({"SCAN", cursor, "MATCH", pattern, "COUNT", "500"});
-        if (r->type != REDIS_REPLY_ARRAY || r->elements != 2)
+        if (!readScanPage(command({"SCAN", cursor, "MATCH", scanPattern(), "COUNT", "500"}), cursor,
+                          keys))
             break;
-        cursor = bytes(r->element[0]);
-        const redisReply *found = r->element[1];
-        if (found->elements == 0)
+    } while (cursor != "0");
+    if (keys.isEmpty())
+        return {};
+    return itemsOf(keys, pipeline(typeGetTtlOf(keys)));
+}
+
+void RedisStore::scanAsync(std::function<void(QList<CacheItem>)> done,
+                           std::function<void(const QString &)> failed)
+{
+    if (!m_async) {
+        CacheStore::scanAsync(std::move(done), std::move(failed));
+        return;
+    }
+    scanFrom("0", std::make_shared<QList<QByteArray>>(), std::move(done), std::move(failed));
+}
+
+void RedisStore::scanFrom(QByteArray cursor, std::shared_ptr<QList<QByteArray>> keys,
+                          std::function<void(QList<CacheItem>)> done,
+                          std::function<void(const QString &)> failed)
+{
+    // Page by page, then every entry in one pipeline; each step waits on the event loop.
+    m_async->send({{"SCAN", cursor, "MATCH", scanPattern(), "COUNT", "500"}},
+                  [this, keys, done, failed](RedisAnswer page) {
+                      QByteArray next;
+                      if (page.error) {
+                          failed(page.error->message());
+                          return;
+                      }
+                      if (!readScanPage(page.values.front(), next, *keys) || next == "0") {
+                          if (keys->isEmpty()) {
+                              done({});
+                              return;
+                          }
+                          m_async->send(typeGetTtlOf(*keys),
+                                        [this, keys, done, failed](RedisAnswer entries) {
+                                            if (entries.error)
+                                                failed(entries.error->message());
+                                            else
+                                                done(itemsOf(*keys, entries.values));
+                                        });
+                          return;
+                      }
+                      scanFrom(next, keys, done, failed);
+                  });
+}
+
+void RedisStore::clear()
+{
+    QByteArray cursor = "0";
+    do {
+        QList<QByteArray> found;
+        if (!readScanPage(command({"SCAN", cursor, "MATCH", scanPattern(), "COUNT", "500"}), cursor,
+                          found))
+            break;
+        if (found.isEmpty())
             continue;
         QList<QByteArray> unlink{"UNLINK"};
-        for (size_t i = 0; i < found->elements; ++i)
-            unlink.append(bytes(found->element[i]));
+        unlink.append(found);
         command(unlink);
     } while (cursor != "0");
-}
-
-void RedisStore::listPush(const QString &list, const QByteArray &item)
-{
-    command({"RPUSH", key(list), item});
-}
-
-QList<QByteArray> RedisStore::listRange(const QString &list)
-{
-    Reply r = command({"LRANGE", key(list), "0", "-1"});
-    QList<QByteArray> items;
-    if (r->type == REDIS_REPLY_ARRAY) {
-        for (size_t i = 0; i < r->elements; ++i)
-            items.append(bytes(r->element[i]));
-    }
-    return items;
-}
-
-void RedisStore::listRemove(const QString &list, const QList<QByteArray> &items)
-{
-    if (items.isEmpty())
-        return;
-    QList<QList<QByteArray>> commands;
-    const QByteArray name = key(list);
-    for (const QByteArray &item : items)
-        commands.append({"LREM", name, "1", item});
-    pipeline(commands);
-}
-
-void RedisStore::publish(const QString &channel, const QByteArray &message)
-{
-    command({"PUBLISH", key(channel), message});
-    const bool listening = std::any_of(m_subscriptions.cbegin(), m_subscriptions.cend(),
-                                       [&](const Subscription &s) { return s.channel == channel; });
-    if (listening && m_subscriber)
-        m_ownInFlight.append(key(channel) + '\n' + message);
 }
 
 int RedisStore::subscribe(const QString &channel, Subscriber subscriber)
@@ -505,8 +737,10 @@ void RedisStore::pump()
     QDeadlineTimer deadline(1000);
     for (;;) {
         // Wait only while our own messages are still on their way, and never for long.
-        const int timeoutMs =
-            m_ownInFlight.isEmpty() ? 0 : int(std::max<qint64>(0, deadline.remainingTime()));
+        // (On an event loop nothing waits: a GUI keeps drawing, and the message comes later.)
+        const int timeoutMs = m_ownInFlight.isEmpty() || m_async
+                                  ? 0
+                                  : int(std::max<qint64>(0, deadline.remainingTime()));
         pollfd p{m_subscriber->fd, POLLIN, 0};
         if (::poll(&p, 1, timeoutMs) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR))) {
             m_ownInFlight.clear();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cachestore.h"
+#include "redisasync.h"
 #include "redisurl.h"
 
 #include <QCoreApplication>
@@ -35,6 +36,9 @@ public:
         /// another service reads it with GET; versions read as 0, and a cached "no such row"
         /// is not kept (set() of an absent record deletes the key).
         bool versioned = false;
+        /// The patterns' commands go through hiredis's asynchronous API on the Qt event loop
+        /// of the thread that creates the store (which must run one): asynchronous() is true.
+        bool eventLoop = false;
     };
 
     /// Connects at once; throws CacheError (refused, timed out, authentication failed, wrong
@@ -65,6 +69,20 @@ public:
     int subscribe(const QString &channel, Subscriber subscriber) override;
     void unsubscribe(int id) override;
 
+    bool asynchronous() const override { return m_async != nullptr; }
+    int pendingCommands() const override { return m_async ? m_async->pending() : 0; }
+    void waitForReplies(int timeoutMs) override;
+    Task<std::optional<CachedRecord>> getAsync(QString key) override;
+    Task<std::optional<std::pair<CachedRecord, TimeUs>>> getWithTtlAsync(QString key) override;
+    Task<void> setAsync(QString key, CachedRecord record, TimeUs ttl) override;
+    Task<bool> removeAsync(QString key) override;
+    Task<void> listPushAsync(QString list, QByteArray item) override;
+    Task<QList<QByteArray>> listRangeAsync(QString list) override;
+    Task<void> listRemoveAsync(QString list, QList<QByteArray> items) override;
+    Task<void> publishAsync(QString channel, QByteArray message) override;
+    void scanAsync(std::function<void(QList<CacheItem>)> done,
+                   std::function<void(const QString &)> failed) override;
+
     /// How versioned entries are stored: a small header (format, flags, version) before the
     /// value.
     static QByteArray encode(const CachedRecord &record);
@@ -81,13 +99,49 @@ public:
     };
     using Context = std::unique_ptr<redisContext, ContextDeleter>;
     using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
+    using Commands = QList<QList<QByteArray>>;
 
 private:
     Context connect() const;        // a ready connection (AUTH, SELECT done); throws
     redisContext *commandContext(); // reconnects with backoff; throws
-    Reply command(const QList<QByteArray> &args);
-    std::vector<Reply> pipeline(const QList<QList<QByteArray>> &commands);
+    RedisValue command(const QList<QByteArray> &args);
+    std::vector<RedisValue> pipeline(const Commands &commands);
+    /// The same pipeline on the asynchronous connection: suspends until the replies are in.
+    Task<std::vector<RedisValue>> pipelineAsync(Commands commands);
+    /// Throws the CacheError an error reply among `values` stands for.
+    void checkReplies(const Commands &commands, const std::vector<RedisValue> &values) const;
     [[noreturn]] void lost(const QString &during);
+
+    // Each command once, for both connections: what to send, and what its replies mean.
+    Commands getCommand(const QString &k) const { return {{"GET", key(k)}}; }
+    std::optional<CachedRecord> getReply(const std::vector<RedisValue> &r) const;
+    Commands getWithTtlCommand(const QString &k) const;
+    std::optional<std::pair<CachedRecord, TimeUs>>
+    getWithTtlReply(const std::vector<RedisValue> &r) const;
+    Commands setCommand(const QString &k, const CachedRecord &record, TimeUs ttl) const;
+    Commands removeCommand(const QString &k) const { return {{"DEL", key(k)}}; }
+    static bool removeReply(const std::vector<RedisValue> &r);
+    Commands listPushCommand(const QString &list, const QByteArray &item) const
+    {
+        return {{"RPUSH", key(list), item}};
+    }
+    Commands listRangeCommand(const QString &list) const
+    {
+        return {{"LRANGE", key(list), "0", "-1"}};
+    }
+    static QList<QByteArray> listRangeReply(const std::vector<RedisValue> &r);
+    Commands listRemoveCommand(const QString &list, const QList<QByteArray> &items) const;
+    Commands publishCommand(const QString &channel, const QByteArray &message) const
+    {
+        return {{"PUBLISH", key(channel), message}};
+    }
+    void published(const QString &channel, const QByteArray &message);
+    QByteArray scanPattern() const;
+    void scanFrom(QByteArray cursor, std::shared_ptr<QList<QByteArray>> keys,
+                  std::function<void(QList<CacheItem>)> done,
+                  std::function<void(const QString &)> failed);
+    QList<CacheItem> itemsOf(const QList<QByteArray> &keys,
+                             const std::vector<RedisValue> &typeGetTtl) const;
     QByteArray key(const QString &k) const { return (m_options.prefix + k).toUtf8(); }
     QByteArray valueOf(const CachedRecord &record) const;
     std::optional<CachedRecord> recordOf(const QByteArray &bytes) const;
@@ -96,6 +150,7 @@ private:
     RedisUrl m_url;
     Options m_options;
     Context m_context;
+    std::unique_ptr<AsyncRedisConnection> m_async;
     QElapsedTimer m_clock;
     qint64 m_retryAtMs = 0;
     int m_backoffMs = 0;

@@ -18,6 +18,7 @@ std::unique_ptr<CacheStore> openCacheStore(const StoreLocation &location, const 
     RedisStore::Options options;
     options.prefix = location.prefix;
     options.versioned = location.versioned;
+    options.eventLoop = location.eventLoop;
     const RedisUrl url = std::get<RedisUrl>(parsed);
     options.connectTimeoutMs =
         url.connectTimeoutMs > 0 ? url.connectTimeoutMs : location.connectTimeoutMs;

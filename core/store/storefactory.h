@@ -17,6 +17,10 @@ struct StoreLocation
     /// Redis values carry Cache Lab's version header (RedisStore::Options::versioned): on for
     /// the lab, whose stale-read and divergence checks need it; cachelab::Runtime turns it off.
     bool versioned = true;
+    /// Redis only: the patterns' commands go through hiredis's asynchronous API on the Qt
+    /// event loop of the thread that opens the store, so they never block it (the GUI and
+    /// cachelab::Runtime turn this on; the command line waits, as command lines do).
+    bool eventLoop = false;
 
     bool embedded() const { return url.isEmpty(); }
 };

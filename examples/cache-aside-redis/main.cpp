@@ -1,14 +1,18 @@
-// Cache-aside in front of an SQLite file, with a real Redis as the shared cache.
+// Cache-aside in front of an SQLite file, with a real Redis as the shared cache, in real time
+// on the Qt event loop.
 //
 //   cache-aside-redis redis://127.0.0.1:6379 /tmp/users.sqlite
 //
 // The first read misses and loads the row from the database; the second is served by Redis.
-// Against Redis the lab keeps real time, so the program takes about as long as the calls.
+// After the TTL (one second, Redis's own) the entry is gone and the third read goes to the
+// database again. Nobody pumps anything: cachelab::Runtime keeps the time, and every call to
+// Redis goes through hiredis's asynchronous API, so the event loop is never held up.
 
-#include <cachelab/lab/lab.h>
+#include <cachelab/runtime/runtime.h>
 
 #include <QCoreApplication>
 #include <QTextStream>
+#include <QTimer>
 
 using namespace cachelab;
 
@@ -22,39 +26,53 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    LabConfig config;
+    RuntimeConfig config;
     config.pattern = PatternKind::CacheAside;
-    config.options.ttl = 30 * kSecond;
+    config.options.ttl = 1 * kSecond;
     config.store.url = app.arguments().at(1);
-    config.store.prefix = "cachelab-example:";
+    config.store.prefix = "cachelab-example:"; // every key of ours lives under it
     config.databasePath = app.arguments().at(2);
 
     try {
-        Lab lab(config);
-        lab.store().clear(); // only the keys under our prefix
-        lab.databasePut("user:1", "Ann");
+        Runtime runtime(config); // connects to both, or throws with a message that says why
 
-        // The outcome of every operation arrives here when it finishes.
-        Operation last;
-        lab.setOperationListener([&](const Operation &op) { last = op; });
+        // Every operation reports here when it is over, wherever it was started.
+        QObject::connect(&runtime, &Runtime::finished, &app,
+                         [&](const QString &key, const Runtime::Result &r) {
+                             out << key << " = " << (r.ok ? QString::fromUtf8(r.value) : r.error)
+                                 << "  (" << r.took / 1000.0 << " ms)\n";
+                             out.flush();
+                         });
 
-        QStringList seen;
-        for (int i = 0; i < 2; ++i) {
-            const qint64 hitsBefore = lab.metrics().total(Counter::CacheHits);
-            lab.runUntilDone(lab.start(Operation::Kind::Read, 0, "user:1"));
-            const bool hit = lab.metrics().total(Counter::CacheHits) > hitsBefore;
-            if (!last.ok) {
-                err << "read failed: " << last.error << '\n';
-                return 1;
-            }
-            const QString value = QString::fromUtf8(last.result.value);
-            out << (hit ? "hit " : "miss") << "  user:1 = " << value << "  ("
-                << (last.finishedAt - last.startedAt) / 1000.0 << " ms)\n";
-            seen << (hit ? "hit" : "miss");
-        }
-        out << "database reads: " << lab.metrics().total(Counter::DbReads) << '\n';
-        lab.store().clear();
-        return seen == QStringList{"miss", "hit"} ? 0 : 1;
+        // Set-up and looking inside run on the runtime's own thread, between events.
+        runtime
+            .inLab([](Lab &lab) {
+                lab.store().clear(); // only the keys under our prefix
+                lab.databasePut("user:1", "Ann");
+            })
+            .waitForFinished();
+        const auto databaseReads = [&runtime] {
+            return runtime.inLab([](Lab &lab) { return lab.metrics().total(Counter::DbReads); })
+                .result();
+        };
+
+        // A read, and when it is answered another: each call gives a QFuture.
+        runtime.read("user:1")
+            .then(&app, [&](const Runtime::Result &) { return runtime.read("user:1"); })
+            .unwrap()
+            .then(&app, [&](const Runtime::Result &) {
+                out << "database reads after two reads: " << databaseReads() << '\n';
+                // Meanwhile Redis lets the entry expire, on its own clock.
+                QTimer::singleShot(1500, &app, [&] {
+                    runtime.read("user:1").then(&app, [&](const Runtime::Result &) {
+                        const qint64 reads = databaseReads();
+                        out << "database reads after the TTL ran out: " << reads << '\n';
+                        runtime.inLab([](Lab &lab) { lab.store().clear(); }).waitForFinished();
+                        app.exit(reads == 2 ? 0 : 1);
+                    });
+                });
+            });
+        return app.exec();
     } catch (const Error &e) { // Redis unreachable, the file locked, …: the message says which
         err << e.message() << '\n';
         return 1;

@@ -1,13 +1,15 @@
-// Write-behind with a durable queue: writes are acknowledged at once and reach the database
-// later, in batches. The instance crashes before its first flush; because every write was
-// also pushed to a queue in the shared cache, the restarted instance replays them and nothing
-// is lost.
+// Write-behind with a durable queue, in real time: writes are acknowledged at once and reach
+// the database later, in batches. The instance crashes before its first flush; because every
+// write was also pushed to a queue in the shared cache, the restarted instance replays them
+// and nothing is lost.
 //
 //   write-behind-durable /tmp/orders.sqlite [REDIS_URL]
 //
-// Without a Redis URL the shared cache is Cache Lab's embedded store, in virtual time.
+// Without a Redis URL the shared cache is Cache Lab's embedded store. Either way the flush
+// runs on a real timer two seconds after the first write; this program simply waits for the
+// runtime's futures (a GUI would chain them with .then() instead).
 
-#include <cachelab/lab/lab.h>
+#include <cachelab/runtime/runtime.h>
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -25,7 +27,7 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    LabConfig config;
+    RuntimeConfig config;
     config.pattern = PatternKind::WriteBehind;
     config.options.durable = true;
     config.options.flush = 2 * kSecond;
@@ -36,28 +38,51 @@ int main(int argc, char *argv[])
     }
 
     try {
-        Lab lab(config);
-        lab.store().clear();
-        lab.database().clear();
+        Runtime runtime(config);
+        runtime
+            .inLab([](Lab &lab) {
+                lab.store().clear();
+                lab.database().clear();
+            })
+            .waitForFinished();
+        const auto rowsInDatabase = [&runtime] {
+            return runtime.inLab([](Lab &lab) { return lab.database().rows().size(); }).result();
+        };
 
         const QStringList orders{"order:1", "order:2", "order:3"};
+        QList<QFuture<Runtime::Result>> writes;
         for (const QString &key : orders)
-            lab.runUntilDone(lab.start(Operation::Kind::Write, 0, key, "paid"));
-        out << "acknowledged " << orders.size() << " writes; rows in the database: "
-            << lab.database().rows().size() << '\n';
-
-        lab.crash(0); // before the first flush: the in-process queue is gone
-        out << "instance crashed; writes lost so far: "
-            << lab.metrics().total(Counter::LostWrites) << '\n';
-
-        lab.settle(); // the restarted instance replays the durable queue and flushes
-        int committed = 0;
-        for (const QString &key : orders) {
-            const auto row = lab.database().load(key);
-            out << key << " = " << (row ? QString::fromUtf8(row->value) : "(missing)") << '\n';
-            committed += row ? 1 : 0;
+            writes.append(runtime.write(key, "paid"));
+        for (QFuture<Runtime::Result> &w : writes) {
+            if (!w.result().ok) {
+                err << "write failed: " << w.result().error << '\n';
+                return 1;
+            }
         }
-        lab.store().clear();
+        out << "acknowledged " << orders.size()
+            << " writes; rows in the database: " << rowsInDatabase() << '\n';
+
+        runtime.crash(0).waitForFinished(); // before the first flush: its own queue is gone
+        out << "instance crashed; writes lost so far: "
+            << runtime.inLab([](Lab &lab) { return lab.metrics().total(Counter::LostWrites); })
+                   .result()
+            << '\n';
+
+        // The restarted instance replays the durable queue; the flush follows on its timer.
+        runtime.whenIdle().waitForFinished();
+        const int committed = runtime
+                                  .inLab([&orders](Lab &lab) {
+                                      int found = 0;
+                                      for (const QString &key : orders) {
+                                          const auto row = lab.database().load(key);
+                                          found += row && row->value == "paid" ? 1 : 0;
+                                      }
+                                      lab.store().clear();
+                                      return found;
+                                  })
+                                  .result();
+        out << "rows in the database after the replay: " << committed << " of " << orders.size()
+            << '\n';
         return committed == orders.size() ? 0 : 1;
     } catch (const Error &e) {
         err << e.message() << '\n';
