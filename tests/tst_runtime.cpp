@@ -242,6 +242,39 @@ private slots:
                                      rawGet(server.port(), "cachelab:user:1") == "Ann",
                                  5000);
     }
+
+    void anotherInstancesWriteEvictsMyL1OverRedis()
+    {
+        // Multi-level on two instances: the invalidation travels over a Redis channel, on
+        // the runtime's event loop (the subscriber connection is asynchronous too).
+        RedisServer server;
+        START_REDIS_OR_SKIP(server);
+        RuntimeConfig config;
+        config.pattern = PatternKind::MultiLevel;
+        config.options.l1Ttl = 3600 * kSecond; // only an invalidation can evict it
+        config.instances = 2;
+        config.store.url = server.url();
+        Runtime runtime(config);
+        runtime.inLab([](Lab &lab) { lab.databasePut(QStringLiteral("user:1"), "Ann"); })
+            .waitForFinished();
+        QCOMPARE(runtime.read(QStringLiteral("user:1"), 0).result().value, QByteArray("Ann"));
+        const auto inMyL1 = [&runtime] {
+            return runtime
+                .inLab([](Lab &lab) {
+                    for (const L1Item &item : lab.pattern(0).l1()) {
+                        if (item.key == u"user:1")
+                            return item.record.value;
+                    }
+                    return QByteArray();
+                })
+                .result();
+        };
+        QCOMPARE(inMyL1(), QByteArray("Ann"));
+
+        QVERIFY(runtime.write(QStringLiteral("user:1"), "Bob", 1).result().ok);
+        QTRY_COMPARE_WITH_TIMEOUT(inMyL1(), QByteArray(), 5000); // evicted by the message
+        QCOMPARE(runtime.read(QStringLiteral("user:1"), 0).result().value, QByteArray("Bob"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRuntime)

@@ -30,6 +30,10 @@ quint64 untag(void *batch)
     return static_cast<quint64>(reinterpret_cast<quintptr>(batch));
 }
 
+// The tag of a subscription's callback: hiredis calls it for the confirmation and for every
+// message after it, so it belongs to no pipeline.
+constexpr quint64 kSubscription = 0;
+
 } // namespace
 
 // --- RedisValue ----------------------------------------------------------------------------
@@ -212,8 +216,78 @@ void AsyncRedisConnection::queue(const QList<QByteArray> &args, quint64 batch)
     }
 }
 
+void AsyncRedisConnection::subscribe(const QList<QByteArray> &channels, Message message,
+                                     std::function<void(const CacheError &)> lost)
+{
+    QList<QByteArray> command{"SUBSCRIBE"};
+    command.append(channels);
+    if (!connectIfNeeded(command, [&lost](const RedisAnswer &a) { lost(*a.error); }))
+        return;
+    m_onMessage = std::move(message);
+    m_onLost = std::move(lost);
+    m_confirmed = false;
+    queue(command, kSubscription);
+}
+
+bool AsyncRedisConnection::waitUntilConfirmed(int timeoutMs)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (subscribed() && !m_confirmed && waited.elapsed() < timeoutMs)
+        poll(int(timeoutMs - waited.elapsed()));
+    return subscribed() && m_confirmed;
+}
+
+void AsyncRedisConnection::pushed(const redisReply *reply)
+{
+    if (!reply) {
+        m_context = nullptr; // being freed: the connection is lost
+        m_connected = false;
+        m_onMessage = nullptr;
+        if (auto lost = std::exchange(m_onLost, nullptr))
+            lost(lostDuring("SUBSCRIBE"));
+        return;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+        const QString text = QString::fromUtf8(reply->str, qsizetype(reply->len));
+        m_onMessage = nullptr;
+        if (auto lost = std::exchange(m_onLost, nullptr))
+            lost(CacheError(CacheError::Kind::Protocol,
+                            tr("Redis at %1 refused SUBSCRIBE: %2").arg(m_url.where(), text)));
+        return;
+    }
+    // ["subscribe", channel, n] confirms; ["message", channel, payload] is one.
+    if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3 || !m_onMessage)
+        return;
+    const auto text = [](const redisReply *r) { return QByteArray(r->str, qsizetype(r->len)); };
+    if (text(reply->element[0]) == "subscribe")
+        m_confirmed = true;
+    if (text(reply->element[0]) != "message")
+        return;
+    const Message deliver = m_onMessage; // a subscriber may unsubscribe us meanwhile
+    deliver(text(reply->element[1]), text(reply->element[2]));
+}
+
+void AsyncRedisConnection::poll(int timeoutMs)
+{
+    if (!m_context)
+        return;
+    const short events = short(POLLIN | (m_writer && m_writer->isEnabled() ? POLLOUT : 0));
+    pollfd p{m_context->c.fd, events, 0};
+    if (::poll(&p, 1, std::max(timeoutMs, 0)) > 0) {
+        if ((p.revents & POLLOUT) && m_context)
+            redisAsyncHandleWrite(m_context);
+        if ((p.revents & (POLLIN | POLLHUP | POLLERR)) && m_context)
+            redisAsyncHandleRead(m_context);
+    }
+}
+
 void AsyncRedisConnection::received(quint64 batch, const redisReply *reply)
 {
+    if (batch == kSubscription) {
+        pushed(reply);
+        return;
+    }
     if (!reply) {
         // Only a context being freed answers with nothing: hiredis lost the connection (a
         // reset, a read error) and is failing what was in flight. Do not touch it again.
@@ -294,6 +368,9 @@ void AsyncRedisConnection::drop(const CacheError &error)
     m_writer.reset();
     m_backoffMs = std::clamp(m_backoffMs * 2, 100, 5000);
     m_retryAtMs = m_clock.elapsed() + m_backoffMs;
+    m_onMessage = nullptr;
+    if (auto lost = std::exchange(m_onLost, nullptr))
+        lost(error);
     for (Batch &b : failed)
         b.done(RedisAnswer{{}, error});
 }
@@ -302,16 +379,8 @@ void AsyncRedisConnection::waitForReplies(int timeoutMs)
 {
     if (!m_context || m_batches.empty())
         return;
-    const short events = short(POLLIN | (m_writer && m_writer->isEnabled() ? POLLOUT : 0));
-    pollfd p{m_context->c.fd, events, 0};
-    const int remaining = int(std::clamp<qint64>(m_batches.front().deadlineMs - m_clock.elapsed(),
-                                                 0, qint64(std::max(timeoutMs, 0))));
-    if (::poll(&p, 1, remaining) > 0) {
-        if ((p.revents & POLLOUT) && m_context)
-            redisAsyncHandleWrite(m_context);
-        if ((p.revents & (POLLIN | POLLHUP | POLLERR)) && m_context)
-            redisAsyncHandleRead(m_context);
-    }
+    poll(int(std::clamp<qint64>(m_batches.front().deadlineMs - m_clock.elapsed(), 0,
+                                qint64(std::max(timeoutMs, 0)))));
     checkDeadlines();
 }
 

@@ -76,6 +76,21 @@ public:
     /// unreachable), so a caller must be ready for both.
     void send(QList<QList<QByteArray>> commands, Done done);
 
+    /// Makes this a subscriber connection: SUBSCRIBE to `channels`, then `message` for every
+    /// message published on one of them, from the event loop. `lost` runs once if the
+    /// connection goes away (messages published meanwhile are lost, as on any network); call
+    /// subscribe() again to listen anew. Never blocks, like send().
+    using Message = std::function<void(const QByteArray &channel, const QByteArray &message)>;
+    void subscribe(const QList<QByteArray> &channels, Message message,
+                   std::function<void(const CacheError &)> lost);
+    bool subscribed() const { return m_context && m_onMessage; }
+    /// Waits (without an event loop) until the server has confirmed the subscription, at
+    /// most `timeoutMs`; true if it has. For set-up, where "subscribed" must mean it.
+    bool waitUntilConfirmed(int timeoutMs);
+    /// Handles whatever has arrived on the socket, waiting up to `timeoutMs` for it; for a
+    /// caller that drives time without an event loop.
+    void poll(int timeoutMs);
+
     /// Pipelines sent and not answered yet.
     int pending() const { return int(m_batches.size()); }
 
@@ -96,6 +111,7 @@ private:
     bool connectIfNeeded(const QList<QByteArray> &firstCommand, const Done &done);
     void queue(const QList<QByteArray> &args, quint64 batch);
     void received(quint64 batch, const redisReply *reply);
+    void pushed(const redisReply *reply); // on a subscriber connection
     void checkDeadlines();
     /// Fails every pipeline still waiting with `error` and closes the connection.
     void drop(const CacheError &error);
@@ -125,6 +141,9 @@ private:
     qint64 m_retryAtMs = 0;
     int m_backoffMs = 0;
     QString m_lostReason; // why hiredis closed the connection, for the replies it fails
+    Message m_onMessage;
+    bool m_confirmed = false; // the server answered SUBSCRIBE
+    std::function<void(const CacheError &)> m_onLost;
 };
 
 } // namespace cachelab

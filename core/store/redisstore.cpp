@@ -104,12 +104,18 @@ RedisStore::RedisStore(const RedisUrl &url, Options options)
     m_clock.start();
     m_context = connect();
     if (m_options.eventLoop) {
-        m_async = std::make_unique<AsyncRedisConnection>(m_url, m_options.connectTimeoutMs,
-                                                         m_options.commandTimeoutMs);
+        m_async = newAsyncConnection();
+        m_asyncSubscriber = newAsyncConnection();
     }
 }
 
 RedisStore::~RedisStore() = default;
+
+std::unique_ptr<AsyncRedisConnection> RedisStore::newAsyncConnection() const
+{
+    return std::make_unique<AsyncRedisConnection>(m_url, m_options.connectTimeoutMs,
+                                                  m_options.commandTimeoutMs);
+}
 
 QString RedisStore::describe() const
 {
@@ -689,32 +695,71 @@ int RedisStore::subscribe(const QString &channel, Subscriber subscriber)
 {
     const int id = m_nextSubscription++;
     m_subscriptions.insert(id, Subscription{channel, std::move(subscriber)});
-    // The next pump() connects again and subscribes to every channel, this one included.
+    // A new connection subscribes to every channel, this one included.
     m_subscriber.reset();
+    if (m_asyncSubscriber)
+        m_asyncSubscriber = newAsyncConnection();
     m_subscriberRetryAtMs = 0;
     resubscribe();
+    if (m_asyncSubscriber) // set-up: listening when this returns, as on the blocking path
+        m_asyncSubscriber->waitUntilConfirmed(m_options.connectTimeoutMs);
     return id;
 }
 
 void RedisStore::unsubscribe(int id)
 {
     m_subscriptions.remove(id);
-    if (m_subscriptions.isEmpty())
+    if (m_subscriptions.isEmpty()) {
         m_subscriber.reset();
+        if (m_asyncSubscriber)
+            m_asyncSubscriber = newAsyncConnection();
+    }
+}
+
+QList<QByteArray> RedisStore::subscribedChannels() const
+{
+    QList<QByteArray> channels;
+    for (const auto &s : std::as_const(m_subscriptions)) {
+        if (!channels.contains(key(s.channel)))
+            channels.append(key(s.channel));
+    }
+    return channels;
+}
+
+void RedisStore::deliver(const QByteArray &channel, const QByteArray &message)
+{
+    m_ownInFlight.removeOne(channel + '\n' + message);
+    const auto subscriptions = m_subscriptions; // a subscriber may unsubscribe
+    for (const auto &s : subscriptions) {
+        if (key(s.channel) == channel)
+            s.subscriber(s.channel, message);
+    }
+}
+
+void RedisStore::resubscribeAsync()
+{
+    if (m_subscriptions.isEmpty() || m_asyncSubscriber->subscribed() ||
+        m_clock.elapsed() < m_subscriberRetryAtMs)
+        return;
+    m_asyncSubscriber->subscribe(
+        subscribedChannels(),
+        [this](const QByteArray &channel, const QByteArray &message) { deliver(channel, message); },
+        [this](const CacheError &) {
+            m_subscriberRetryAtMs = m_clock.elapsed() + 1000; // missed messages are the lesson
+        });
 }
 
 void RedisStore::resubscribe()
 {
+    if (m_asyncSubscriber) {
+        resubscribeAsync();
+        return;
+    }
     if (m_subscriptions.isEmpty() || m_subscriber || m_clock.elapsed() < m_subscriberRetryAtMs)
         return;
     try {
         Context c = connect();
-        QList<QByteArray> channels;
-        for (const auto &s : std::as_const(m_subscriptions)) {
-            if (!channels.contains(key(s.channel)))
-                channels.append(key(s.channel));
-        }
-        for (const QByteArray &channel : std::as_const(channels)) {
+        for (const QByteArray &channel : subscribedChannels()) {
             const char *argv[] = {"SUBSCRIBE", channel.constData()};
             const size_t lengths[] = {9, size_t(channel.size())};
             Reply r(static_cast<redisReply *>(redisCommandArgv(c.get(), 2, argv, lengths)));
@@ -730,6 +775,12 @@ void RedisStore::resubscribe()
 void RedisStore::pump()
 {
     resubscribe();
+    if (m_asyncSubscriber) {
+        // Messages come on the event loop; this only takes in what is there already, for
+        // a caller driving time without one (a paced lab).
+        m_asyncSubscriber->poll(0);
+        return;
+    }
     if (!m_subscriber) {
         m_ownInFlight.clear(); // sent while no one listened: lost, as on a real network
         return;
@@ -765,14 +816,7 @@ void RedisStore::pump()
             if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
                 bytes(r->element[0]) != "message")
                 continue;
-            const QByteArray channel = bytes(r->element[1]);
-            const QByteArray message = bytes(r->element[2]);
-            m_ownInFlight.removeOne(channel + '\n' + message);
-            const auto subscriptions = m_subscriptions; // a subscriber may unsubscribe
-            for (const auto &s : subscriptions) {
-                if (key(s.channel) == channel)
-                    s.subscriber(s.channel, message);
-            }
+            deliver(bytes(r->element[1]), bytes(r->element[2]));
         }
     }
 }

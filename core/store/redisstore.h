@@ -146,11 +146,16 @@ private:
     QByteArray valueOf(const CachedRecord &record) const;
     std::optional<CachedRecord> recordOf(const QByteArray &bytes) const;
     void resubscribe();
+    void resubscribeAsync();
+    QList<QByteArray> subscribedChannels() const;
+    void deliver(const QByteArray &channel, const QByteArray &message);
+    std::unique_ptr<AsyncRedisConnection> newAsyncConnection() const;
 
     RedisUrl m_url;
     Options m_options;
     Context m_context;
-    std::unique_ptr<AsyncRedisConnection> m_async;
+    std::unique_ptr<AsyncRedisConnection> m_async;           // the patterns' commands
+    std::unique_ptr<AsyncRedisConnection> m_asyncSubscriber; // invalidations (multi-level)
     QElapsedTimer m_clock;
     qint64 m_retryAtMs = 0;
     int m_backoffMs = 0;
