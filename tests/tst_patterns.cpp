@@ -150,6 +150,9 @@ private slots:
     void breakerOpensAfterConsecutiveFailures();
     void openBreakerMakesNoCacheCalls();
     void breakerHalfOpensExactlyAfterTheTimeout();
+    void aCacheFullForWritesNeverOpensAConsecutiveBreaker();
+    void aWindowOpensTheBreakerOnAFailureRatio();
+    void aWindowForgetsItsOldestCall();
     void trialSuccessCloses();
     void trialFailureReopens();
     void onlyOneTrialAtATime();
@@ -1617,6 +1620,70 @@ void TestPatterns::openBreakerMakesNoCacheCalls()
     QCOMPARE(h.metric(Counter::Errors), 3);
     QCOMPARE(h.dbRow(kUser)->value, QByteArray("Bob"));
     QCOMPARE(h.metric(Counter::BreakerOpens), 1);
+}
+
+// A cache full for writes (Redis at maxmemory, noeviction): every read's GET succeeds, every
+// fill's SET fails, so consecutive failures never pass one.
+void TestPatterns::aCacheFullForWritesNeverOpensAConsecutiveBreaker()
+{
+    Harness h(breakerConfig());
+    h.lab.databaseSeed(20);
+    h.lab.setCacheWritesFailing(true);
+    for (int i = 1; i <= 20; ++i) {
+        const Operation op = h.read(Lab::seedKey(i));
+        QVERIFY(op.ok);
+        QCOMPARE(op.result.value, QByteArray("item ") + QByteArray::number(i));
+        QCOMPARE(breakerOf(h).consecutiveFailures, 1);
+    }
+    QCOMPARE(breakerOf(h).state, BreakerState::Closed);
+    QCOMPARE(h.metric(Counter::BreakerOpens), 0);
+    QCOMPARE(h.metric(Counter::Errors), 20);
+    QVERIFY2(h.lab.metrics().lastError().contains(u"OOM command not allowed"),
+             qPrintable(h.lab.metrics().lastError()));
+    QCOMPARE(h.count(Verb::Get, EventKind::Call), 20); // every read still asked the cache
+}
+
+void TestPatterns::aWindowOpensTheBreakerOnAFailureRatio()
+{
+    Harness h(labConfig(
+        PatternKind::CircuitBreaker,
+        {{"failures", "3"}, {"open-timeout", "10s"}, {"window", "10"}, {"failure-ratio", "0.5"}}));
+    h.lab.databaseSeed(20);
+    h.lab.setCacheWritesFailing(true);
+    // Each read is two calls, a good GET and a failed SET: 4 reads leave 4 of 8 failed,
+    // the window not full yet; the fifth fills it with 5 of 10.
+    for (int i = 1; i <= 4; ++i) {
+        QVERIFY(h.read(Lab::seedKey(i)).ok);
+        QCOMPARE(breakerOf(h).state, BreakerState::Closed);
+    }
+    QVERIFY(h.read(Lab::seedKey(5)).ok);
+    QCOMPARE(breakerOf(h).state, BreakerState::Open);
+    QCOMPARE(h.metric(Counter::BreakerOpens), 1);
+    bool noted = false;
+    for (const TraceEvent &e : h.lab.trace().events())
+        noted = noted || e.text.contains(u"5 of the last 10 cache call");
+    QVERIFY(noted);
+    // Open: reads go to the database and no longer touch the cache.
+    const qsizetype gets = h.count(Verb::Get, EventKind::Call);
+    QVERIFY(h.read(Lab::seedKey(6)).ok);
+    QCOMPARE(h.count(Verb::Get, EventKind::Call), gets);
+}
+
+void TestPatterns::aWindowForgetsItsOldestCall()
+{
+    Harness h(labConfig(PatternKind::CircuitBreaker,
+                        {{"failures", "100"}, {"window", "4"}, {"failure-ratio", "0.75"}}));
+    h.lab.databaseSeed(20);
+    h.lab.setCacheWritesFailing(true);
+    // GET ok, SET fails, GET ok, SET fails: 2 of 4, below 3 of 4.
+    QVERIFY(h.read(Lab::seedKey(1)).ok);
+    QVERIFY(h.read(Lab::seedKey(2)).ok);
+    QCOMPARE(breakerOf(h).state, BreakerState::Closed);
+    // Now the cache is down altogether: GET fails (the read goes to the database and makes
+    // no fill), so the window holds ok, fail, ok, fail → fail, ok, fail, fail: 3 of 4.
+    h.lab.setCacheFailing(true);
+    QVERIFY(h.read(Lab::seedKey(3)).ok);
+    QCOMPARE(breakerOf(h).state, BreakerState::Open);
 }
 
 void TestPatterns::breakerHalfOpensExactlyAfterTheTimeout()

@@ -452,6 +452,40 @@ private slots:
         restarted.store().clear();
     }
 
+    void aFullRedisOpensABreakerWithAWindow()
+    {
+        // A real server out of memory with noeviction: reads work, every SET is refused.
+        RedisServer server;
+        START_REDIS_OR_SKIP(server);
+        RawRedis raw(server.port());
+        QCOMPARE(raw.run({"CONFIG", "SET", "maxmemory-policy", "noeviction"}), QByteArray("OK"));
+        QCOMPARE(raw.run({"CONFIG", "SET", "maxmemory", "1"}), QByteArray("OK"));
+
+        const auto run = [&](int window) {
+            LabConfig config;
+            config.pattern = PatternKind::CircuitBreaker;
+            config.options.failures = 3;
+            config.options.window = window;
+            config.options.failureRatio = 0.5;
+            config.store.url = server.url();
+            auto lab = std::make_unique<Lab>(config);
+            lab->databaseSeed(20);
+            for (int i = 1; i <= 6; ++i)
+                lab->runUntilDone(lab->start(Operation::Kind::Read, 0, Lab::seedKey(i)));
+            return lab;
+        };
+        const auto consecutive = run(0);
+        QCOMPARE(consecutive->pattern(0).breaker()->state, BreakerState::Closed);
+        QCOMPARE(consecutive->metrics().total(Counter::Errors), qint64(6));
+        QVERIFY2(consecutive->metrics().lastError().contains(u"OOM command not allowed"),
+                 qPrintable(consecutive->metrics().lastError()));
+
+        const auto windowed = run(10);
+        QCOMPARE(windowed->pattern(0).breaker()->state, BreakerState::Open);
+        QCOMPARE(windowed->metrics().total(Counter::BreakerOpens), qint64(1));
+        QCOMPARE(windowed->metrics().total(Counter::Errors), qint64(5)); // the 6th skips it
+    }
+
 private:
     RedisServer m_server;
 };

@@ -285,6 +285,8 @@ void TestScenarioParser::operations_data()
                                  << QByteArray() << 1000000 << qint64(0);
     QTest::newRow("fail cache") << u"fail cache"_s << T::FailCache << 0 << QString() << QByteArray()
                                 << 0 << qint64(0);
+    QTest::newRow("fail cache writes") << u"fail cache writes"_s << T::FailCacheWrites << 0
+                                       << QString() << QByteArray() << 0 << qint64(0);
     QTest::newRow("fail db") << u"fail db"_s << T::FailDb << 0 << QString() << QByteArray() << 0
                              << qint64(0);
     QTest::newRow("recover cache") << u"recover cache"_s << T::RecoverCache << 0 << QString()

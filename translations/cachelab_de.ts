@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>AsyncRedisConnection</name>
+    <message>
+        <source>Redis at %1 is unreachable; the next attempt is in %2 ms</source>
+        <translation>Redis unter %1 ist nicht erreichbar; der nächste Versuch folgt in %2 ms</translation>
+    </message>
+    <message>
+        <source>cannot connect to Redis at %1 for %2: %3</source>
+        <translation>keine Verbindung zu Redis unter %1 für %2: %3</translation>
+    </message>
+    <message>
+        <source>Redis at %1 refused this connection&apos;s set-up: %2</source>
+        <translation>Redis unter %1 hat die Einrichtung dieser Verbindung abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>Redis at %1 could not take %2: the connection is closing</source>
+        <translation>Redis unter %1 konnte %2 nicht annehmen: die Verbindung wird geschlossen</translation>
+    </message>
+    <message>
+        <source>Redis at %1 refused SUBSCRIBE: %2</source>
+        <translation>Redis unter %1 hat SUBSCRIBE abgelehnt: %2</translation>
+    </message>
+    <message>
+        <source>connection closed</source>
+        <translation>Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>Redis at %1 refused the connection: is redis-server running there, on that port?</source>
+        <translation>Redis unter %1 hat die Verbindung abgelehnt: läuft dort redis-server, auf diesem Port?</translation>
+    </message>
+    <message>
+        <source>Redis at %1 went away during %2 (%3)</source>
+        <translation>Redis unter %1 ist während %2 weggefallen (%3)</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not answer %2 within %3 ms</source>
+        <translation>Redis unter %1 hat %2 nicht innerhalb von %3 ms beantwortet</translation>
+    </message>
+    <message>
+        <source>Redis at %1 did not accept the connection within %2 ms; check the host and the firewall</source>
+        <translation>Redis unter %1 hat die Verbindung nicht innerhalb von %2 ms angenommen; Host und Firewall prüfen</translation>
+    </message>
+</context>
+<context>
     <name>BreakerModel</name>
     <message>
         <source>closed</source>
@@ -21,6 +64,10 @@
     <message>
         <source>the cache is down</source>
         <translation>der Cache ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>OOM command not allowed when used memory &gt; &apos;maxmemory&apos;</source>
+        <translation>OOM command not allowed when used memory &gt; &apos;maxmemory&apos; (Redis ist voll)</translation>
     </message>
 </context>
 <context>
@@ -55,6 +102,13 @@
     <message>
         <source>textbook: open for good</source>
         <translation>Lehrbuch: für immer offen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of the last %n cache call(s) failed</source>
+        <translation>
+            <numerusform>vom letzten %n Cache-Aufruf schlug %1 fehl</numerusform>
+            <numerusform>von den letzten %n Cache-Aufrufen schlugen %1 fehl</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -837,6 +891,14 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>dirty: got v%1, which the database never committed</source>
         <translation>schmutzig: v%1 erhalten, die die Datenbank nie festgeschrieben hat</translation>
     </message>
+    <message>
+        <source>the cache is full: writes fail, reads work</source>
+        <translation>der Cache ist voll: Schreiben schlägt fehl, Lesen geht</translation>
+    </message>
+    <message>
+        <source>the cache takes writes again</source>
+        <translation>der Cache nimmt wieder Schreibvorgänge an</translation>
+    </message>
 </context>
 <context>
     <name>LabText</name>
@@ -1587,6 +1649,22 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>textbook=on runs the source&apos;s %1 class, which has no option %2 (with textbook=on only %3 may be set)</source>
         <translation>textbook=on führt die %1-Klasse der Quelle aus, die keine Option %2 hat (mit textbook=on dürfen nur %3 gesetzt werden)</translation>
+    </message>
+    <message>
+        <source>Also open when failure-ratio of the last N cache calls failed (0: off).</source>
+        <translation>Auch öffnen, wenn der Anteil failure-ratio der letzten N Cache-Aufrufe fehlschlug (0: aus).</translation>
+    </message>
+    <message>
+        <source>window is at most 10000 calls</source>
+        <translation>window umfasst höchstens 10000 Aufrufe</translation>
+    </message>
+    <message>
+        <source>The share of failed calls in the window that opens the breaker.</source>
+        <translation>Der Anteil fehlgeschlagener Aufrufe im Fenster, der den Schutzschalter öffnet.</translation>
+    </message>
+    <message>
+        <source>expected a share of the calls above 0 and at most 1 (such as 0.5), got &quot;%1&quot;</source>
+        <translation>erwartet einen Anteil der Aufrufe über 0 und höchstens 1 (etwa 0.5), erhalten: „%1“</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,13 @@
             <numerusform>%n consecutive cache failures</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%1 of the last %n cache call(s) failed</source>
+        <translation>
+            <numerusform>%1 of the last %n cache call failed</numerusform>
+            <numerusform>%1 of the last %n cache calls failed</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>Cli</name>

@@ -164,6 +164,8 @@ QString SessionLog::text(const Entry &e) const
         return QStringLiteral("db seed %1").arg(e.count);
     case Type::FailCache:
         return QStringLiteral("fail cache");
+    case Type::FailCacheWrites:
+        return QStringLiteral("fail cache writes");
     case Type::FailDb:
         return QStringLiteral("fail db");
     case Type::RecoverCache:
@@ -194,8 +196,8 @@ std::variant<Session, QString> SessionLog::session(Lab &lab) const
         const Type type = Type(e.type);
         const bool perClient = type != Type::DbPut && type != Type::DbDelete &&
                                type != Type::DbSeed && type != Type::FailCache &&
-                               type != Type::FailDb && type != Type::RecoverCache &&
-                               type != Type::RecoverDb;
+                               type != Type::FailCacheWrites && type != Type::FailDb &&
+                               type != Type::RecoverCache && type != Type::RecoverDb;
         recorder.record(e.at, perClient ? e.client : 0, text(e));
     }
     Session s = recorder.session(lab);

@@ -330,6 +330,17 @@ void Lab::setCacheFailing(bool failing)
               failing ? quint8(Failure) : quint8(NoFlags));
 }
 
+void Lab::setCacheWritesFailing(bool failing)
+{
+    if (failing == m_cacheProxy.writesFailing())
+        return;
+    m_cacheProxy.setWritesFailing(failing);
+    stateNote(Participant::cache(),
+              failing ? tr("the cache is full: writes fail, reads work")
+                      : tr("the cache takes writes again"),
+              failing ? quint8(Failure) : quint8(NoFlags));
+}
+
 void Lab::setDatabaseFailing(bool failing)
 {
     if (failing == m_dbProxy.failing())

@@ -134,8 +134,12 @@ public:
 
     // --- the world around the application ------------------------------------------------
     void setCacheFailing(bool failing);
+    /// Only the cache's writes fail (SET, DEL, RPUSH, LREM, PUBLISH), with Redis's words for
+    /// a full server; reads work. Recovering the cache ends it too.
+    void setCacheWritesFailing(bool failing);
     void setDatabaseFailing(bool failing);
     bool cacheFailing() const { return m_cacheProxy.failing(); }
+    bool cacheWritesFailing() const { return m_cacheProxy.writesFailing(); }
     bool databaseFailing() const { return m_dbProxy.failing(); }
     /// The instance dies and restarts at once: in-process state is lost, work in flight is
     /// abandoned; acknowledged writes that die with it are counted as lost.

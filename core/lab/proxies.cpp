@@ -63,10 +63,13 @@ void CacheProxy::sendReply(const Caller &c, Verb verb, const QString &key, TimeU
     }
 }
 
-std::optional<CacheError> CacheProxy::down() const
+std::optional<CacheError> CacheProxy::down(bool write) const
 {
     if (m_failing)
         return CacheError(CacheError::Kind::Unavailable, tr("the cache is down"));
+    if (write && m_writesFailing) // Redis's own words at maxmemory with noeviction
+        return CacheError(CacheError::Kind::Protocol,
+                          tr("OOM command not allowed when used memory > 'maxmemory'"));
     return std::nullopt;
 }
 
@@ -168,7 +171,7 @@ Task<void> CacheProxy::call(Caller c, Verb verb, QString key, TraceEvent sent, O
     co_await m_env.scheduler.sleep(half);
     c.checkAlive();
     TraceEvent reply;
-    std::optional<CacheError> error = down();
+    std::optional<CacheError> error = down(verb != Verb::ListRead); // every other call here writes
     if (!error) {
         try {
             if (m_store->asynchronous())

@@ -38,6 +38,8 @@ public:
     void setStore(CacheStore &store) { m_store = &store; }
     bool failing() const { return m_failing; }
     void setFailing(bool failing) { m_failing = failing; }
+    bool writesFailing() const { return m_writesFailing; }
+    void setWritesFailing(bool failing) { m_writesFailing = failing; }
 
     Task<std::optional<CachedRecord>> get(Caller c, const QString &key);
     Task<std::optional<std::pair<CachedRecord, TimeUs>>> getWithTtl(Caller c, QString key);
@@ -53,8 +55,8 @@ private:
                     qint64 version = 0, qint64 number = 0, quint8 flags = 0);
     void sendReply(const Caller &c, Verb verb, const QString &key, TimeUs duration,
                    const TraceEvent &details = {});
-    /// The failure a call meets while the cache is marked down.
-    std::optional<CacheError> down() const;
+    /// The failure a call meets while the cache is marked down (or full, for a write).
+    std::optional<CacheError> down(bool write = false) const;
     /// One modelled call answered with OK: drawn, charged its latency, the command done
     /// half-way (unless the cache is down) — `op(reply)` on a synchronous store, `co_await
     /// asyncOp(reply)` on an asynchronous one — the reply drawn, the failure (if any) thrown
@@ -66,6 +68,7 @@ private:
     ProxyEnv m_env;
     CacheStore *m_store;
     bool m_failing = false;
+    bool m_writesFailing = false;
 };
 
 /// The database as the patterns call it; the same idea as CacheProxy.

@@ -44,12 +44,40 @@ bool CircuitBreaker::admit(const Caller &c, const QString &key)
     return false;
 }
 
+bool CircuitBreaker::recordInWindow(bool failed)
+{
+    const std::size_t size = std::size_t(m_options.window);
+    if (size == 0)
+        return false;
+    if (m_window.size() != size)
+        m_window.assign(size, false);
+    if (m_windowSeen == size && m_window[m_windowNext])
+        --m_windowFailures; // the oldest outcome leaves the window
+    m_window[m_windowNext] = failed;
+    m_windowFailures += failed ? 1 : 0;
+    m_windowNext = (m_windowNext + 1) % size;
+    m_windowSeen = std::min(m_windowSeen + 1, size);
+    return m_windowSeen == size &&
+           double(m_windowFailures) >= m_options.failureRatio * double(size) - 1e-9;
+}
+
+void CircuitBreaker::clearWindow()
+{
+    std::fill(m_window.begin(), m_window.end(), false);
+    m_windowNext = 0;
+    m_windowSeen = 0;
+    m_windowFailures = 0;
+}
+
 void CircuitBreaker::succeeded(const Caller &)
 {
     m_failures = 0;
+    if (m_state == BreakerState::Closed)
+        recordInWindow(false);
     if (m_state == BreakerState::HalfOpen) {
         m_trialInFlight = false;
         m_trialAt = -1;
+        clearWindow(); // a closed breaker starts counting afresh
         enter(BreakerState::Closed, tr("the trial call succeeded"));
     }
 }
@@ -58,13 +86,19 @@ void CircuitBreaker::failed(const Caller &c)
 {
     ++m_failures;
     const bool trialFailed = m_state == BreakerState::HalfOpen;
-    if (!trialFailed && (m_state != BreakerState::Closed || m_failures < m_options.failures))
+    const bool windowSaysOpen = m_state == BreakerState::Closed && recordInWindow(true);
+    const bool consecutive = m_state == BreakerState::Closed && m_failures >= m_options.failures;
+    if (!trialFailed && !consecutive && !windowSaysOpen)
         return;
     m_trialInFlight = false;
     m_env.metrics.add(Counter::BreakerOpens, m_client);
-    enter(BreakerState::Open, trialFailed
-                                  ? tr("the trial call failed")
-                                  : tr("%n consecutive cache failure(s)", nullptr, m_failures));
+    const QString why =
+        trialFailed   ? tr("the trial call failed")
+        : consecutive ? tr("%n consecutive cache failure(s)", nullptr, m_failures)
+                      : tr("%1 of the last %n cache call(s) failed", nullptr, m_options.window)
+                            .arg(m_windowFailures);
+    clearWindow();
+    enter(BreakerState::Open, why);
     if (m_options.textbook) {
         // The source's breaker has no way back: no timer, no trial call.
         note(Participant{Role::Breaker, qint8(m_client)}, tr("textbook: open for good"));

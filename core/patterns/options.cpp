@@ -235,6 +235,40 @@ const QList<OptionSpec> &specs()
          {K::CircuitBreaker},
          false,
          [](PatternOptions &o, const QString &v) { return parseCount(v, 1, o.failures); }},
+        {"window",
+         "0",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Also open when failure-ratio of the last N cache calls failed "
+                           "(0: off)."),
+         false,
+         {K::CircuitBreaker},
+         false,
+         [](PatternOptions &o, const QString &v) {
+             auto error = parseCount(v, 0, o.window);
+             if (!error && o.window > 10000) {
+                 o.window = 0;
+                 return std::optional<QString>(PatternOptions::tr("window is at most 10000 calls"));
+             }
+             return error;
+         }},
+        {"failure-ratio",
+         "0.5",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "The share of failed calls in the window that opens the breaker."),
+         false,
+         {K::CircuitBreaker},
+         false,
+         [](PatternOptions &o, const QString &v) {
+             bool ok = false;
+             const double f = v.toDouble(&ok);
+             if (!ok || !(f > 0 && f <= 1))
+                 return std::optional<QString>(
+                     PatternOptions::tr("expected a share of the calls above 0 and at most 1 "
+                                        "(such as 0.5), got \"%1\"")
+                         .arg(v));
+             o.failureRatio = f;
+             return std::optional<QString>();
+         }},
         {"open-timeout",
          "60s",
          QT_TRANSLATE_NOOP(
@@ -449,6 +483,10 @@ QString optionValue(const PatternOptions &o, const QString &name)
         return QString::number(o.failures);
     if (name == u"open-timeout")
         return formatDuration(o.openTimeout);
+    if (name == u"window")
+        return QString::number(o.window);
+    if (name == u"failure-ratio")
+        return QString::number(o.failureRatio, 'g', 6);
     if (name == u"prefix")
         return o.prefix;
     if (name == u"textbook")

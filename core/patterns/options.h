@@ -56,6 +56,10 @@ struct PatternOptions
     bool invalidate = true;
     // circuit-breaker
     int failures = 5;
+    /// Also open when, of the last `window` cache calls, this share or more failed (0: only
+    /// consecutive failures count, as in version 1).
+    int window = 0;
+    double failureRatio = 0.5;
     TimeUs openTimeout = 60 * kSecond;
     // around
     QString prefix = QStringLiteral("memo:");

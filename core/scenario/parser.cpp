@@ -516,6 +516,15 @@ bool Parser::parseOperation(QStringView word, Cursor &cursor, Command &command)
         return fail(tr("db needs put, delete or seed: db put KEY VALUE, db delete KEY or "
                        "db seed N"));
     }
+    if (word == u"fail") {
+        // fail cache writes: writes fail, reads work (a Redis at maxmemory, noeviction).
+        Cursor probe = cursor;
+        if (probe.next() == u"cache" && probe.next() == u"writes") {
+            cursor = probe;
+            command.type = T::FailCacheWrites;
+            return expectEnd(cursor, QStringLiteral("fail cache writes"));
+        }
+    }
     if (word == u"fail" || word == u"recover") {
         bool isCache = false;
         if (!takePart(cursor, isCache, word.toString()))

@@ -117,7 +117,8 @@ void Runner::account()
     const QString where =
         QStringLiteral("%1:%2").arg(m_scenario.fileName).arg(last ? last->line : 0);
     const qint64 errors = m_lab->metrics().total(Counter::Errors);
-    const bool asked = m_lab->cacheFailing() || m_lab->databaseFailing();
+    const bool asked =
+        m_lab->cacheFailing() || m_lab->cacheWritesFailing() || m_lab->databaseFailing();
     if (errors > m_errorsSeen && !asked) {
         if (m_unrequestedErrors == 0) {
             m_unrequestedError = tr("%1: a call failed though the scenario made nothing fail: %2")
@@ -210,11 +211,15 @@ void Runner::execute(const Command &command)
     case T::FailCache:
         lab.setCacheFailing(true);
         break;
+    case T::FailCacheWrites:
+        lab.setCacheWritesFailing(true);
+        break;
     case T::FailDb:
         lab.setDatabaseFailing(true);
         break;
     case T::RecoverCache:
         lab.setCacheFailing(false);
+        lab.setCacheWritesFailing(false);
         break;
     case T::RecoverDb:
         lab.setDatabaseFailing(false);

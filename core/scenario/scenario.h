@@ -61,6 +61,7 @@ struct Command
         DbDelete,        // db delete KEY
         DbSeed,          // db seed N
         FailCache,       // fail cache
+        FailCacheWrites, // fail cache writes (extension): writes fail, reads work
         FailDb,          // fail db
         RecoverCache,
         RecoverDb,
