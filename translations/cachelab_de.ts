@@ -2110,6 +2110,10 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>%1 is not UTF-8 text (save it as UTF-8 and try again)</source>
         <translation>%1 ist kein UTF-8-Text (als UTF-8 speichern und erneut versuchen)</translation>
     </message>
+    <message>
+        <source>the bursts of this file would start more than %1 reads in all; split it into several files</source>
+        <translation>die Ansturm-Befehle dieser Datei würden insgesamt mehr als %1 Lesezugriffe starten; die Datei in mehrere aufteilen</translation>
+    </message>
 </context>
 <context>
     <name>ScenarioRunner</name>

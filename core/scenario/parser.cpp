@@ -20,7 +20,11 @@ constexpr qsizetype kMaxValueBytes = 16 * 1024 * 1024;
 constexpr qint64 kMaxFileBytes = 128 * 1024 * 1024;
 constexpr int kMaxClients = 26;
 // Bounds `burst` and `db seed`: the runner materialises one coroutine or one row per unit.
+// A burst's readers are all in flight at once (about 3 KB each with their trace), so a burst
+// has a tighter bound, and so has a file's sum of them (each costs about a second per 100,000).
 constexpr int kMaxCount = 1'000'000;
+constexpr int kMaxBurst = 100'000;
+constexpr qint64 kMaxBurstsInAll = 1'000'000;
 
 constexpr char16_t kByteOrderMark = 0xFEFF;
 
@@ -189,7 +193,8 @@ private:
 
     bool takeKey(Cursor &cursor, QString &key, const QString &missing);
     bool takeValue(Cursor &cursor, QByteArray &value, const QString &missing);
-    bool takeCount(Cursor &cursor, int &count, const QString &missing, const QString &what);
+    bool takeCount(Cursor &cursor, int &count, const QString &missing, const QString &what,
+                   int maximum = kMaxCount);
     bool takeNumber(Cursor &cursor, qint64 &number, const QString &missing);
     bool takeCompare(Cursor &cursor, Compare &op, const QString &usage);
     bool takeDuration(Cursor &cursor, TimeUs &duration, const QString &missing);
@@ -206,6 +211,7 @@ private:
     int m_clientsLine = 0;
     int m_seedLine = 0;
     int m_firstCommandLine = 0;
+    qint64 m_burstReaders = 0; // started by every burst so far
 };
 
 std::variant<Scenario, ParseError> Parser::run(QStringView text)
@@ -474,8 +480,14 @@ bool Parser::parseOperation(QStringView word, Cursor &cursor, Command &command)
     if (word == u"burst") {
         command.type = T::Burst;
         const QString missing = tr("burst needs a count, a \"read\" and a key: burst N read KEY");
-        if (!takeCount(cursor, command.count, missing, QStringLiteral("burst")))
+        if (!takeCount(cursor, command.count, missing, QStringLiteral("burst"), kMaxBurst))
             return false;
+        m_burstReaders += command.count;
+        if (m_burstReaders > kMaxBurstsInAll) {
+            return fail(tr("the bursts of this file would start more than %1 reads in all; "
+                           "split it into several files")
+                            .arg(kMaxBurstsInAll));
+        }
         if (cursor.next() != u"read")
             return fail(missing);
         return takeKey(cursor, command.key, missing) &&
@@ -685,15 +697,16 @@ bool Parser::takeValue(Cursor &cursor, QByteArray &value, const QString &missing
     return true;
 }
 
-bool Parser::takeCount(Cursor &cursor, int &count, const QString &missing, const QString &what)
+bool Parser::takeCount(Cursor &cursor, int &count, const QString &missing, const QString &what,
+                       int maximum)
 {
     const QStringView text = cursor.next();
     if (text.isEmpty())
         return fail(missing);
-    const auto n = parseUnsigned(text, kMaxCount);
+    const auto n = parseUnsigned(text, quint64(maximum));
     if (!n || *n < 1) {
         return fail(
-            tr("%1 needs a count from 1 to %2, got \"%3\"").arg(what).arg(kMaxCount).arg(text));
+            tr("%1 needs a count from 1 to %2, got \"%3\"").arg(what).arg(maximum).arg(text));
     }
     count = int(*n);
     return true;
