@@ -140,10 +140,6 @@
         <translation>Jede Nachricht des Laufs als JSON nach OUT schreiben.</translation>
     </message>
     <message>
-        <source>Use the SQLite database file PATH (default: in memory).</source>
-        <translation>Die SQLite-Datenbankdatei PATH verwenden (Standard: im Arbeitsspeicher).</translation>
-    </message>
-    <message>
         <source>Use the Redis server at URL as the shared cache.</source>
         <translation>Den Redis-Server unter URL als gemeinsamen Cache verwenden.</translation>
     </message>
@@ -533,64 +529,6 @@
 </translation>
     </message>
     <message>
-        <source>Usage: cachelab-cli [--lang CODE] COMMAND [options]
-
-Commands:
-  run FILE       Run a scenario (*.cls) and check its expectations.
-                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,
-                 --redis URL, --prefix PREFIX, --keep-cache, --keep-db,
-                 --max-events N
-  lesson FILE    Play a lesson (*.cls) as a learner would and check its tasks.
-                 Options: --answers FILE.json, --json
-
-  simulate       Run a workload through one pattern and measure it.
-                 Options: --pattern P, --option k=v, --requests N, --keys K,
-                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
-                 --seed S, --rate R, --crash-halfway, --json
-  compare        Run one workload through every pattern; the same workload
-                 options, --seeds N, --jobs J, and --json, --csv or --markdown.
-  sweep          Vary one setting and measure every pattern at each value.
-                 Options: --vary NAME=V1,V2,… or NAME=A..B:N[log], --pattern
-                 P|all, --seeds N, --jobs J, the workload options, and --json,
-                 --csv or --markdown.
-
-  cachelab-cli COMMAND --help   shows the options of a command.
-
-  --lang CODE    Speak CODE (en, de) instead of the locale&apos;s language.
-
-Exit status: 0 every expectation held, 1 one failed, 2 invalid input.
-</source>
-        <translation>Aufruf: cachelab-cli [--lang CODE] BEFEHL [Optionen]
-
-Befehle:
-  run FILE       Ein Szenario (*.cls) ausführen und seine Erwartungen prüfen.
-                 Optionen: --json, --mermaid OUT, --trace OUT, --db PATH,
-                 --redis URL, --prefix PREFIX, --keep-cache, --keep-db,
-                 --max-events N
-  lesson FILE    Eine Lektion (*.cls) wie Lernende durchspielen und ihre
-                 Aufgaben prüfen.
-                 Optionen: --answers FILE.json, --json
-
-  simulate       Eine Last durch ein Muster schicken und sie messen.
-                 Optionen: --pattern P, --option k=v, --requests N, --keys K,
-                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
-                 --seed S, --rate R, --crash-halfway, --json
-  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen,
-                 --seeds N, --jobs J sowie --json, --csv oder --markdown.
-  sweep          Eine Einstellung verändern und jedes Muster bei jedem Wert messen.
-                 Optionen: --vary NAME=V1,V2,… oder NAME=A..B:N[log], --pattern
-                 P|all, --seeds N, --jobs J, die Lastoptionen sowie --json,
-                 --csv oder --markdown.
-
-  cachelab-cli BEFEHL --help   zeigt die Optionen eines Befehls.
-
-  --lang CODE    CODE (en, de) statt der Sprache des Gebietsschemas sprechen.
-
-Beendigungsstatus: 0 alle Erwartungen erfüllt, 1 eine nicht erfüllt,
-2 ungültige Eingabe.
-</translation>
-    </message>
-    <message>
         <source>Run every point with N seeds, from --seed on, and report 95% confidence intervals (sweep: default 3).</source>
         <translation>Jeden Punkt mit N Seeds ab --seed ausführen und 95-%-Konfidenzintervalle angeben (sweep: Vorgabe 3).</translation>
     </message>
@@ -700,6 +638,68 @@ Beendigungsstatus: 0 alle Erwartungen erfüllt, 1 eine nicht erfüllt,
         <source>cachelab-cli run: --db names your own table &quot;%1&quot;: a run starts by emptying its database, so add --keep-db to run on its rows as they are
 </source>
         <translation>cachelab-cli run: --db nennt Ihre eigene Tabelle „%1“: ein Lauf leert zuerst seine Datenbank, also --keep-db angeben, um auf ihren Zeilen zu laufen, wie sie sind
+</translation>
+    </message>
+    <message>
+        <source>Use the database at URL: an SQLite file path, sqlite:///path, :memory: or postgresql://user@host/database (default: in memory).</source>
+        <translation>Die Datenbank unter URL verwenden: ein SQLite-Dateipfad, sqlite:///pfad, :memory: oder postgresql://benutzer@host/datenbank (Standard: im Arbeitsspeicher).</translation>
+    </message>
+    <message>
+        <source>Usage: cachelab-cli [--lang CODE] COMMAND [options]
+
+Commands:
+  run FILE       Run a scenario (*.cls) and check its expectations.
+                 Options: --json, --mermaid OUT, --trace OUT, --db URL,
+                 --redis URL, --prefix PREFIX, --keep-cache, --keep-db,
+                 --max-events N
+  lesson FILE    Play a lesson (*.cls) as a learner would and check its tasks.
+                 Options: --answers FILE.json, --json
+
+  simulate       Run a workload through one pattern and measure it.
+                 Options: --pattern P, --option k=v, --requests N, --keys K,
+                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
+                 --seed S, --rate R, --crash-halfway, --json
+  compare        Run one workload through every pattern; the same workload
+                 options, --seeds N, --jobs J, and --json, --csv or --markdown.
+  sweep          Vary one setting and measure every pattern at each value.
+                 Options: --vary NAME=V1,V2,… or NAME=A..B:N[log], --pattern
+                 P|all, --seeds N, --jobs J, the workload options, and --json,
+                 --csv or --markdown.
+
+  cachelab-cli COMMAND --help   shows the options of a command.
+
+  --lang CODE    Speak CODE (en, de) instead of the locale&apos;s language.
+
+Exit status: 0 every expectation held, 1 one failed, 2 invalid input.
+</source>
+        <translation>Aufruf: cachelab-cli [--lang CODE] BEFEHL [Optionen]
+
+Befehle:
+  run FILE       Ein Szenario (*.cls) ausführen und seine Erwartungen prüfen.
+                 Optionen: --json, --mermaid OUT, --trace OUT, --db URL,
+                 --redis URL, --prefix PREFIX, --keep-cache, --keep-db,
+                 --max-events N
+  lesson FILE    Eine Lektion (*.cls) wie Lernende durchspielen und ihre
+                 Aufgaben prüfen.
+                 Optionen: --answers FILE.json, --json
+
+  simulate       Eine Last durch ein Muster schicken und sie messen.
+                 Optionen: --pattern P, --option k=v, --requests N, --keys K,
+                 --dist uniform|zipf:S|hot:X:Y, --write-ratio R, --clients C,
+                 --seed S, --rate R, --crash-halfway, --json
+  compare        Eine Last durch jedes Muster schicken; dieselben Lastoptionen,
+                 --seeds N, --jobs J sowie --json, --csv oder --markdown.
+  sweep          Eine Einstellung verändern und jedes Muster bei jedem Wert messen.
+                 Optionen: --vary NAME=V1,V2,… oder NAME=A..B:N[log], --pattern
+                 P|all, --seeds N, --jobs J, die Lastoptionen sowie --json,
+                 --csv oder --markdown.
+
+  cachelab-cli BEFEHL --help   zeigt die Optionen eines Befehls.
+
+  --lang CODE    CODE (en, de) statt der Sprache des Gebietsschemas sprechen.
+
+Beendigungsstatus: 0 alle Erwartungen erfüllt, 1 eine nicht erfüllt,
+2 ungültige Eingabe.
 </translation>
     </message>
 </context>
@@ -5240,10 +5240,6 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
         <translation>Den Redis-Server unter URL als gemeinsamen Cache verwenden.</translation>
     </message>
     <message>
-        <source>Keep the database in the SQLite file PATH (default: in memory).</source>
-        <translation>Die Datenbank in der SQLite-Datei PATH halten (Standard: im Arbeitsspeicher).</translation>
-    </message>
-    <message>
         <source>With --screenshot: stop after the command on line LINE.</source>
         <translation>Mit --screenshot: nach dem Befehl in Zeile LINE anhalten.</translation>
     </message>
@@ -5310,6 +5306,10 @@ Einen Lese- oder Schreibvorgang starten oder Abspielen drücken.</translation>
     <message>
         <source>--screenshot needs a scenario file to play, --workload, --compare, --tradeoffs or --replay.</source>
         <translation>--screenshot braucht eine Szenariodatei zum Abspielen, --workload, --compare, --tradeoffs oder --replay.</translation>
+    </message>
+    <message>
+        <source>Use the database at URL: an SQLite file path, sqlite:///path, :memory: or postgresql://user@host/database (default: in memory).</source>
+        <translation>Die Datenbank unter URL verwenden: ein SQLite-Dateipfad, sqlite:///pfad, :memory: oder postgresql://benutzer@host/datenbank (Standard: im Arbeitsspeicher).</translation>
     </message>
 </context>
 </TS>

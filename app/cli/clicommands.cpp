@@ -102,8 +102,10 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                                    Cli::tr("Write every message of the run as JSON to OUT."),
                                    QStringLiteral("OUT"));
     const QCommandLineOption db(QStringLiteral("db"),
-                                Cli::tr("Use the SQLite database file PATH (default: in memory)."),
-                                QStringLiteral("PATH"));
+                                Cli::tr("Use the database at URL: an SQLite file path, "
+                                        "sqlite:///path, :memory: or "
+                                        "postgresql://user@host/database (default: in memory)."),
+                                QStringLiteral("URL"));
     const QCommandLineOption redis(QStringLiteral("redis"),
                                    Cli::tr("Use the Redis server at URL as the shared cache."),
                                    QStringLiteral("URL"));

@@ -19,7 +19,7 @@ struct Cli
 /// Exit statuses of the contract in SCENARIOS.md.
 enum ExitCode { Passed = 0, ExpectationsFailed = 1, InvalidInput = 2 };
 
-/// `cachelab-cli run FILE [--json] [--mermaid OUT] [--trace OUT] [--db PATH]`.
+/// `cachelab-cli run FILE [--json] [--mermaid OUT] [--trace OUT] [--db URL]`.
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 /// `cachelab-cli lesson FILE [--answers FILE.json] [--json]` (LESSONS.md).

@@ -16,7 +16,7 @@ QString usage()
         "\n"
         "Commands:\n"
         "  run FILE       Run a scenario (*.cls) and check its expectations.\n"
-        "                 Options: --json, --mermaid OUT, --trace OUT, --db PATH,\n"
+        "                 Options: --json, --mermaid OUT, --trace OUT, --db URL,\n"
         "                 --redis URL, --prefix PREFIX, --keep-cache, --keep-db,\n"
         "                 --max-events N\n"
         "  lesson FILE    Play a lesson (*.cls) as a learner would and check its tasks.\n"

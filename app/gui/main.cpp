@@ -1,6 +1,6 @@
 // The desktop app: command line, settings, translators, then the main window.
 //
-//   cachelab [SCENARIO] [--redis URL] [--db PATH] [--lang CODE] [--dark]
+//   cachelab [SCENARIO] [--redis URL] [--db URL] [--lang CODE] [--dark]
 //            [--workload [--run SECONDS]] [--compare] [--tradeoffs] [--replay FILE [--at SECONDS]]
 //            [--screenshot PNG [--until LINE] [--save-session FILE]]
 
@@ -67,8 +67,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption db(
         QStringLiteral("db"),
         QCoreApplication::translate(
-            "main", "Keep the database in the SQLite file PATH (default: in memory)."),
-        QStringLiteral("PATH"));
+            "main", "Use the database at URL: an SQLite file path, sqlite:///path, :memory: or "
+                    "postgresql://user@host/database (default: in memory)."),
+        QStringLiteral("URL"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QCoreApplication::translate(
