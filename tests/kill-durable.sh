@@ -16,25 +16,15 @@ cli=$(realpath "${1:-build/app/cachelab-cli}")
 kills=${2:-200}
 work=$(mktemp -d)
 redis_pid=""
+port=""
 cleanup() {
     [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-for port in $(shuf -i 20000-40000 -n 50); do
-    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no \
-        --dir "$work" > "$work/redis.log" 2>&1 &
-    redis_pid=$!
-    for _ in $(seq 50); do
-        redis-cli -p "$port" ping > /dev/null 2>&1 && break 2
-        kill -0 "$redis_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill "$redis_pid" 2>/dev/null || true
-    redis_pid=""
-done
-[ -n "$redis_pid" ] || { echo "kill-durable: could not start redis-server" >&2; exit 1; }
+. tests/durable-common.sh
+start_redis --appendonly no
 url="redis://127.0.0.1:$port"
 
 # 400 writes to 20 keys, 2 ms apart, flushed in batches every 50 ms: about a second of work,
@@ -54,30 +44,6 @@ printf 'pattern write-behind ttl=1h flush=50ms batch=25 durable=%s\nsettle\n' on
     > "$work/replay-on.cls"
 printf 'pattern write-behind ttl=1h flush=50ms batch=25 durable=%s\nsettle\n' off \
     > "$work/replay-off.cls"
-
-# For each key: the last acknowledged write (from the ack log) and what the database holds.
-# A key is lost when the database holds an older write than the last one acknowledged.
-check() {
-    python3 - "$1" "$2" <<'EOF'
-import json, sqlite3, sys
-acked = {}
-with open(sys.argv[1]) as log:
-    for line in log:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue  # a line cut short by the kill was never complete: never acknowledged
-        acked[entry["key"]] = max(acked.get(entry["key"], 0), int(entry["value"]))
-db = sqlite3.connect(sys.argv[2])
-held = {k: int(v) for k, v in db.execute("SELECT key, CAST(value AS TEXT) FROM records")}
-lost = sum(1 for k, v in acked.items() if held.get(k, 0) < v)
-behind = sum(v - held.get(k, 0) for k, v in acked.items() if held.get(k, 0) < v)
-print(len(acked), lost, behind)
-EOF
-}
 
 run_mode() {
     local durable=$1
@@ -105,7 +71,7 @@ run_mode() {
         "$cli" run "$work/replay-$durable.cls" --redis "$url" --prefix "kill:" \
             --db "$work/db.sqlite" --keep-db --keep-cache > /dev/null 2>&1 || true
         [ -f "$work/acks.jsonl" ] || continue
-        read -r keys lost behind < <(check "$work/acks.jsonl" "$work/db.sqlite")
+        read -r lost keys behind < <(check_acks "$work/acks.jsonl" "$work/db.sqlite")
         acked_total=$((acked_total + $(grep -c . "$work/acks.jsonl" || true)))
         lost_keys=$((lost_keys + lost))
         [ "$lost" -gt 0 ] && runs_with_loss=$((runs_with_loss + 1))

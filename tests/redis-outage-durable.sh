@@ -20,30 +20,14 @@ work=$(mktemp -d)
 redis_pid=""
 port=""
 cleanup() {
-    [ -n "$redis_pid" ] && kill -CONT "$redis_pid" 2>/dev/null && kill "$redis_pid" 2>/dev/null
+    [ -n "$redis_pid" ] && kill -CONT "$redis_pid" 2>/dev/null && kill "$redis_pid" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 
-start_redis() { # on $port if set, else a free one; data in $work/redis
-    mkdir -p "$work/redis"
-    local candidates=${port:-$(shuf -i 20000-40000 -n 50)}
-    for p in $candidates; do
-        redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly yes \
-            --appendfsync always --dir "$work/redis" > "$work/redis.log" 2>&1 &
-        redis_pid=$!
-        for _ in $(seq 100); do
-            redis-cli -p "$p" ping > /dev/null 2>&1 && { port=$p; return 0; }
-            kill -0 "$redis_pid" 2>/dev/null || break
-            sleep 0.05
-        done
-        kill "$redis_pid" 2>/dev/null || true
-        redis_pid=""
-    done
-    echo "redis-outage-durable: could not start redis-server" >&2
-    exit 1
-}
-start_redis
+. tests/durable-common.sh
+persistent=(--appendonly yes --appendfsync always)
+start_redis "${persistent[@]}"
 
 # 500 writes, each to a key of its own, 4 ms apart: about 2 s of work around the outage.
 # (Keys of their own: a later write to the same key would hide a lost one.)
@@ -56,22 +40,6 @@ start_redis
     echo "settle"
 } > "$work/writes.cls"
 printf 'pattern write-behind ttl=1h flush=50ms batch=25 durable=on\nsettle\n' > "$work/replay.cls"
-
-lost_keys() { # ack log, database: keys whose database value is older than the last ack
-    python3 - "$1" "$2" <<'EOF'
-import json, sqlite3, sys
-acked = {}
-for line in open(sys.argv[1]):
-    try:
-        e = json.loads(line)
-    except ValueError:
-        continue
-    acked[e["key"]] = max(acked.get(e["key"], 0), int(e["value"]))
-held = {k: int(v) for k, v in sqlite3.connect(sys.argv[2]).execute(
-    "SELECT key, CAST(value AS TEXT) FROM records")}
-print(sum(1 for k, v in acked.items() if held.get(k, 0) < v), len(acked))
-EOF
-}
 
 status=0
 for outage in stop kill; do
@@ -91,7 +59,7 @@ for outage in stop kill; do
             kill -9 "$redis_pid"
             wait "$redis_pid" 2>/dev/null || true
             sleep 0.5
-            start_redis # the same port, the same append-only file
+            start_redis "${persistent[@]}" # the same port, the same append-only file
         fi
         # The run must end by itself (exit 1: its calls failed while nothing asked them to).
         for _ in $(seq 600); do kill -0 "$cli_pid" 2>/dev/null || break; sleep 0.1; done
@@ -105,7 +73,7 @@ for outage in stop kill; do
             "$work/run.json" 2>/dev/null || echo 0)))
         "$cli" run "$work/replay.cls" --redis "redis://127.0.0.1:$port" --prefix "outage:" \
             --db "$work/db.sqlite" --keep-db --keep-cache > /dev/null 2>&1 || true
-        read -r l k < <(lost_keys "$work/acks.jsonl" "$work/db.sqlite")
+        read -r l _ _ < <(check_acks "$work/acks.jsonl" "$work/db.sqlite")
         acked=$((acked + $(grep -c . "$work/acks.jsonl" || true)))
         lost=$((lost + l))
     done
