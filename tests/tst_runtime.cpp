@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QUrl>
 
 #include <hiredis/hiredis.h>
 
@@ -241,6 +242,34 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(runtime.read(QStringLiteral("user:1")).result().ok &&
                                      rawGet(server.port(), "cachelab:user:1") == "Ann",
                                  5000);
+    }
+
+    void aPasswordAndADatabaseIndexReachTheEventLoopConnection()
+    {
+        // The asynchronous connection sends AUTH and SELECT before the first command.
+        RedisServer server(QStringLiteral("s3cr\"et'"));
+        START_REDIS_OR_SKIP(server);
+        RuntimeConfig config = cacheAside(10 * kSecond);
+        // Written in the URL percent-encoded, as URLs want it.
+        config.store.url = u"redis://:"_qs +
+                           QString::fromLatin1(QUrl::toPercentEncoding(u"s3cr\"et'"_qs)) +
+                           u"@127.0.0.1:"_qs + QString::number(server.port()) + u"/3"_qs;
+        std::unique_ptr<Runtime> opened;
+        try {
+            opened = std::make_unique<Runtime>(config);
+        } catch (const Error &e) {
+            QFAIL(qPrintable(e.message()));
+        }
+        Runtime &runtime = *opened;
+        runtime.inLab([](Lab &lab) { lab.databasePut(QStringLiteral("user:1"), "Ann"); })
+            .waitForFinished();
+        const Runtime::Result first = runtime.read(QStringLiteral("user:1")).result();
+        QVERIFY2(first.ok, qPrintable(first.error));
+        QCOMPARE(runtime.read(QStringLiteral("user:1")).result().value, QByteArray("Ann"));
+        QCOMPARE(dbReads(runtime), 1); // the second read was a hit in database 3
+        QCOMPARE(
+            runtime.inLab([](Lab &lab) { return lab.metrics().total(Counter::Errors); }).result(),
+            qint64(0));
     }
 
     void anotherInstancesWriteEvictsMyL1OverRedis()
