@@ -1,5 +1,15 @@
-# Shared by tests/kill-durable.sh and tests/redis-outage-durable.sh (sourced, not run).
-# Expects $work (a temporary folder) to exist; sets $redis_pid and $port.
+# Shared by tests/kill-durable.sh and tests/redis-outage-durable.sh (sourced, not run, from
+# the repository's root). Makes the temporary folder $work, and on exit removes it and stops
+# the redis-server started here (woken first, should it be stopped); sets $redis_pid, $port.
+
+work=$(mktemp -d)
+redis_pid=""
+port=""
+cleanup() {
+    [ -n "$redis_pid" ] && kill -CONT "$redis_pid" 2>/dev/null && kill "$redis_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
 
 # Starts redis-server on $port if set, else on a free loopback port; extra arguments go to
 # the server (persistence, say). Ready once it answers PING.

@@ -14,15 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cli=$(realpath "${1:-build/app/cachelab-cli}")
 kills=${2:-200}
-work=$(mktemp -d)
-redis_pid=""
-port=""
-cleanup() {
-    [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
 . tests/durable-common.sh
 start_redis --appendonly no
 url="redis://127.0.0.1:$port"

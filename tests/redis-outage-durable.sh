@@ -16,15 +16,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cli=$(realpath "${1:-build/app/cachelab-cli}")
 rounds=${2:-10}
-work=$(mktemp -d)
-redis_pid=""
-port=""
-cleanup() {
-    [ -n "$redis_pid" ] && kill -CONT "$redis_pid" 2>/dev/null && kill "$redis_pid" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
 . tests/durable-common.sh
 persistent=(--appendonly yes --appendfsync always)
 start_redis "${persistent[@]}"
