@@ -67,7 +67,7 @@
     </message>
     <message>
         <source>OOM command not allowed when used memory &gt; &apos;maxmemory&apos;</source>
-        <translation>OOM command not allowed when used memory &gt; &apos;maxmemory&apos; (Redis ist voll)</translation>
+        <translation>OOM command not allowed when used memory &gt; &apos;maxmemory&apos;</translation>
     </message>
 </context>
 <context>
