@@ -36,7 +36,7 @@ bool isRed(const TraceEvent &e)
 // light and dark palettes alike.
 QColor roleTint(Role role, const QPalette &palette)
 {
-    static constexpr int hues[] = {210, 170, 30, 120, 280, 50, 15}; // App … DB
+    static constexpr int hues[] = {210, 170, 30, 120, 280, 50, 330, 15}; // App … Relay, DB
     const QColor base = palette.color(QPalette::Button);
     const QColor hue = QColor::fromHsv(hues[int(role)], 160, base.lightness() > 128 ? 230 : 150);
     const double mix = 0.35;

@@ -45,7 +45,7 @@ QString versionText(qint64 version)
     return QStringLiteral("v%1").arg(version);
 }
 
-QList<Participant> participantsFor(PatternKind pattern, int clients)
+QList<Participant> participantsFor(PatternKind pattern, int clients, const PatternOptions &options)
 {
     QList<Participant> out;
     const auto perClient = [&](Role role) {
@@ -60,8 +60,10 @@ QList<Participant> participantsFor(PatternKind pattern, int clients)
     out.append(Participant::cache());
     if (pattern == PatternKind::WriteBehind)
         perClient(Role::Queue);
-    if (pattern == PatternKind::RefreshAhead)
+    if (pattern == PatternKind::RefreshAhead || options.swr > 0) // swr refreshes in the background
         perClient(Role::Refresher);
+    if (options.cdc)
+        out.append(Participant::relay());
     out.append(Participant::db());
     return out;
 }

@@ -16,6 +16,7 @@ QString formatClock(TimeUs us);
 /// A database version as a person reads it: "v3".
 QString versionText(qint64 version);
 /// The lifelines a pattern draws, in the order of caching-patterns.md's diagrams.
-QList<Participant> participantsFor(PatternKind pattern, int clients);
+QList<Participant> participantsFor(PatternKind pattern, int clients,
+                                   const PatternOptions &options = {});
 
 } // namespace cachelab::ui

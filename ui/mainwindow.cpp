@@ -258,8 +258,9 @@ void MainWindow::createActions()
     connect(m_clearAction, &QAction::triggered, this, [this] {
         const Lab *lab = m_controller->lab();
         if (lab)
-            m_diagram->reset(participantsFor(lab->config().pattern, lab->clients()),
-                             lab->clients());
+            m_diagram->reset(
+                participantsFor(lab->config().pattern, lab->clients(), lab->config().options),
+                lab->clients());
         m_diagram->setTime(m_controller->now());
     });
     m_fullScreenAction = new QAction(this);
@@ -959,7 +960,8 @@ void MainWindow::onLabReset()
         leaveReplay();
     Lab *lab = m_controller->lab();
     const int clients = lab->clients();
-    m_diagram->reset(participantsFor(lab->config().pattern, clients), clients);
+    m_diagram->reset(participantsFor(lab->config().pattern, clients, lab->config().options),
+                     clients);
     m_thinner.reset();
     m_bannerKeep = 1;
     m_diagram->setBanner(QString());
@@ -1772,7 +1774,7 @@ void MainWindow::leaveReplay()
 void MainWindow::rebuildDiagram(Lab &lab)
 {
     const int clients = lab.clients();
-    m_diagram->reset(participantsFor(lab.config().pattern, clients), clients);
+    m_diagram->reset(participantsFor(lab.config().pattern, clients, lab.config().options), clients);
     const QList<TraceEvent> events = lab.trace().events();
     for (qsizetype i = std::max<qsizetype>(0, events.size() - DiagramView::kHistory);
          i < events.size(); ++i)

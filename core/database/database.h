@@ -34,6 +34,13 @@ struct RowInfo
     bool deleted = false;
 };
 
+/// One committed change of a key, as the change log (cdc=on) has it.
+struct Change
+{
+    qint64 sequence = 0; ///< 1, 2, 3… in commit order
+    QString key;
+};
+
 /// The source of truth, as the patterns see it. Every committed change of a key raises its
 /// version by one, deletes included (a deleted row keeps its version as a tombstone), so
 /// "which write is newer" always has an answer. Calls are synchronous and throw
@@ -62,6 +69,15 @@ public:
     virtual QList<RowInfo> rows() = 0;
     /// Removes every row (a fresh lab).
     virtual void clear() = 0;
+
+    /// Change-data-capture (cdc=on): from now on every committed change of a row — the
+    /// application's and anybody else's — is logged in the same transaction. Idempotent.
+    virtual void enableChangeLog() = 0;
+    /// The logged changes after `sequence`, oldest first, at most `limit`. Changes up to
+    /// `sequence` have been relayed: the log may forget them.
+    virtual QList<Change> changesAfter(qint64 sequence, int limit) = 0;
+    /// Whether changes after `sequence` are waiting (the lab's knowledge; no modelled call).
+    virtual bool hasChangesAfter(qint64 sequence) const = 0;
 };
 
 } // namespace cachelab

@@ -26,6 +26,7 @@ qint64 MemoryDatabase::store(const QString &key, const QByteArray &value, TimeUs
     row.version += 1;
     row.updatedAt = at;
     row.deleted = false;
+    logChange(key);
     return row.version;
 }
 
@@ -39,8 +40,25 @@ qint64 MemoryDatabase::remove(const QString &key, TimeUs at)
         row->version += 1;
         row->updatedAt = at;
         row->deleted = true;
+        logChange(key);
     }
     return row->version;
+}
+
+void MemoryDatabase::logChange(const QString &key)
+{
+    if (m_logging)
+        m_changes.append(Change{++m_lastChange, key});
+}
+
+QList<Change> MemoryDatabase::changesAfter(qint64 sequence, int limit)
+{
+    // What was relayed is forgotten, so the log stays as long as the relay's backlog.
+    qsizetype relayed = 0;
+    while (relayed < m_changes.size() && m_changes[relayed].sequence <= sequence)
+        ++relayed;
+    m_changes.remove(0, relayed);
+    return m_changes.mid(0, std::max(0, limit));
 }
 
 QList<qint64> MemoryDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)

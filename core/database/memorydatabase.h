@@ -22,7 +22,14 @@ public:
     qint64 version(const QString &key) const override;
     bool exists(const QString &key) const override;
     QList<RowInfo> rows() override;
-    void clear() override { m_rows.clear(); }
+    void clear() override
+    {
+        m_rows.clear();
+        m_changes.clear();
+    }
+    void enableChangeLog() override { m_logging = true; }
+    QList<Change> changesAfter(qint64 sequence, int limit) override;
+    bool hasChangesAfter(qint64 sequence) const override { return m_lastChange > sequence; }
 
 private:
     struct Row
@@ -32,7 +39,12 @@ private:
         TimeUs updatedAt = 0;
         bool deleted = false;
     };
+    void logChange(const QString &key);
+
     KeyMap<Row> m_rows;
+    bool m_logging = false;
+    QList<Change> m_changes; // not yet relayed
+    qint64 m_lastChange = 0;
 };
 
 } // namespace cachelab

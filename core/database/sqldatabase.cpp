@@ -540,7 +540,85 @@ QList<qint64> SqlDatabase::writeBatch(const QList<RowWrite> &rows, TimeUs at)
     // Only now is it true: the mirror never holds a version that was rolled back.
     for (auto it = pending.cbegin(); it != pending.cend(); ++it)
         m_truth.insert(it.key(), it.value());
+    if (m_logging && !rows.isEmpty())
+        m_unrelayed = true; // the triggers logged it in this transaction
     return versions;
+}
+
+void SqlDatabase::enableChangeLog()
+{
+    if (m_logging)
+        return;
+    // The log is written by triggers on the table, inside the transaction of each change: a
+    // change committed by anybody — this lab, `db put`, another program — is logged, and a
+    // change rolled back is not.
+    QSqlQuery setup(QSqlDatabase::database(m_connection, false));
+    const char *what = QT_TRANSLATE_NOOP("SqlDatabase", "create the change log");
+    QStringList statements;
+    if (sqlite()) {
+        statements << QStringLiteral("CREATE TABLE IF NOT EXISTS cachelab_changes ("
+                                     "seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL)");
+        const QString trigger =
+            QStringLiteral("CREATE TRIGGER IF NOT EXISTS cachelab_changes_%1 AFTER %2 ON %3 "
+                           "BEGIN INSERT INTO cachelab_changes (key) VALUES (%4.%5); END");
+        statements << trigger.arg(QStringLiteral("insert"), QStringLiteral("INSERT"), m_table,
+                                  QStringLiteral("NEW"), m_key)
+                   << trigger.arg(QStringLiteral("update"), QStringLiteral("UPDATE"), m_table,
+                                  QStringLiteral("NEW"), m_key)
+                   << trigger.arg(QStringLiteral("delete"), QStringLiteral("DELETE"), m_table,
+                                  QStringLiteral("OLD"), m_key);
+    } else {
+        statements << QStringLiteral("CREATE TABLE IF NOT EXISTS cachelab_changes ("
+                                     "seq BIGSERIAL PRIMARY KEY, key TEXT NOT NULL)")
+                   << QStringLiteral(
+                          "CREATE OR REPLACE FUNCTION cachelab_log_change() RETURNS trigger "
+                          "LANGUAGE plpgsql AS $$ BEGIN "
+                          "IF TG_OP = 'DELETE' THEN "
+                          "INSERT INTO cachelab_changes (key) VALUES (OLD.%1); RETURN OLD; "
+                          "END IF; "
+                          "INSERT INTO cachelab_changes (key) VALUES (NEW.%1); RETURN NEW; "
+                          "END $$")
+                          .arg(m_key)
+                   << QStringLiteral("CREATE OR REPLACE TRIGGER cachelab_changes AFTER INSERT OR "
+                                     "UPDATE OR DELETE ON %1 FOR EACH ROW EXECUTE FUNCTION "
+                                     "cachelab_log_change()")
+                          .arg(m_table);
+    }
+    for (const QString &sql : std::as_const(statements)) {
+        if (!setup.exec(sql))
+            fail(setup.lastError(), what);
+    }
+    // Changes from before this lab are not its business: start after the newest.
+    if (!setup.exec(QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM cachelab_changes")) ||
+        !setup.next())
+        fail(setup.lastError(), what);
+    m_lastChange = setup.value(0).toLongLong();
+    m_changes = QSqlQuery(QSqlDatabase::database(m_connection, false));
+    m_forget = QSqlQuery(QSqlDatabase::database(m_connection, false));
+    if (!m_changes.prepare(QStringLiteral(
+            "SELECT seq, key FROM cachelab_changes WHERE seq > ? ORDER BY seq LIMIT ?")) ||
+        !m_forget.prepare(QStringLiteral("DELETE FROM cachelab_changes WHERE seq <= ?")))
+        fail(m_changes.lastError(), what);
+    m_logging = true;
+}
+
+QList<Change> SqlDatabase::changesAfter(qint64 sequence, int limit)
+{
+    QList<Change> changes;
+    if (!m_logging)
+        return changes;
+    sequence = std::max(sequence, m_lastChange); // older changes are not this lab's business
+    m_forget.bindValue(0, sequence);
+    exec(m_forget, QT_TRANSLATE_NOOP("SqlDatabase", "forget relayed changes"));
+    m_changes.bindValue(0, sequence);
+    m_changes.bindValue(1, std::max(0, limit));
+    exec(m_changes, QT_TRANSLATE_NOOP("SqlDatabase", "read the change log"));
+    while (m_changes.next())
+        changes.append(Change{m_changes.value(0).toLongLong(), m_changes.value(1).toString()});
+    m_changes.finish();
+    if (changes.size() < limit)
+        m_unrelayed = false; // read to the end
+    return changes;
 }
 
 qint64 SqlDatabase::version(const QString &key) const
@@ -606,6 +684,9 @@ void SqlDatabase::clear()
     if (!query.exec(QStringLiteral("DELETE FROM %1").arg(m_table)))
         fail(query.lastError(), QT_TRANSLATE_NOOP("SqlDatabase", "remove every row"));
     m_truth.clear();
+    if (m_logging && !query.exec(QStringLiteral("DELETE FROM cachelab_changes")))
+        fail(query.lastError(), QT_TRANSLATE_NOOP("SqlDatabase", "remove every row"));
+    m_unrelayed = false;
 }
 
 } // namespace cachelab

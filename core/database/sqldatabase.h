@@ -47,6 +47,15 @@ public:
     bool exists(const QString &key) const override;
     QList<RowInfo> rows() override;
     void clear() override;
+    void enableChangeLog() override;
+    QList<Change> changesAfter(qint64 sequence, int limit) override;
+    /// (Only what this lab committed is known without a query; the relay's polls read the
+    /// rest.)
+    bool hasChangesAfter(qint64 sequence) const override
+    {
+        Q_UNUSED(sequence)
+        return m_unrelayed;
+    }
 
 private:
     struct Truth
@@ -85,6 +94,11 @@ private:
     QSqlQuery m_delete;
     bool m_valueIsText = false;    // the application's value column holds text, not bytes
     QHash<QString, Truth> m_truth; // committed versions, mirrored so truth checks are free
+    bool m_logging = false;
+    qint64 m_lastChange = 0;  // the newest sequence when the log was enabled here
+    bool m_unrelayed = false; // this lab committed changes the relay has not read yet
+    QSqlQuery m_changes;
+    QSqlQuery m_forget;
 };
 
 } // namespace cachelab

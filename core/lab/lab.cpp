@@ -56,6 +56,10 @@ Lab::Lab(LabConfig config, std::unique_ptr<CacheStore> store, std::unique_ptr<Da
     }
     for (auto &instance : m_instances)
         instance->pattern->start();
+    if (m_config.options.cdc) {
+        m_db->enableChangeLog();
+        m_scheduler->spawn(relayChanges());
+    }
     if (m_store->realTime() && m_config.paced) {
         m_wallClock.start();
         m_scheduler->setPacer([this](TimeUs t) {
@@ -404,10 +408,42 @@ void Lab::databaseSeed(const std::vector<QString> &keys)
     stateNote(Participant::db(), tr("seeded %n row(s): item:1 …", nullptr, int(keys.size())));
 }
 
+Task<void> Lab::relayChanges()
+{
+    const Caller relay{nullptr, 0, 0, Participant::relay()};
+    const TimeUs lag = m_config.options.cdcLag;
+    for (;;) {
+        // Every cdc-lag from the lab's start; a poll that overran skips to the next tick.
+        const TimeUs tick = later(now() / lag * lag, lag);
+        co_await m_scheduler->sleep(tick - now());
+        QList<Change> changes;
+        m_relaying = m_db->hasChangesAfter(m_relayed); // settle waits for what this poll finds
+        try {
+            changes = co_await m_dbProxy.readChanges(relay, m_relayed);
+        } catch (const DatabaseError &) {
+            m_relaying = false;
+            continue; // drawn and counted by the proxy; the next poll tries again
+        }
+        m_relaying = !changes.isEmpty();
+        for (const Change &change : std::as_const(changes)) {
+            try {
+                co_await m_cacheProxy.remove(relay, change.key);
+            } catch (const CacheError &) {
+                break; // the same change again at the next poll: none is skipped
+            }
+            m_metrics.add(Counter::CdcDeletions, 0);
+            m_relayed = change.sequence;
+        }
+        m_relaying = false;
+    }
+}
+
 bool Lab::busy() const
 {
     if (m_inFlight > 0 || m_store->pendingCommands() > 0)
         return true;
+    if (m_config.options.cdc && (m_relaying || m_db->hasChangesAfter(m_relayed)))
+        return true; // changes the relay has still to carry to the cache
     for (const auto &instance : m_instances) {
         if (instance->pattern->busy())
             return true;

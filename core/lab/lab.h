@@ -178,6 +178,11 @@ public:
     void pump() { m_store->pump(); }
 
 private:
+    /// The change-data-capture relay (cdc=on): every cdc-lag from the lab's start it reads
+    /// the change log and deletes each changed key from the shared cache.
+    Task<void> relayChanges();
+    qint64 m_relayed = 0;    // the last change the relay has deleted from the cache
+    bool m_relaying = false; // from a poll that will find changes to their last deletion
     /// How long the run loops wait, at most, for an asynchronous store's answer at a time.
     static constexpr int kAnswerWaitMs = 100;
     /// Waits for answers the scheduler cannot see; false when none is awaited.

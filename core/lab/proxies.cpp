@@ -24,7 +24,7 @@ void record(TraceLog &trace, const Caller &c, TimeUs now, TimeUs duration, Parti
     details.kind = kind;
     details.verb = verb;
     details.key = key;
-    if (c.from.role == Role::Queue || c.from.role == Role::Refresher)
+    if (c.from.role == Role::Queue || c.from.role == Role::Refresher || c.from.role == Role::Relay)
         details.flags |= Background;
     trace.record(std::move(details));
 }
@@ -157,6 +157,83 @@ Task<std::optional<std::pair<CachedRecord, TimeUs>>> CacheProxy::getWithTtl(Call
     if (error)
         throw *error;
     co_return result;
+}
+
+Task<LeaseLookup> CacheProxy::getOrLease(Caller c, QString key, TimeUs leaseTtl)
+{
+    const TimeUs half = sendCall(c, Verb::LeaseGet, key);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    LeaseLookup result;
+    std::optional<CacheError> error = down();
+    if (!error) {
+        try {
+            if (m_store->asynchronous())
+                result = co_await m_store->getOrLeaseAsync(key, leaseTtl);
+            else
+                result = m_store->getOrLease(key, leaseTtl);
+        } catch (const CacheError &e) {
+            error = e;
+        }
+    }
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error) {
+        replyFailure(c, key, rest, *error);
+    } else if (m_env.trace.enabled()) {
+        TraceEvent details;
+        Verb verb = Verb::LeaseOut;
+        if (result.hit) {
+            verb = Verb::Hit;
+            details.value = result.hit->first.value;
+            details.version = result.hit->first.version;
+            details.number = result.hit->second;
+            details.flags = (result.hit->first.absent ? Negative : NoFlags) |
+                            (result.hit->first.pending ? Pending : NoFlags);
+        } else if (result.token > 0) {
+            verb = Verb::Miss;
+            details.number = qint64(result.token);
+        }
+        sendReply(c, verb, key, rest, details);
+    }
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return result;
+}
+
+Task<bool> CacheProxy::fillWithLease(Caller c, QString key, CachedRecord record, TimeUs ttl,
+                                     quint64 token)
+{
+    const TimeUs half = sendCall(c, Verb::LeaseSet, key, record.value, record.version,
+                                 qint64(token), record.absent ? Negative : NoFlags);
+    co_await m_env.scheduler.sleep(half);
+    c.checkAlive();
+    bool filled = false;
+    std::optional<CacheError> error = down(true);
+    if (!error) {
+        try {
+            if (m_store->asynchronous())
+                filled = co_await m_store->fillWithLeaseAsync(key, record, ttl, token);
+            else
+                filled = m_store->fillWithLease(key, record, ttl, token);
+        } catch (const CacheError &e) {
+            error = e;
+        }
+    }
+    const TimeUs rest = m_env.latencies.cache - half;
+    if (error) {
+        replyFailure(c, key, rest, *error);
+    } else if (m_env.trace.enabled()) {
+        TraceEvent details;
+        details.number = qint64(token);
+        sendReply(c, filled ? Verb::Ok : Verb::LeaseVoided, key, rest, details);
+    }
+    co_await m_env.scheduler.sleep(rest);
+    c.checkAlive();
+    if (error)
+        throw *error;
+    co_return filled;
 }
 
 template<typename Op, typename AsyncOp>
@@ -336,6 +413,41 @@ Task<std::optional<Record>> DatabaseProxy::load(Caller c, const QString &key)
     if (error)
         throw *error;
     co_return result;
+}
+
+Task<QList<Change>> DatabaseProxy::readChanges(Caller c, qint64 sequence)
+{
+    constexpr int kBatch = 1000; // changes relayed per poll, so a backlog cannot stall a poll
+    const bool drawn = m_db.hasChangesAfter(sequence);
+    const DbCall call{m_env, c, m_env.latencies.dbRead};
+    TraceEvent sent;
+    sent.number = sequence;
+    const TimeUs half = firstHalf(call.latency);
+    if (drawn)
+        call.send(Verb::ChangeRead, QString(), sent);
+    co_await m_env.scheduler.sleep(half);
+    m_env.metrics.add(Counter::CdcPolls, c.from.client);
+    QList<Change> changes;
+    std::optional<DatabaseError> error;
+    try {
+        if (m_failing)
+            throw databaseDown();
+        changes = m_db.changesAfter(sequence, kBatch);
+        if (drawn) {
+            TraceEvent details;
+            details.number = changes.size();
+            call.reply(Verb::Changes, QString(), details);
+        }
+    } catch (const DatabaseError &e) {
+        if (drawn)
+            error = call.fail(QString(), e);
+        else
+            error = e;
+    }
+    co_await m_env.scheduler.sleep(call.latency - half);
+    if (error)
+        throw *error;
+    co_return changes;
 }
 
 Task<qint64> DatabaseProxy::store(Caller c, QString key, QByteArray value)

@@ -45,6 +45,11 @@ public:
     Task<std::optional<std::pair<CachedRecord, TimeUs>>> getWithTtl(Caller c, QString key);
     Task<void> set(Caller c, QString key, CachedRecord record, TimeUs ttl);
     Task<bool> remove(Caller c, QString key);
+    /// lease=on: the entry, or a miss that hands the reader the key's lease (token > 0), or a
+    /// miss while somebody else holds it (token 0).
+    Task<LeaseLookup> getOrLease(Caller c, QString key, TimeUs leaseTtl);
+    /// Fills `key` only if lease `token` still holds; false (drawn as refused) when voided.
+    Task<bool> fillWithLease(Caller c, QString key, CachedRecord record, TimeUs ttl, quint64 token);
     Task<void> publish(Caller c, QString channel, QString key, QByteArray message);
     Task<void> listPush(Caller c, QString list, QString key, QByteArray item);
     Task<QList<QByteArray>> listRange(Caller c, QString list);
@@ -86,6 +91,9 @@ public:
     Task<std::optional<Record>> load(Caller c, const QString &key);
     Task<qint64> store(Caller c, QString key, QByteArray value);
     Task<qint64> remove(Caller c, QString key);
+    /// The change-data-capture relay reads the change log after `sequence` (cdc=on). A poll
+    /// that finds nothing new is not drawn, or the diagram would be nothing but polls.
+    Task<QList<Change>> readChanges(Caller c, qint64 sequence);
     /// One transaction. `onCommitted` runs at the moment the rows are committed (before the
     /// reply travels back), so a crash in between can tell what reached the database.
     Task<QList<qint64>> writeBatch(Caller c, QList<RowWrite> rows,

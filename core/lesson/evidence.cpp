@@ -134,7 +134,8 @@ bool countsIn(const TraceEvent &e, Counter c, const QSet<quint64> &reads,
     case Counter::CacheHits:
         return reply && e.from.role == Role::Cache && e.verb == Verb::Hit;
     case Counter::CacheMisses:
-        return reply && e.from.role == Role::Cache && e.verb == Verb::Miss;
+        return reply && e.from.role == Role::Cache &&
+               (e.verb == Verb::Miss || e.verb == Verb::LeaseOut);
     case Counter::L1Hits:
         return reply && e.from.role == Role::L1 && e.verb == Verb::Hit;
     case Counter::L1Misses:
@@ -156,6 +157,18 @@ bool countsIn(const TraceEvent &e, Counter c, const QSet<quint64> &reads,
         return reply && e.verb == Verb::Failed;
     case Counter::DirtyReads:
         return isOutcome(e) && (e.flags & Dirty);
+    case Counter::LeaseWaits:
+        return reply && e.verb == Verb::LeaseOut;
+    case Counter::LeaseRefused:
+        return reply && e.verb == Verb::LeaseVoided;
+    case Counter::CdcPolls:
+        return e.kind == EventKind::Call && e.verb == Verb::ChangeRead;
+    case Counter::CdcDeletions:
+        return e.kind == EventKind::Call && e.from.role == Role::Relay && e.verb == Verb::Del;
+    case Counter::EarlyRecomputes: // told by notes over the reader, not by a message of their own
+    case Counter::StaleServed:
+    case Counter::FailsafeAnswers:
+        return false;
     case Counter::Count_:
         break;
     }

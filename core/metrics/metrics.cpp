@@ -7,9 +7,11 @@ namespace cachelab {
 namespace {
 
 constexpr const char16_t *kNames[kCounterCount] = {
-    u"reads",     u"writes",        u"cache.hits", u"cache.misses", u"l1.hits",
-    u"l1.misses", u"db.reads",      u"db.writes",  u"stale.reads",  u"lost.writes",
-    u"refreshes", u"breaker.opens", u"errors",     u"dirty.reads",
+    u"reads",         u"writes",           u"cache.hits",   u"cache.misses",     u"l1.hits",
+    u"l1.misses",     u"db.reads",         u"db.writes",    u"stale.reads",      u"lost.writes",
+    u"refreshes",     u"breaker.opens",    u"errors",       u"dirty.reads",      u"lease.waits",
+    u"lease.refused", u"early.recomputes", u"stale.served", u"failsafe.answers", u"cdc.deletions",
+    u"cdc.polls",
 };
 
 } // namespace

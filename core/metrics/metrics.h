@@ -28,6 +28,14 @@ enum class Counter : int {
     BreakerOpens,
     Errors,
     DirtyReads, ///< reads that returned a value whose commit failed (textbook write-through)
+    // the mechanisms beyond the textbook (SCENARIOS.md 1.1)
+    LeaseWaits,      ///< a miss while another reader held the key's lease: waited, looked again
+    LeaseRefused,    ///< a fill refused because its lease had been voided by a change
+    EarlyRecomputes, ///< hits that recomputed ahead of expiry (early=xfetch)
+    StaleServed,     ///< reads answered with a kept entry past its TTL (swr, soft-timeout)
+    FailsafeAnswers, ///< reads answered with a kept entry because the load failed
+    CdcDeletions,    ///< cache deletions made by the change-data-capture relay
+    CdcPolls,        ///< reads of the change log by the relay
     Count_
 };
 inline constexpr int kCounterCount = int(Counter::Count_);

@@ -74,6 +74,9 @@ Task<ReadResult> Around::memoize(Caller c, QString function, QJsonArray args, Me
 
 Task<ReadResult> Around::memoizeAt(Caller c, QString cacheKey, Memoizer::Function fn)
 {
+    if (m_options.guardsReads()) {
+        co_return co_await guardedRead(c, cacheKey, cacheKey, m_options.ttl, std::move(fn));
+    }
     const Lookup found = co_await lookup(c, cacheKey);
     if (found.entry)
         co_return fromCached(*found.entry);

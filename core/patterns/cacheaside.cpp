@@ -7,13 +7,15 @@ namespace cachelab {
 Task<void> CacheAside::write(Caller c, QString key, QByteArray value)
 {
     co_await m_env.db.store(c, key, value);
-    co_await dropCached(c, key);
+    if (!m_options.cdc) // with cdc the relay deletes it, from the change log
+        co_await dropCached(c, key);
 }
 
 Task<void> CacheAside::remove(Caller c, QString key)
 {
     co_await m_env.db.remove(c, key);
-    co_await dropCached(c, key);
+    if (!m_options.cdc)
+        co_await dropCached(c, key);
 }
 
 Task<void> CacheAside::dropCached(Caller c, QString key)

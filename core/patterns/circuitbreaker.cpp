@@ -116,8 +116,28 @@ Task<void> CircuitBreaker::halfOpenLater(Caller c, quint64 opening)
         enter(BreakerState::HalfOpen, tr("the next call is a trial"));
 }
 
+Caller CircuitBreaker::viaCache(const Caller &c) const
+{
+    return c.as(Role::Breaker);
+}
+
+bool CircuitBreaker::cacheAdmits(const Caller &c, const QString &cacheKey)
+{
+    return admit(c, cacheKey);
+}
+
+void CircuitBreaker::cacheAnswered(const Caller &c, bool ok)
+{
+    if (ok)
+        succeeded(c);
+    else
+        failed(c);
+}
+
 Task<ReadResult> CircuitBreaker::read(Caller c, const QString &key)
 {
+    if (m_options.guardsReads()) // the same steps, each cache call through the breaker
+        co_return co_await guardedRead(c, key, key, m_options.ttl);
     const Caller viaBreaker = c.as(Role::Breaker);
     if (admit(c, key)) {
         const Lookup found = co_await lookup(viaBreaker, key);

@@ -33,6 +33,11 @@ public:
 
     PatternState state() const override;
 
+protected:
+    Caller viaCache(const Caller &c) const override;
+    bool cacheAdmits(const Caller &c, const QString &cacheKey) override;
+    void cacheAnswered(const Caller &c, bool ok) override;
+
 private:
     /// Whether a call to the cache may go out now; if not, draws the refusal.
     bool admit(const Caller &c, const QString &key);

@@ -174,6 +174,13 @@ Task<ReadResult> MultiLevel::read(Caller c, const QString &key)
     const std::optional<ReadResult> local = co_await l1Get(c, key);
     if (local)
         co_return *local;
+    if (m_options.guardsReads()) {
+        // L2 with the mechanisms; L1 keeps what the read answered.
+        const ReadResult result = co_await guardedRead(c, key, key, m_options.effectiveL2Ttl());
+        if (result.found || m_options.negativeTtl > 0)
+            l1Put(c, key, result, l1Ttl(result));
+        co_return result;
+    }
     const Lookup found = co_await lookup(c, key);
     if (found.entry) {
         const ReadResult result = fromCached(*found.entry);

@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+#include <cmath>
+
 #include <functional>
 
 namespace cachelab {
@@ -83,6 +85,34 @@ std::optional<QString> parseFraction(const QString &value, double &out)
     return std::nullopt;
 }
 
+std::optional<QString> parsePositiveDuration(const QString &value, const QString &name, TimeUs &out)
+{
+    TimeUs d = 0;
+    if (auto error = parseDurationOption(value, d))
+        return error;
+    if (d <= 0)
+        return PatternOptions::tr("%1 must be longer than 0s").arg(name);
+    out = d;
+    return std::nullopt;
+}
+
+/// A timeout: "off", or a duration longer than 0s.
+std::optional<QString> parseTimeout(const QString &value, TimeUs &out)
+{
+    if (value == u"off") {
+        out = 0;
+        return std::nullopt;
+    }
+    TimeUs d = 0;
+    if (auto error = parseDurationOption(value, d))
+        return PatternOptions::tr("expected off or a duration such as 500ms, got \"%1\"")
+            .arg(value);
+    if (d <= 0)
+        return PatternOptions::tr("a timeout must be longer than 0s (or off)");
+    out = d;
+    return std::nullopt;
+}
+
 using Setter = std::function<std::optional<QString>(PatternOptions &, const QString &)>;
 
 struct OptionSpec
@@ -99,6 +129,10 @@ struct OptionSpec
 const QList<OptionSpec> &specs()
 {
     using K = PatternKind;
+    // The patterns that load on a miss through the shared cache (SCENARIOS.md 1.1); the
+    // mechanisms against stampedes, stale fills and outages are theirs.
+    static const QList<PatternKind> kGuarded = {K::CacheAside, K::WriteThrough, K::RefreshAhead,
+                                                K::Around,     K::MultiLevel,   K::CircuitBreaker};
     static const QList<OptionSpec> all = {
         {"ttl",
          "1h",
@@ -291,6 +325,107 @@ const QList<OptionSpec> &specs()
                      PatternOptions::tr("a prefix cannot contain spaces"));
              o.prefix = v;
              return std::optional<QString>();
+         }},
+        // Beyond the textbook (SCENARIOS.md 1.1): the patterns that load on a miss.
+        {"lease", "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "A miss hands out a lease: other readers wait for the holder, and a "
+                           "write voids it so a slow fill cannot put an old value back."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) { return parseBool(v, o.lease); }},
+        {"lease-wait", "10ms",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "How long a reader waits before it looks again while a lease is out."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) {
+             return parsePositiveDuration(v, QStringLiteral("lease-wait"), o.leaseWait);
+         }},
+        {"lease-ttl", "10s",
+         QT_TRANSLATE_NOOP("PatternOptions", "A lease nobody used ends after this long."), false,
+         kGuarded, false,
+         [](PatternOptions &o, const QString &v) {
+             return parsePositiveDuration(v, QStringLiteral("lease-ttl"), o.leaseTtl);
+         }},
+        {"early", "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "xfetch: a hit may recompute the entry a little before it expires, "
+                           "the more likely the closer expiry is and the longer the load takes."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) {
+             if (v == u"xfetch" || v == u"off") {
+                 o.xfetch = v == u"xfetch";
+                 return std::optional<QString>();
+             }
+             return std::optional<QString>(
+                 PatternOptions::tr("expected xfetch or off, got \"%1\"").arg(v));
+         }},
+        {"beta", "1.0",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "How eagerly xfetch recomputes (above 1: earlier, below 1: later)."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) {
+             bool ok = false;
+             const double b = v.toDouble(&ok);
+             if (!ok || !(b > 0 && b <= 100))
+                 return std::optional<QString>(
+                     PatternOptions::tr("expected a number above 0 and at most 100 (such as "
+                                        "1.0), got \"%1\"")
+                         .arg(v));
+             o.beta = b;
+             return std::optional<QString>();
+         }},
+        {"swr", "0s",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Stale-while-revalidate: for this long past its TTL an entry is "
+                           "served at once while a background load refreshes it."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) { return parseDurationOption(v, o.swr); }},
+        {"stale-if-error", "0s",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Fail-safe: for this long past its TTL an entry answers a read whose "
+                           "load failed, instead of an error."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) {
+             return parseDurationOption(v, o.staleIfError);
+         }},
+        {"throttle", "30s",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "After a fail-safe answer the old value is served as a hit this long "
+                           "before the database is asked again."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) {
+             return parsePositiveDuration(v, QStringLiteral("throttle"), o.throttle);
+         }},
+        {"soft-timeout", "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "A load still running after this long answers with the kept old "
+                           "value, if there is one, and goes on in the background."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) { return parseTimeout(v, o.softTimeout); }},
+        {"hard-timeout", "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "A load still running after this long fails the read (or answers "
+                           "with the kept value under stale-if-error) and is abandoned."),
+         false, kGuarded, false,
+         [](PatternOptions &o, const QString &v) { return parseTimeout(v, o.hardTimeout); }},
+        {"cdc",
+         "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "Change-data-capture: a relay reads the database's change log and "
+                           "deletes every changed key from the cache, writes behind the "
+                           "application's back included."),
+         false,
+         {K::CacheAside},
+         false,
+         [](PatternOptions &o, const QString &v) { return parseBool(v, o.cdc); }},
+        {"cdc-lag",
+         "100ms",
+         QT_TRANSLATE_NOOP("PatternOptions", "How often the relay reads the change log."),
+         false,
+         {K::CacheAside},
+         false,
+         [](PatternOptions &o, const QString &v) {
+             return parsePositiveDuration(v, QStringLiteral("cdc-lag"), o.cdcLag);
          }},
         {"textbook",
          "off",
@@ -491,6 +626,32 @@ QString optionValue(const PatternOptions &o, const QString &name)
         return o.prefix;
     if (name == u"textbook")
         return onOff(o.textbook);
+    auto timeout = [](TimeUs t) { return t > 0 ? formatDuration(t) : QStringLiteral("off"); };
+    if (name == u"lease")
+        return onOff(o.lease);
+    if (name == u"lease-wait")
+        return formatDuration(o.leaseWait);
+    if (name == u"lease-ttl")
+        return formatDuration(o.leaseTtl);
+    if (name == u"early")
+        return o.xfetch ? QStringLiteral("xfetch") : QStringLiteral("off");
+    if (name == u"beta") // "1.0" as the table writes it, "0.75" as typed
+        return o.beta == std::floor(o.beta) ? QString::number(o.beta, 'f', 1)
+                                            : QString::number(o.beta, 'g', 6);
+    if (name == u"swr")
+        return formatDuration(o.swr);
+    if (name == u"stale-if-error")
+        return formatDuration(o.staleIfError);
+    if (name == u"throttle")
+        return formatDuration(o.throttle);
+    if (name == u"soft-timeout")
+        return timeout(o.softTimeout);
+    if (name == u"hard-timeout")
+        return timeout(o.hardTimeout);
+    if (name == u"cdc")
+        return onOff(o.cdc);
+    if (name == u"cdc-lag")
+        return formatDuration(o.cdcLag);
     return {};
 }
 

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <optional>
 
 namespace cachelab {
@@ -65,8 +66,29 @@ struct PatternOptions
     QString prefix = QStringLiteral("memo:");
     // every pattern: run the source material's example class, mistakes included
     bool textbook = false;
+    // beyond the textbook (SCENARIOS.md 1.1): the patterns that load on a miss
+    bool lease = false;
+    TimeUs leaseWait = 10 * kMillisecond;
+    TimeUs leaseTtl = 10 * kSecond;
+    bool xfetch = false; ///< early=xfetch
+    double beta = 1.0;
+    TimeUs swr = 0;
+    TimeUs staleIfError = 0;
+    TimeUs throttle = 30 * kSecond;
+    TimeUs softTimeout = 0; ///< 0: off
+    TimeUs hardTimeout = 0; ///< 0: off
+    // cache-aside: change-data-capture
+    bool cdc = false;
+    TimeUs cdcLag = 100 * kMillisecond;
 
     TimeUs effectiveL2Ttl() const { return l2Ttl.value_or(ttl); }
+    /// How long an entry stays in the shared cache past its TTL (swr, stale-if-error).
+    TimeUs kept() const { return std::max(swr, staleIfError); }
+    /// Whether a read needs the guarded path (any mechanism of a read is on).
+    bool guardsReads() const
+    {
+        return lease || xfetch || swr > 0 || staleIfError > 0 || softTimeout > 0 || hardTimeout > 0;
+    }
 
     Q_DECLARE_TR_FUNCTIONS(PatternOptions)
 };

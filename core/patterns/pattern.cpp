@@ -117,11 +117,12 @@ Task<void> Pattern::fillOrThrow(Caller c, QString cacheKey, std::optional<Record
 {
     if (record) {
         CachedRecord entry{record->value, record->version, false};
-        co_await m_env.cache.set(c, cacheKey, std::move(entry), jittered(ttl));
+        // Entries stay kept() past their TTL for swr and fail-safe (0 unless those are on).
+        co_await m_env.cache.set(c, cacheKey, std::move(entry), jittered(ttl) + m_options.kept());
     } else if (m_options.negativeTtl > 0) {
         CachedRecord noSuchRow{{}, 0, true};
         co_await m_env.cache.set(c, cacheKey, std::move(noSuchRow),
-                                 jittered(m_options.negativeTtl));
+                                 jittered(m_options.negativeTtl) + m_options.kept());
     }
 }
 
@@ -136,6 +137,8 @@ Task<void> Pattern::fill(Caller c, QString cacheKey, std::optional<Record> recor
 
 Task<ReadResult> Pattern::read(Caller c, const QString &key)
 {
+    if (m_options.guardsReads())
+        co_return co_await guardedRead(c, key, key, m_options.ttl);
     // Cache-aside's read, written out rather than through lookup()/fill(): this is the
     // hottest path of every benchmark, and each awaited helper costs a coroutine frame.
     std::optional<CachedRecord> entry;

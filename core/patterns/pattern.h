@@ -8,6 +8,10 @@
 #include "../time/random.h"
 
 #include <QList>
+#include <QSet>
+
+#include <functional>
+#include <memory>
 
 namespace cachelab {
 
@@ -105,7 +109,7 @@ public:
     /// The key a write or an invalidation deletes: cacheKeyFor() unless a pattern gets it wrong.
     virtual QString invalidationKeyFor(const QString &key) const { return cacheKeyFor(key); }
     /// True while background work is pending (queued writes, refreshes in flight).
-    virtual bool busy() const { return false; }
+    virtual bool busy() const { return m_backgroundLoads > 0; }
 
     virtual QList<QueuedWrite> writeQueue() const { return {}; }
     virtual TimeUs nextFlushAt() const { return -1; }
@@ -146,6 +150,40 @@ protected:
     /// The same, with an explicit TTL for found rows, letting a cache failure through.
     Task<void> fillOrThrow(Caller c, QString cacheKey, std::optional<Record> record, TimeUs ttl);
 
+    /// Loads a row for a read: the database, or what the pattern wraps (around's function).
+    using Loader = std::function<Task<std::optional<Record>>(Caller)>;
+    /// The read of a pattern that loads on a miss, with the mechanisms of SCENARIOS.md 1.1
+    /// (lease, early=xfetch, swr, stale-if-error, soft/hard-timeout); see guardedread.cpp.
+    /// `loader` defaults to the database's row of `key`.
+    Task<ReadResult> guardedRead(Caller c, QString key, QString cacheKey, TimeUs ttl,
+                                 Loader loader = {});
+    /// load() for any loader, shared by concurrent misses of `flightKey` under single-flight.
+    Task<Loaded> loadShared(Caller c, QString flightKey, Loader loader);
+
+    // What guardedRead() asks of a pattern that stands between it and the cache (the breaker).
+    /// The caller whose lifeline the cache calls are drawn from.
+    virtual Caller viaCache(const Caller &c) const { return c; }
+    /// Whether the cache may be called now for `cacheKey` (false: go straight to the loader).
+    virtual bool cacheAdmits(const Caller &c, const QString &cacheKey)
+    {
+        Q_UNUSED(c)
+        Q_UNUSED(cacheKey)
+        return true;
+    }
+    /// How a cache call ended.
+    virtual void cacheAnswered(const Caller &c, bool ok)
+    {
+        Q_UNUSED(c)
+        Q_UNUSED(ok)
+    }
+    /// A fresh hit with `left` of its TTL (-1: none), for refresh-ahead's schedule.
+    virtual void onFreshHit(const Caller &c, const QString &key, TimeUs left)
+    {
+        Q_UNUSED(c)
+        Q_UNUSED(key)
+        Q_UNUSED(left)
+    }
+
     TimeUs jittered(TimeUs ttl);
     static ReadResult fromCached(const CachedRecord &r);
     static ReadResult fromRecord(const std::optional<Record> &r);
@@ -157,6 +195,23 @@ protected:
     const Lifetime &m_lifetime;
     const quint64 m_epoch;
     SingleFlight<std::optional<Record>> m_flights;
+
+public:
+    struct PendingLoad; // a load a reader may stop waiting for (guardedread.cpp)
+
+private:
+    Task<void> fillGuarded(Caller c, QString cacheKey, std::optional<Record> record, TimeUs ttl,
+                           TimeUs computeTime, quint64 lease);
+    bool recomputesEarly(const CachedRecord &entry, TimeUs left);
+    void revalidate(QString key, QString cacheKey, TimeUs ttl, Loader loader);
+    Task<void> revalidation(Caller c, QString key, QString cacheKey, TimeUs ttl, Loader loader);
+    Task<void> runPendingLoad(Caller c, QString cacheKey, TimeUs ttl, Loader loader,
+                              std::shared_ptr<PendingLoad> pending, quint64 lease, bool fillAfter);
+    Task<ReadResult> answerKept(Caller c, QString cacheKey, CachedRecord kept, bool failSafe,
+                                QString why);
+
+    QSet<QString> m_revalidating; // keys with a stale-while-revalidate refresh under way
+    int m_backgroundLoads = 0;    // revalidations and timed loads still running
 };
 
 } // namespace cachelab

@@ -10,9 +10,18 @@ QList<RefreshItem> RefreshAhead::refreshQueue() const
     return QList<RefreshItem>(m_queue.begin(), m_queue.end());
 }
 
+void RefreshAhead::onFreshHit(const Caller &c, const QString &key, TimeUs left)
+{
+    const double window = (1.0 - m_options.threshold) * double(m_options.ttl);
+    if (left >= 0 && double(left) < window && m_reads[key] >= m_options.minAccess)
+        schedule(c, key);
+}
+
 Task<ReadResult> RefreshAhead::read(Caller c, const QString &key)
 {
     const int reads = ++m_reads[key];
+    if (m_options.guardsReads()) // the same refresh window, on the entry's own TTL
+        co_return co_await guardedRead(c, key, key, m_options.ttl);
     std::optional<std::pair<CachedRecord, TimeUs>> hit;
     bool cacheFailed = false;
     try {

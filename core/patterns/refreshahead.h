@@ -18,10 +18,13 @@ public:
 
     Task<ReadResult> read(Caller c, const QString &key) override;
 
-    bool busy() const override { return !m_queue.empty(); }
+    bool busy() const override { return !m_queue.empty() || Pattern::busy(); }
     QList<RefreshItem> refreshQueue() const override;
 
     PatternState state() const override;
+
+protected:
+    void onFreshHit(const Caller &c, const QString &key, TimeUs left) override;
 
 private:
     void schedule(const Caller &c, const QString &key);

@@ -26,7 +26,10 @@ public:
     Task<void> write(Caller c, QString key, QByteArray value) override;
     Task<void> remove(Caller c, QString key) override;
 
-    bool busy() const override { return !m_queue.empty() || m_backgroundCalls > 0; }
+    bool busy() const override
+    {
+        return !m_queue.empty() || m_backgroundCalls > 0 || Pattern::busy();
+    }
     QList<QueuedWrite> writeQueue() const override;
     TimeUs nextFlushAt() const override { return m_nextFlushAt; }
     qint64 acknowledgedVersion(const QString &key) const override { return nextVersion(key) - 1; }

@@ -63,7 +63,7 @@ Task<void> WriteThrough::textbookWrite(Caller c, QString key, QByteArray value)
 {
     const DatabaseProxy::OpenWrite open = co_await m_env.db.writeUncommitted(c, key, value);
     CachedRecord entry{value, open.version, false};
-    co_await m_env.cache.set(c, key, std::move(entry), jittered(m_options.ttl));
+    co_await m_env.cache.set(c, key, std::move(entry), jittered(m_options.ttl) + m_options.kept());
     co_await m_env.db.commit(c, open);
 }
 
@@ -77,7 +77,8 @@ Task<void> WriteThrough::write(Caller c, QString key, QByteArray value)
     const qint64 version = co_await m_env.db.store(c, key, value);
     try {
         CachedRecord entry{value, version, false};
-        co_await m_env.cache.set(c, key, std::move(entry), jittered(m_options.ttl));
+        co_await m_env.cache.set(c, key, std::move(entry),
+                                 jittered(m_options.ttl) + m_options.kept());
     } catch (const CacheError &) {
         note(c.from,
              QCoreApplication::translate("Patterns",

@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include "../metrics/metrics.h"
 #include "../time/duration.h"
 
 #include <QCoreApplication>
@@ -115,15 +116,12 @@ std::optional<Compare> parseCompare(QStringView text)
 
 const QStringList &metricNames()
 {
-    static const QStringList names = {
-        QStringLiteral("reads"),       QStringLiteral("writes"),
-        QStringLiteral("cache.hits"),  QStringLiteral("cache.misses"),
-        QStringLiteral("l1.hits"),     QStringLiteral("l1.misses"),
-        QStringLiteral("db.reads"),    QStringLiteral("db.writes"),
-        QStringLiteral("stale.reads"), QStringLiteral("lost.writes"),
-        QStringLiteral("refreshes"),   QStringLiteral("breaker.opens"),
-        QStringLiteral("errors"),      QStringLiteral("dirty.reads"),
-    };
+    static const QStringList names = [] {
+        QStringList all;
+        for (int i = 0; i < kCounterCount; ++i)
+            all.append(counterName(Counter(i)));
+        return all;
+    }();
     return names;
 }
 

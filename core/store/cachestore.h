@@ -22,8 +22,18 @@ struct CachedRecord
     /// Written by the application ahead of the database (write-behind): not committed yet;
     /// `version` is the one the write will get when its queue is flushed.
     bool pending = false;
+    /// How long the load that built this entry took (xfetch recomputes early in proportion).
+    TimeUs computeTime = 0;
 
     friend bool operator==(const CachedRecord &, const CachedRecord &) = default;
+};
+
+/// What a look-up with leases (`lease=on`) came to: a hit, or a miss with a lease for the
+/// reader, or a miss while somebody else holds the key's lease.
+struct LeaseLookup
+{
+    std::optional<std::pair<CachedRecord, TimeUs>> hit; ///< the entry and its remaining TTL
+    quint64 token = 0; ///< on a miss: the reader's lease; 0 when one is out already
 };
 
 /// One entry as listed for display.
@@ -68,6 +78,15 @@ public:
     /// Remaining TTL of `key`: nullopt when missing, -1 when it never expires.
     virtual std::optional<TimeUs> ttl(const QString &key) = 0;
 
+    /// Leases (memcache's cure for stale fills and stampedes). On a miss, hands out a lease on
+    /// `key` that lasts `leaseTtl` unless one is out already. Any later SET or DEL of `key`
+    /// voids it, so a fill that would put an old value back is refused.
+    virtual LeaseLookup getOrLease(const QString &key, TimeUs leaseTtl) = 0;
+    /// Stores `record` only if `token` is still the key's valid lease (and ends the lease);
+    /// false when the lease was voided or has expired. Atomic.
+    virtual bool fillWithLease(const QString &key, const CachedRecord &record, TimeUs ttl,
+                               quint64 token) = 0;
+
     /// Every live entry, sorted by key, for display and checks (never for the hot path).
     virtual QList<CacheItem> scan() = 0;
     /// Removes every entry this store owns.
@@ -106,6 +125,15 @@ public:
         co_return;
     }
     virtual Task<bool> removeAsync(QString key) { co_return remove(key); }
+    virtual Task<LeaseLookup> getOrLeaseAsync(QString key, TimeUs leaseTtl)
+    {
+        co_return getOrLease(key, leaseTtl);
+    }
+    virtual Task<bool> fillWithLeaseAsync(QString key, CachedRecord record, TimeUs ttl,
+                                          quint64 token)
+    {
+        co_return fillWithLease(key, record, ttl, token);
+    }
     virtual Task<void> listPushAsync(QString list, QByteArray item)
     {
         listPush(list, item);

@@ -68,6 +68,8 @@ std::optional<std::pair<CachedRecord, TimeUs>> MemoryStore::getWithTtl(const QSt
 
 void MemoryStore::set(const QString &key, const CachedRecord &record, TimeUs ttl)
 {
+    if (!m_leases.isEmpty())
+        m_leases.remove(key); // a change voids the key's lease
     const TimeUs expiresAt = ttl > 0 ? m_clock.now() + ttl : -1;
     if (Entry *e = m_entries.find(key)) {
         e->record = record;
@@ -91,6 +93,8 @@ void MemoryStore::set(const QString &key, const CachedRecord &record, TimeUs ttl
 
 bool MemoryStore::remove(const QString &key)
 {
+    if (!m_leases.isEmpty())
+        m_leases.remove(key);
     const Entry *e = live(key);
     if (!e)
         return false;
@@ -103,6 +107,31 @@ std::optional<TimeUs> MemoryStore::ttl(const QString &key)
     if (const Entry *e = live(key))
         return e->expiresAt < 0 ? TimeUs(-1) : e->expiresAt - m_clock.now();
     return std::nullopt;
+}
+
+LeaseLookup MemoryStore::getOrLease(const QString &key, TimeUs leaseTtl)
+{
+    LeaseLookup result;
+    result.hit = getWithTtl(key);
+    if (result.hit)
+        return result;
+    const TimeUs now = m_clock.now();
+    const auto out = m_leases.constFind(key);
+    if (out != m_leases.cend() && out->expiresAt > now)
+        return result; // somebody else is loading it
+    result.token = m_nextLease++;
+    m_leases.insert(key, Lease{result.token, now + std::max<TimeUs>(1, leaseTtl)});
+    return result;
+}
+
+bool MemoryStore::fillWithLease(const QString &key, const CachedRecord &record, TimeUs ttl,
+                                quint64 token)
+{
+    const auto lease = m_leases.constFind(key);
+    if (lease == m_leases.cend() || lease->token != token || lease->expiresAt <= m_clock.now())
+        return false;
+    set(key, record, ttl); // ends the lease too
+    return true;
 }
 
 QList<CacheItem> MemoryStore::scan()
@@ -124,6 +153,7 @@ void MemoryStore::clear()
 {
     m_entries.clear();
     m_lru.clear();
+    m_leases.clear();
     m_lists.clear();
 }
 

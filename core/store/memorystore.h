@@ -26,6 +26,9 @@ public:
     void set(const QString &key, const CachedRecord &record, TimeUs ttl) override;
     bool remove(const QString &key) override;
     std::optional<TimeUs> ttl(const QString &key) override;
+    LeaseLookup getOrLease(const QString &key, TimeUs leaseTtl) override;
+    bool fillWithLease(const QString &key, const CachedRecord &record, TimeUs ttl,
+                       quint64 token) override;
     QList<CacheItem> scan() override;
     void clear() override;
 
@@ -57,6 +60,13 @@ private:
     std::list<QString> m_lru; // front: most recently used; only kept with a key limit
     qsizetype m_sweepAt = 1024;
     quint64 m_evictions = 0;
+    struct Lease
+    {
+        quint64 token = 0;
+        TimeUs expiresAt = 0;
+    };
+    QHash<QString, Lease> m_leases; // only while lease=on hands them out
+    quint64 m_nextLease = 1;
     QHash<QString, QList<QByteArray>> m_lists;
     struct Subscription
     {

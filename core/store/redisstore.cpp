@@ -27,11 +27,42 @@ QByteArray bytes(const redisReply *r)
 }
 
 // Entries carry a header so that a value written by somebody else under our prefix is never
-// mistaken for one of ours: 'C' 'L' format flags version(8, big-endian) value…
+// mistaken for one of ours: 'C' 'L' format flags version(8, big-endian)
+// [compute time(8, big-endian) when flag 4 is set] value…
 constexpr char kMagic0 = 'C';
 constexpr char kMagic1 = 'L';
 constexpr char kFormat = 1;
 constexpr int kHeader = 4 + 8;
+constexpr char kHasComputeTime = 4;
+
+// Leases live on the server, so every instance of every lab sees the same ones. Both steps are
+// Lua scripts, which Redis runs atomically: nothing can slip in between "no value" and "the
+// lease is mine", or between "my lease is still valid" and the SET. KEYS: the entry, its lease
+// (a hash, so listings that show only strings never show it), the lease counter.
+constexpr char kGetOrLease[] = R"lua(
+local v = redis.call('GET', KEYS[1])
+if v then return {1, v, redis.call('PTTL', KEYS[1])} end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {0, 0} end
+local t = redis.call('HINCRBY', KEYS[3], 'next', 1)
+redis.call('HSET', KEYS[2], 'token', t)
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return {0, t}
+)lua";
+// KEYS: the entry, its lease. ARGV: token, value, TTL in ms (0: none).
+constexpr char kFillWithLease[] = R"lua(
+if redis.call('HGET', KEYS[2], 'token') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[2])
+if ARGV[3] == '0' then redis.call('SET', KEYS[1], ARGV[2])
+else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1
+)lua";
+
+QByteArray milliseconds(TimeUs ttl)
+{
+    if (ttl <= 0)
+        return "0";
+    return QByteArray::number(std::max<qint64>(1, (ttl + kMillisecond - 1) / kMillisecond));
+}
 
 QByteArray globEscaped(const QByteArray &text)
 {
@@ -63,10 +94,15 @@ QByteArray RedisStore::encode(const CachedRecord &record)
     out += kMagic0;
     out += kMagic1;
     out += kFormat;
-    out += char((record.absent ? 1 : 0) | (record.pending ? 2 : 0));
-    char version[8];
-    qToBigEndian<qint64>(record.version, version);
-    out.append(version, 8);
+    const bool timed = record.computeTime > 0;
+    out += char((record.absent ? 1 : 0) | (record.pending ? 2 : 0) | (timed ? kHasComputeTime : 0));
+    char number[8];
+    qToBigEndian<qint64>(record.version, number);
+    out.append(number, 8);
+    if (timed) {
+        qToBigEndian<qint64>(record.computeTime, number);
+        out.append(number, 8);
+    }
     out += record.value;
     return out;
 }
@@ -79,7 +115,14 @@ std::optional<CachedRecord> RedisStore::decode(const QByteArray &bytes)
     r.absent = (bytes[3] & 1) != 0;
     r.pending = (bytes[3] & 2) != 0;
     r.version = qFromBigEndian<qint64>(bytes.constData() + 4);
-    r.value = bytes.mid(kHeader);
+    qsizetype at = kHeader;
+    if ((bytes[3] & kHasComputeTime) != 0) {
+        if (bytes.size() < kHeader + 8)
+            return std::nullopt;
+        r.computeTime = qFromBigEndian<qint64>(bytes.constData() + kHeader);
+        at += 8;
+    }
+    r.value = bytes.mid(at);
     return r;
 }
 
@@ -416,20 +459,77 @@ RedisStore::getWithTtlReply(const std::vector<RedisValue> &r) const
 RedisStore::Commands RedisStore::setCommand(const QString &k, const CachedRecord &record,
                                             TimeUs ttl) const
 {
+    // Every change voids the key's lease (the second command), so no slow reader's fill can
+    // put an older value back over it.
     if (record.absent && !m_options.versioned) {
         // Plain values have no room for "no such row": the next read goes to the database.
-        return {{"DEL", key(k)}};
+        return {{"DEL", key(k)}, {"DEL", leaseKey(k)}};
     }
-    if (ttl > 0) {
-        const qint64 ms = std::max<qint64>(1, (ttl + kMillisecond - 1) / kMillisecond);
-        return {{"SET", key(k), valueOf(record), "PX", QByteArray::number(ms)}};
+    if (ttl > 0)
+        return {{"SET", key(k), valueOf(record), "PX", milliseconds(ttl)}, {"DEL", leaseKey(k)}};
+    return {{"SET", key(k), valueOf(record)}, {"DEL", leaseKey(k)}};
+}
+
+RedisStore::Commands RedisStore::getOrLeaseCommand(const QString &k, TimeUs leaseTtl) const
+{
+    return {{"EVAL", kGetOrLease, "3", key(k), leaseKey(k), key(QStringLiteral("(leases)")),
+             milliseconds(std::max<TimeUs>(1, leaseTtl))}};
+}
+
+LeaseLookup RedisStore::getOrLeaseReply(const std::vector<RedisValue> &r) const
+{
+    LeaseLookup result;
+    const QList<RedisValue> &e = r[0].elements;
+    if (e.size() == 3 && e[0].integer == 1 && e[1].isString()) {
+        if (const auto record = recordOf(e[1].text)) {
+            const long long ms = e[2].isInteger() ? e[2].integer : -1;
+            result.hit = std::pair{*record, ms < 0 ? TimeUs(-1) : TimeUs(ms) * kMillisecond};
+        }
+        return result;
     }
-    return {{"SET", key(k), valueOf(record)}};
+    if (e.size() == 2 && e[1].isInteger())
+        result.token = quint64(std::max<long long>(0, e[1].integer));
+    return result;
+}
+
+RedisStore::Commands RedisStore::fillWithLeaseCommand(const QString &k, const CachedRecord &record,
+                                                      TimeUs ttl, quint64 token) const
+{
+    return {{"EVAL", kFillWithLease, "2", key(k), leaseKey(k), QByteArray::number(token),
+             valueOf(record), milliseconds(ttl)}};
 }
 
 bool RedisStore::removeReply(const std::vector<RedisValue> &r)
 {
     return r[0].isInteger() && r[0].integer > 0;
+}
+
+LeaseLookup RedisStore::getOrLease(const QString &k, TimeUs leaseTtl)
+{
+    const Commands c = getOrLeaseCommand(k, leaseTtl);
+    const auto r = pipeline(c);
+    checkReplies(c, r);
+    return getOrLeaseReply(r);
+}
+
+bool RedisStore::fillWithLease(const QString &k, const CachedRecord &record, TimeUs ttl,
+                               quint64 token)
+{
+    const Commands c = fillWithLeaseCommand(k, record, ttl, token);
+    const auto r = pipeline(c);
+    checkReplies(c, r);
+    return r[0].isInteger() && r[0].integer == 1;
+}
+
+Task<LeaseLookup> RedisStore::getOrLeaseAsync(QString k, TimeUs leaseTtl)
+{
+    co_return getOrLeaseReply(co_await pipelineAsync(getOrLeaseCommand(k, leaseTtl)));
+}
+
+Task<bool> RedisStore::fillWithLeaseAsync(QString k, CachedRecord record, TimeUs ttl, quint64 token)
+{
+    const auto r = co_await pipelineAsync(fillWithLeaseCommand(k, record, ttl, token));
+    co_return r[0].isInteger() && r[0].integer == 1;
 }
 
 QList<QByteArray> RedisStore::listRangeReply(const std::vector<RedisValue> &r)

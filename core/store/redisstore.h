@@ -58,6 +58,9 @@ public:
     void set(const QString &key, const CachedRecord &record, TimeUs ttl) override;
     bool remove(const QString &key) override;
     std::optional<TimeUs> ttl(const QString &key) override;
+    LeaseLookup getOrLease(const QString &key, TimeUs leaseTtl) override;
+    bool fillWithLease(const QString &key, const CachedRecord &record, TimeUs ttl,
+                       quint64 token) override;
     QList<CacheItem> scan() override;
     void clear() override;
 
@@ -76,6 +79,9 @@ public:
     Task<std::optional<std::pair<CachedRecord, TimeUs>>> getWithTtlAsync(QString key) override;
     Task<void> setAsync(QString key, CachedRecord record, TimeUs ttl) override;
     Task<bool> removeAsync(QString key) override;
+    Task<LeaseLookup> getOrLeaseAsync(QString key, TimeUs leaseTtl) override;
+    Task<bool> fillWithLeaseAsync(QString key, CachedRecord record, TimeUs ttl,
+                                  quint64 token) override;
     Task<void> listPushAsync(QString list, QByteArray item) override;
     Task<QList<QByteArray>> listRangeAsync(QString list) override;
     Task<void> listRemoveAsync(QString list, QList<QByteArray> items) override;
@@ -119,7 +125,14 @@ private:
     std::optional<std::pair<CachedRecord, TimeUs>>
     getWithTtlReply(const std::vector<RedisValue> &r) const;
     Commands setCommand(const QString &k, const CachedRecord &record, TimeUs ttl) const;
-    Commands removeCommand(const QString &k) const { return {{"DEL", key(k)}}; }
+    Commands removeCommand(const QString &k) const
+    {
+        return {{"DEL", key(k)}, {"DEL", leaseKey(k)}}; // a delete voids the key's lease
+    }
+    Commands getOrLeaseCommand(const QString &k, TimeUs leaseTtl) const;
+    LeaseLookup getOrLeaseReply(const std::vector<RedisValue> &r) const;
+    Commands fillWithLeaseCommand(const QString &k, const CachedRecord &record, TimeUs ttl,
+                                  quint64 token) const;
     static bool removeReply(const std::vector<RedisValue> &r);
     Commands listPushCommand(const QString &list, const QByteArray &item) const
     {
@@ -143,6 +156,8 @@ private:
     QList<CacheItem> itemsOf(const QList<QByteArray> &keys,
                              const std::vector<RedisValue> &typeGetTtl) const;
     QByteArray key(const QString &k) const { return (m_options.prefix + k).toUtf8(); }
+    /// A key's lease: a hash beside it (keys never contain spaces, so this is no key's name).
+    QByteArray leaseKey(const QString &k) const { return key(k) + " (lease)"; }
     QByteArray valueOf(const CachedRecord &record) const;
     std::optional<CachedRecord> recordOf(const QByteArray &bytes) const;
     void resubscribe();

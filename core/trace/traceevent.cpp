@@ -44,6 +44,8 @@ QString participantName(Participant p, int clients)
     case Role::Refresher:
         base = QStringLiteral("Refresher");
         break;
+    case Role::Relay:
+        return QStringLiteral("CDC relay");
     case Role::DB:
         return QStringLiteral("DB");
     }
@@ -136,6 +138,8 @@ QString describe(const TraceEvent &e, int maxValue)
                 .arg(v, versionText(e), formatDuration(e.number));
         return Trace::tr("hit %1 (%2)").arg(v, versionText(e));
     case Verb::Miss:
+        if (e.number > 0) // lease=on: the reader holds the key's lease now
+            return Trace::tr("miss, lease #%1").arg(e.number);
         return Trace::tr("miss");
     case Verb::Ok:
         return Trace::tr("OK");
@@ -158,6 +162,18 @@ QString describe(const TraceEvent &e, int maxValue)
         if (e.flags & Negative)
             return Trace::tr("%1: not found").arg(e.key);
         return Trace::tr("%1 = %2 (%3)").arg(e.key, v, versionText(e));
+    case Verb::LeaseGet:
+        return Trace::tr("GET %1 (lease on a miss)").arg(e.key);
+    case Verb::LeaseSet:
+        return Trace::tr("SET %1 %2 if lease #%3 holds").arg(e.key, v).arg(e.number);
+    case Verb::LeaseOut:
+        return Trace::tr("miss: lease out, wait");
+    case Verb::LeaseVoided:
+        return Trace::tr("refused: lease #%1 voided").arg(e.number);
+    case Verb::ChangeRead:
+        return Trace::tr("read change log after #%1").arg(e.number);
+    case Verb::Changes:
+        return Trace::tr("%n change(s)", nullptr, int(e.number));
     case Verb::Text:
         return e.text;
     }

@@ -8,7 +8,8 @@
 namespace cachelab {
 
 /// The roles of caching-patterns.md's diagrams, in the order their lifelines are drawn.
-enum class Role : quint8 { App, L1, Breaker, Cache, Queue, Refresher, DB };
+/// Relay is the change-data-capture relay (cdc=on): shared, like Cache and DB.
+enum class Role : quint8 { App, L1, Breaker, Cache, Queue, Refresher, Relay, DB };
 
 /// A lifeline: a role, and for the in-process roles (App, L1, Breaker, Queue, Refresher) the
 /// client it belongs to. Cache and DB are shared and have client -1.
@@ -20,6 +21,7 @@ struct Participant
     static Participant app(int client) { return {Role::App, qint8(client)}; }
     static Participant cache() { return {Role::Cache, -1}; }
     static Participant db() { return {Role::DB, -1}; }
+    static Participant relay() { return {Role::Relay, -1}; }
 
     friend bool operator==(const Participant &, const Participant &) = default;
 };
@@ -68,6 +70,13 @@ enum class Verb : quint8 {
     Committed,
     Rejected,
     Result,
+    // leases (lease=on) and change-data-capture (cdc=on)
+    LeaseGet,    ///< GET that hands out a lease on a miss
+    LeaseSet,    ///< SET only if the reader's lease is still valid
+    LeaseOut,    ///< reply: a miss, and somebody else holds the lease
+    LeaseVoided, ///< reply: the fill was refused, its lease was voided
+    ChangeRead,  ///< the relay reads the database's change log
+    Changes,     ///< its reply: how many changes came back
     // notes
     Text,
 };

@@ -15,14 +15,16 @@ struct TraceJson
 };
 
 constexpr const char16_t *kRoles[] = {u"App",   u"L1",        u"Breaker", u"Cache",
-                                      u"Queue", u"Refresher", u"DB"};
+                                      u"Queue", u"Refresher", u"Relay",   u"DB"};
 constexpr const char16_t *kKinds[] = {u"call", u"return", u"async", u"note"};
 constexpr const char16_t *kVerbs[] = {
-    u"get",       u"get-ttl",   u"set",    u"del",      u"publish", u"list-push", u"list-ack",
-    u"list-read", u"l1-get",    u"l1-set", u"l1-evict", u"select",  u"upsert",    u"delete",
-    u"batch",     u"tx-upsert", u"commit", u"enqueue",  u"trigger", u"guard",     u"invalidation",
-    u"hit",       u"miss",      u"ok",     u"failed",   u"row",     u"no-row",    u"committed",
-    u"rejected",  u"result",    u"text",
+    u"get",       u"get-ttl",   u"set",          u"del",          u"publish",     u"list-push",
+    u"list-ack",  u"list-read", u"l1-get",       u"l1-set",       u"l1-evict",    u"select",
+    u"upsert",    u"delete",    u"batch",        u"tx-upsert",    u"commit",      u"enqueue",
+    u"trigger",   u"guard",     u"invalidation", u"hit",          u"miss",        u"ok",
+    u"failed",    u"row",       u"no-row",       u"committed",    u"rejected",    u"result",
+    u"lease-get", u"lease-set", u"lease-out",    u"lease-voided", u"change-read", u"changes",
+    u"text",
 };
 static_assert(std::size(kVerbs) == std::size_t(Verb::Text) + 1);
 

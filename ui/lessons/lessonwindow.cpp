@@ -473,7 +473,7 @@ void LessonWindow::showPage(Page page)
 void LessonWindow::showLab(Lab &lab, const QList<quint64> &highlight, const QString &banner)
 {
     const int clients = lab.clients();
-    m_diagram->reset(participantsFor(lab.config().pattern, clients), clients);
+    m_diagram->reset(participantsFor(lab.config().pattern, clients, lab.config().options), clients);
     const QList<TraceEvent> events = lab.trace().events();
     for (qsizetype i = std::max<qsizetype>(0, events.size() - DiagramView::kHistory);
          i < events.size(); ++i)
@@ -591,8 +591,8 @@ void LessonWindow::showReveal()
             html += tr("It was: <b>%1</b>").arg(choiceLabel(o.truth).toHtmlEscaped());
             if (!o.decidedBy.isEmpty())
                 html +=
-                    QStringLiteral("<br>") + tr("Decided by message(s) %1, marked in the diagram.", nullptr,
-                                                    int(o.decidedBy.size()))
+                    QStringLiteral("<br>") + tr("Decided by message(s) %1, marked in the diagram.",
+                                                nullptr, int(o.decidedBy.size()))
                                                  .arg(numbersText(o.decidedBy));
         } else {
             html += o.reason.toHtmlEscaped();
