@@ -173,6 +173,7 @@ private slots:
     void emptyBatch();
     void rowsListsTombstonesSorted();
     void clearForgetsEverything();
+    void changeLogCatchesEveryCommittedChange();
 #ifndef CACHELAB_TEST_POSTGRES
     void inMemoryDatabasesAreSeparate();
 #endif
@@ -285,6 +286,42 @@ void TestDatabase::rowsListsTombstonesSorted()
     QCOMPARE(rows[2].version, 2);
     QCOMPARE(rows[2].updatedAt, 40);
     QCOMPARE(rows[2].value, QByteArray());
+}
+
+void TestDatabase::changeLogCatchesEveryCommittedChange()
+{
+    QTemporaryDir dir;
+    const QString location = shared(dir);
+    SqlDatabase db(location);
+    db.store(u"before"_s, "x", 1); // before the log existed: not this lab's business
+    db.enableChangeLog();
+    db.enableChangeLog(); // twice is once
+    QVERIFY(!db.hasChangesAfter(0));
+    QVERIFY(db.changesAfter(0, 100).isEmpty());
+
+    db.store(u"a"_s, "1", 10);
+    db.remove(u"a"_s, 20);
+    QVERIFY(db.hasChangesAfter(0));
+    {
+        // Behind the application's back: another program, plain SQL. The trigger logs it.
+        SecondConnection other(location);
+        QVERIFY(other.isOpen());
+        QCOMPARE(other.exec(u"UPDATE records SET version = version + 1 WHERE key = 'before'"_s),
+                 QString());
+    }
+    const QList<Change> changes = db.changesAfter(0, 100);
+    QStringList keys;
+    for (const Change &c : changes)
+        keys << c.key;
+    QCOMPARE(keys, (QStringList{u"a"_s, u"a"_s, u"before"_s}));
+    QVERIFY(changes[0].sequence < changes[1].sequence && changes[1].sequence < changes[2].sequence);
+    QVERIFY(!db.hasChangesAfter(0)); // read to the end
+
+    QCOMPARE(db.changesAfter(0, 2).size(), 2); // at most `limit`
+    // What was relayed is forgotten: the log holds only the relay's backlog.
+    QVERIFY(db.changesAfter(changes.last().sequence, 100).isEmpty());
+    SecondConnection other(location);
+    QCOMPARE(other.scalar(u"SELECT COUNT(*) FROM cachelab_changes"_s).toInt(), 0);
 }
 
 void TestDatabase::clearForgetsEverything()

@@ -206,6 +206,53 @@ private slots:
         QCOMPARE(failureKind(m_server.url() + u"/99"), CacheError::Kind::BadDatabase);
     }
 
+    void leasesAreKeptAndCheckedOnTheServer()
+    {
+        // Two stores are two instances of a lab (or two labs): the lease lives in Redis.
+        SimClock clock;
+        auto a = open(m_server.url(), clock);
+        auto b = open(m_server.url(), clock);
+        a->clear();
+        const QString key = uR"(lease "quoted" key)"_qs;
+        const LeaseLookup first = a->getOrLease(key, 10 * kSecond);
+        QVERIFY(!first.hit);
+        QVERIFY(first.token > 0);
+        const LeaseLookup second = b->getOrLease(key, 10 * kSecond);
+        QVERIFY(!second.hit);
+        QCOMPARE(second.token, quint64(0)); // out already: wait
+        QVERIFY(b->scan().isEmpty());       // a lease is no entry
+
+        // A delete voids it: the holder's fill is refused, and the key stays empty.
+        b->remove(key);
+        QVERIFY(!a->fillWithLease(key, CachedRecord{"old", 1, false}, 30 * kSecond, first.token));
+        QVERIFY(!a->get(key));
+
+        // A fresh lease, held to the end: the fill goes in, with its TTL, and ends the lease.
+        const LeaseLookup third = b->getOrLease(key, 10 * kSecond);
+        QVERIFY(third.token > first.token);
+        QVERIFY(b->fillWithLease(key, CachedRecord{"new", 2, false, false, 3 * kSecond},
+                                 30 * kSecond, third.token));
+        const LeaseLookup hit = a->getOrLease(key, 10 * kSecond);
+        QVERIFY(hit.hit);
+        QCOMPARE(hit.hit->first.value, QByteArray("new"));
+        QCOMPARE(hit.hit->first.computeTime, 3 * kSecond); // xfetch's delta travels along
+        QVERIFY(hit.hit->second > 29 * kSecond && hit.hit->second <= 30 * kSecond);
+        QVERIFY(!b->fillWithLease(key, CachedRecord{"again", 3, false}, 0, third.token));
+
+        // A lease expires on the server by itself.
+        b->remove(key);
+        const LeaseLookup shortLease = a->getOrLease(key, 50 * kMillisecond);
+        QVERIFY(shortLease.token > 0);
+        RawRedis probe(m_server.port());
+        const QByteArray leaseName = QByteArray("cachelab:") + key.toUtf8() + " (lease)";
+        QCOMPARE(probe.run({"TYPE", leaseName}), QByteArray("hash"));
+        QTRY_COMPARE_WITH_TIMEOUT(probe.run({"EXISTS", leaseName}), QByteArray("0"), 2000);
+        QVERIFY(b->getOrLease(key, 10 * kSecond).token > shortLease.token);
+        a->clear();
+        RawRedis raw(m_server.port());
+        QCOMPARE(raw.run({"EXISTS", "cachelab:(leases)"}), QByteArray("0")); // clear() took all
+    }
+
     void commandsAreBinarySafeAndPrefixed()
     {
         SimClock clock;

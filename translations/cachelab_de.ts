@@ -1666,6 +1666,74 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>expected a share of the calls above 0 and at most 1 (such as 0.5), got &quot;%1&quot;</source>
         <translation>erwartet einen Anteil der Aufrufe über 0 und höchstens 1 (etwa 0.5), erhalten: „%1“</translation>
     </message>
+    <message>
+        <source>%1 must be longer than 0s</source>
+        <translation>%1 muss länger als 0s sein</translation>
+    </message>
+    <message>
+        <source>expected off or a duration such as 500ms, got &quot;%1&quot;</source>
+        <translation>erwartet off oder eine Dauer wie 500ms, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>a timeout must be longer than 0s (or off)</source>
+        <translation>eine Zeitgrenze muss länger als 0s sein (oder off)</translation>
+    </message>
+    <message>
+        <source>A miss hands out a lease: other readers wait for the holder, and a write voids it so a slow fill cannot put an old value back.</source>
+        <translation>Ein Miss vergibt eine Lease: andere Leser warten auf ihren Inhaber, und ein Schreiben macht sie ungültig, damit ein langsames Befüllen keinen alten Wert zurücklegt.</translation>
+    </message>
+    <message>
+        <source>How long a reader waits before it looks again while a lease is out.</source>
+        <translation>Wie lange ein Leser wartet, bevor er erneut nachsieht, solange eine Lease vergeben ist.</translation>
+    </message>
+    <message>
+        <source>A lease nobody used ends after this long.</source>
+        <translation>Eine ungenutzte Lease endet nach dieser Zeit.</translation>
+    </message>
+    <message>
+        <source>xfetch: a hit may recompute the entry a little before it expires, the more likely the closer expiry is and the longer the load takes.</source>
+        <translation>xfetch: ein Treffer kann den Eintrag kurz vor Ablauf neu berechnen – umso wahrscheinlicher, je näher der Ablauf ist und je länger das Laden dauert.</translation>
+    </message>
+    <message>
+        <source>expected xfetch or off, got &quot;%1&quot;</source>
+        <translation>erwartet xfetch oder off, erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>How eagerly xfetch recomputes (above 1: earlier, below 1: later).</source>
+        <translation>Wie eifrig xfetch neu berechnet (über 1: früher, unter 1: später).</translation>
+    </message>
+    <message>
+        <source>expected a number above 0 and at most 100 (such as 1.0), got &quot;%1&quot;</source>
+        <translation>erwartet eine Zahl über 0 und höchstens 100 (etwa 1.0), erhalten: „%1“</translation>
+    </message>
+    <message>
+        <source>Stale-while-revalidate: for this long past its TTL an entry is served at once while a background load refreshes it.</source>
+        <translation>Stale-while-revalidate: so lange nach Ablauf seiner TTL wird ein Eintrag sofort geliefert, während ein Laden im Hintergrund ihn erneuert.</translation>
+    </message>
+    <message>
+        <source>Fail-safe: for this long past its TTL an entry answers a read whose load failed, instead of an error.</source>
+        <translation>Fail-safe: so lange nach Ablauf seiner TTL beantwortet ein Eintrag einen Lesevorgang, dessen Laden fehlschlug, statt eines Fehlers.</translation>
+    </message>
+    <message>
+        <source>After a fail-safe answer the old value is served as a hit this long before the database is asked again.</source>
+        <translation>Nach einer Fail-safe-Antwort wird der alte Wert so lange als Treffer geliefert, bevor die Datenbank erneut gefragt wird.</translation>
+    </message>
+    <message>
+        <source>A load still running after this long answers with the kept old value, if there is one, and goes on in the background.</source>
+        <translation>Ein Laden, das nach dieser Zeit noch läuft, antwortet mit dem aufbewahrten alten Wert, falls es einen gibt, und läuft im Hintergrund weiter.</translation>
+    </message>
+    <message>
+        <source>A load still running after this long fails the read (or answers with the kept value under stale-if-error) and is abandoned.</source>
+        <translation>Ein Laden, das nach dieser Zeit noch läuft, lässt den Lesevorgang fehlschlagen (oder antwortet mit stale-if-error mit dem aufbewahrten Wert) und wird aufgegeben.</translation>
+    </message>
+    <message>
+        <source>Change-data-capture: a relay reads the database&apos;s change log and deletes every changed key from the cache, writes behind the application&apos;s back included.</source>
+        <translation>Change-Data-Capture: ein Relay liest das Änderungsprotokoll der Datenbank und löscht jeden geänderten Schlüssel aus dem Cache, auch bei Schreibvorgängen hinter dem Rücken der Anwendung.</translation>
+    </message>
+    <message>
+        <source>How often the relay reads the change log.</source>
+        <translation>Wie oft das Relay das Änderungsprotokoll liest.</translation>
+    </message>
 </context>
 <context>
     <name>Patterns</name>
@@ -1696,6 +1764,42 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>%1 is false as JSON: not cached</source>
         <translation>%1 ist als JSON falsch: nicht gecacht</translation>
+    </message>
+    <message>
+        <source>lease voided by a change of %1: the old value stays out of the cache</source>
+        <translation>Lease durch eine Änderung von %1 ungültig: der alte Wert bleibt aus dem Cache</translation>
+    </message>
+    <message>
+        <source>background refresh of %1 failed; the old value stays</source>
+        <translation>Auffrischen von %1 im Hintergrund fehlgeschlagen; der alte Wert bleibt</translation>
+    </message>
+    <message>
+        <source>answered with the kept v%1 of %2: %3</source>
+        <translation>mit dem aufbewahrten v%1 von %2 beantwortet: %3</translation>
+    </message>
+    <message>
+        <source>fail-safe: answered with the kept v%1 of %2 (%3); served as a hit for %4</source>
+        <translation>Fail-safe: mit dem aufbewahrten v%1 von %2 beantwortet (%3); %4 lang als Treffer geliefert</translation>
+    </message>
+    <message>
+        <source>xfetch: %1 expires in %2, recompute it now</source>
+        <translation>xfetch: %1 läuft in %2 ab, jetzt neu berechnen</translation>
+    </message>
+    <message>
+        <source>%1 is %2 past its TTL: served at once, refreshed in the background</source>
+        <translation>%1 ist %2 über seiner TTL: sofort geliefert, im Hintergrund aufgefrischt</translation>
+    </message>
+    <message>
+        <source>the load passed its soft timeout of %1 and goes on in the background</source>
+        <translation>das Laden überschritt seine weiche Zeitgrenze von %1 und läuft im Hintergrund weiter</translation>
+    </message>
+    <message>
+        <source>the load passed its hard timeout of %1</source>
+        <translation>das Laden überschritt seine harte Zeitgrenze von %1</translation>
+    </message>
+    <message>
+        <source>%1: abandoned, the read fails</source>
+        <translation>%1: aufgegeben, der Lesevorgang schlägt fehl</translation>
     </message>
 </context>
 <context>
@@ -2368,6 +2472,18 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>Cannot open %1: %2.</source>
         <translation>%1 lässt sich nicht öffnen: %2.</translation>
     </message>
+    <message>
+        <source>create the change log</source>
+        <translation>das Änderungsprotokoll anlegen</translation>
+    </message>
+    <message>
+        <source>forget relayed changes</source>
+        <translation>weitergegebene Änderungen vergessen</translation>
+    </message>
+    <message>
+        <source>read the change log</source>
+        <translation>das Änderungsprotokoll lesen</translation>
+    </message>
 </context>
 <context>
     <name>SweepAxis</name>
@@ -2639,6 +2755,37 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>%1 = %2 (%3)</source>
         <translation>%1 = %2 (%3)</translation>
+    </message>
+    <message>
+        <source>miss, lease #%1</source>
+        <translation>Miss, Lease #%1</translation>
+    </message>
+    <message>
+        <source>GET %1 (lease on a miss)</source>
+        <translation>GET %1 (Lease bei Miss)</translation>
+    </message>
+    <message>
+        <source>SET %1 %2 if lease #%3 holds</source>
+        <translation>SET %1 %2, falls Lease #%3 gilt</translation>
+    </message>
+    <message>
+        <source>miss: lease out, wait</source>
+        <translation>Miss: Lease vergeben, warten</translation>
+    </message>
+    <message>
+        <source>refused: lease #%1 voided</source>
+        <translation>abgelehnt: Lease #%1 ungültig</translation>
+    </message>
+    <message>
+        <source>read change log after #%1</source>
+        <translation>Änderungsprotokoll nach #%1 lesen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s)</source>
+        <translation>
+            <numerusform>%n Änderung</numerusform>
+            <numerusform>%n Änderungen</numerusform>
+        </translation>
     </message>
 </context>
 <context>

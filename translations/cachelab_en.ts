@@ -191,6 +191,13 @@ Workload: %1 requests, %2 keys, %3, write ratio %4, %n clients, seed %5; every i
             <numerusform>committed %n rows</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n change(s)</source>
+        <translation>
+            <numerusform>%n change</numerusform>
+            <numerusform>%n changes</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>WriteBehind</name>

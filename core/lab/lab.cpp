@@ -417,7 +417,8 @@ Task<void> Lab::relayChanges()
         const TimeUs tick = later(now() / lag * lag, lag);
         co_await m_scheduler->sleep(tick - now());
         QList<Change> changes;
-        m_relaying = m_db->hasChangesAfter(m_relayed); // settle waits for what this poll finds
+        // settle waits for what this poll will find (and for a backlog the cache refused)
+        m_relaying = m_relaying || m_db->hasChangesAfter(m_relayed);
         try {
             changes = co_await m_dbProxy.readChanges(relay, m_relayed);
         } catch (const DatabaseError &) {
@@ -425,16 +426,18 @@ Task<void> Lab::relayChanges()
             continue; // drawn and counted by the proxy; the next poll tries again
         }
         m_relaying = !changes.isEmpty();
+        bool carried = true;
         for (const Change &change : std::as_const(changes)) {
             try {
                 co_await m_cacheProxy.remove(relay, change.key);
             } catch (const CacheError &) {
-                break; // the same change again at the next poll: none is skipped
+                carried = false; // the same change again at the next poll: none is skipped
+                break;
             }
             m_metrics.add(Counter::CdcDeletions, 0);
             m_relayed = change.sequence;
         }
-        m_relaying = false;
+        m_relaying = !carried; // a backlog the cache refused is still in flight
     }
 }
 

@@ -182,7 +182,7 @@ private:
     /// the change log and deletes each changed key from the shared cache.
     Task<void> relayChanges();
     qint64 m_relayed = 0;    // the last change the relay has deleted from the cache
-    bool m_relaying = false; // from a poll that will find changes to their last deletion
+    bool m_relaying = false; // from a poll that will find changes until all are deleted
     /// How long the run loops wait, at most, for an asynchronous store's answer at a time.
     static constexpr int kAnswerWaitMs = 100;
     /// Waits for answers the scheduler cannot see; false when none is awaited.
