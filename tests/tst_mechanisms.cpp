@@ -42,6 +42,7 @@ private slots:
     void softTimeoutWithNothingKeptKeepsWaiting();
     void cdcCatchesAWriteOfAnotherProgram();
     void cdcRelayRetriesWhileTheCacheIsDown();
+    void backplaneRetryKeepsOnePerKeyUntilTheCacheIsBack();
 };
 
 void TestMechanisms::optionsAreCheckedWhereTheyAreWritten_data()
@@ -259,6 +260,25 @@ void TestMechanisms::cdcRelayRetriesWhileTheCacheIsDown()
     QVERIFY(h.lab.settle(10 * s));
     QCOMPARE(h.metric(Counter::CdcDeletions), 2); // the same change, carried later: none lost
     QVERIFY(!h.cached(kKey));
+}
+
+void TestMechanisms::backplaneRetryKeepsOnePerKeyUntilTheCacheIsBack()
+{
+    Harness h(labConfig(PatternKind::MultiLevel, {{"backplane-retry", "1s"}}, 2));
+    h.lab.databasePut(kKey, "v1");
+    h.read(kKey, 1);
+    h.lab.setCacheFailing(true);
+    h.write(kKey, "v2");
+    h.write(kKey, "v3"); // the same key again: still one kept invalidation
+    QVERIFY(h.lab.busy());
+    h.runUntil(h.lab.now() + 3500 * ms); // three retries, each failing at the L2 delete
+    QCOMPARE(h.count(Verb::Del, EventKind::Call), 2 + 3);
+    QCOMPARE(h.l1Keys(1), QStringList{kKey}); // B still has the old copy
+    h.lab.setCacheFailing(false);
+    QVERIFY(h.lab.settle(10 * s));
+    QCOMPARE(h.count(Verb::Publish, EventKind::Call), 1); // one publish for both writes
+    QVERIFY(h.l1Keys(1).isEmpty());
+    QCOMPARE(h.read(kKey, 1).result.value, QByteArray("v3"));
 }
 
 QTEST_GUILESS_MAIN(TestMechanisms)

@@ -1734,6 +1734,10 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
         <source>How often the relay reads the change log.</source>
         <translation>Wie oft das Relay das Änderungsprotokoll liest.</translation>
     </message>
+    <message>
+        <source>An invalidation the cache failed to take is kept, one per key, and retried this often until it goes through (off: it is lost).</source>
+        <translation>Eine Invalidierung, die der Cache nicht annahm, wird aufbewahrt, eine je Schlüssel, und so oft erneut versucht, bis sie durchgeht (off: sie geht verloren).</translation>
+    </message>
 </context>
 <context>
     <name>Patterns</name>
@@ -1800,6 +1804,10 @@ Last: %1 Anfragen, %2 Schlüssel, %3, Schreibanteil %4, %n Instanzen, Startwert 
     <message>
         <source>%1: abandoned, the read fails</source>
         <translation>%1: aufgegeben, der Lesevorgang schlägt fehl</translation>
+    </message>
+    <message>
+        <source>invalidation of %1 kept: retried every %2 until it goes through</source>
+        <translation>Invalidierung von %1 aufbewahrt: alle %2 erneut versucht, bis sie durchgeht</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,8 @@
 #include "multilevel.h"
 #include "patternstate.h"
 
+#include "../time/duration.h"
+
 #include <QCoreApplication>
 
 namespace cachelab {
@@ -201,23 +203,67 @@ Task<ReadResult> MultiLevel::read(Caller c, const QString &key)
     co_return result;
 }
 
+Task<void> MultiLevel::sendInvalidation(Caller c, QString key)
+{
+    co_await m_env.cache.remove(c, key);
+    if (m_options.invalidate) {
+        const QByteArray message =
+            m_env.origin.toUtf8() + '\n' + QByteArray::number(m_client) + '\n' + key.toUtf8();
+        co_await m_env.cache.publish(c, channel(), key, message);
+    }
+}
+
 Task<void> MultiLevel::evictEverywhere(Caller c, QString key)
 {
     l1Evict(c, key);
+    bool sent = true;
     try {
-        co_await m_env.cache.remove(c, key);
-        if (m_options.invalidate) {
-            const QByteArray message =
-                m_env.origin.toUtf8() + '\n' + QByteArray::number(m_client) + '\n' + key.toUtf8();
-            co_await m_env.cache.publish(c, channel(), key, message);
-        }
+        co_await sendInvalidation(c, key);
     } catch (const CacheError &) {
+        sent = false;
+    }
+    if (sent)
+        co_return;
+    if (m_options.backplaneRetry <= 0) {
         note(c.from,
              QCoreApplication::translate("Patterns",
                                          "other instances may still serve the old %1 from L1")
                  .arg(key),
              Stale, c.opId);
+        co_return;
     }
+    if (!m_unsent.contains(key))
+        m_unsent.append(key);
+    note(c.from,
+         QCoreApplication::translate("Patterns",
+                                     "invalidation of %1 kept: retried every %2 until it goes "
+                                     "through")
+             .arg(key, formatDuration(m_options.backplaneRetry)),
+         NoFlags, c.opId);
+    if (!m_retrying)
+        m_env.scheduler.spawn(retryUnsent(backgroundCaller(Role::App)));
+}
+
+Task<void> MultiLevel::retryUnsent(Caller c)
+{
+    m_retrying = true;
+    while (!m_unsent.isEmpty()) {
+        co_await pause(c, m_options.backplaneRetry);
+        // Both steps again, for each kept key in order; a failure keeps it (and the rest).
+        while (!m_unsent.isEmpty()) {
+            const QString key = m_unsent.first();
+            bool sent = true;
+            try {
+                co_await sendInvalidation(c, key);
+            } catch (const CacheError &) {
+                sent = false;
+            }
+            if (!sent)
+                break;
+            m_unsent.removeAll(key);
+        }
+    }
+    m_retrying = false;
 }
 
 Task<void> MultiLevel::evictAfterWrite(Caller c, QString key)

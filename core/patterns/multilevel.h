@@ -26,6 +26,7 @@ public:
     Task<void> invalidate(Caller c, QString key) override;
 
     QList<L1Item> l1() const override;
+    bool busy() const override { return !m_unsent.isEmpty() || Pattern::busy(); }
 
     PatternState state() const override;
 
@@ -45,12 +46,18 @@ private:
     Task<void> evictEverywhere(Caller c, QString key);
     /// What a write or delete does to the caches once the database has it.
     Task<void> evictAfterWrite(Caller c, QString key);
+    /// The L2 delete and the publish of one invalidation; throws CacheError.
+    Task<void> sendInvalidation(Caller c, QString key);
+    /// backplane-retry: sends the kept invalidations every interval until none is left.
+    Task<void> retryUnsent(Caller c);
     void onInvalidation(const QByteArray &message);
     QString channel() const;
 
     KeyMap<Entry> m_l1;
     std::list<QString> m_lru; // front: most recently used
     int m_subscription = 0;
+    QList<QString> m_unsent; // invalidations kept for backplane-retry, one per key, in order
+    bool m_retrying = false;
 };
 
 } // namespace cachelab

@@ -262,6 +262,15 @@ const QList<OptionSpec> &specs()
          {K::MultiLevel},
          false,
          [](PatternOptions &o, const QString &v) { return parseBool(v, o.invalidate); }},
+        {"backplane-retry",
+         "off",
+         QT_TRANSLATE_NOOP("PatternOptions",
+                           "An invalidation the cache failed to take is kept, one per key, and "
+                           "retried this often until it goes through (off: it is lost)."),
+         false,
+         {K::MultiLevel},
+         false,
+         [](PatternOptions &o, const QString &v) { return parseTimeout(v, o.backplaneRetry); }},
         {"failures",
          "5",
          QT_TRANSLATE_NOOP("PatternOptions", "Consecutive cache failures that open the breaker."),
@@ -648,6 +657,8 @@ QString optionValue(const PatternOptions &o, const QString &name)
         return timeout(o.softTimeout);
     if (name == u"hard-timeout")
         return timeout(o.hardTimeout);
+    if (name == u"backplane-retry")
+        return timeout(o.backplaneRetry);
     if (name == u"cdc")
         return onOff(o.cdc);
     if (name == u"cdc-lag")

@@ -55,6 +55,7 @@ struct PatternOptions
     std::optional<TimeUs> l2Ttl;
     int l1Capacity = 1000;
     bool invalidate = true;
+    TimeUs backplaneRetry = 0; ///< 0: off; else failed invalidations are retried this often
     // circuit-breaker
     int failures = 5;
     /// Also open when, of the last `window` cache calls, this share or more failed (0: only
