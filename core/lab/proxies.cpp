@@ -29,6 +29,17 @@ void record(TraceLog &trace, const Caller &c, TimeUs now, TimeUs duration, Parti
     trace.record(std::move(details));
 }
 
+/// What a hit's reply carries: the entry, and its remaining TTL when the call asked for it.
+TraceEvent hitDetails(const CachedRecord &entry, qint64 ttl = 0)
+{
+    TraceEvent details;
+    details.value = entry.value;
+    details.version = entry.version;
+    details.number = ttl;
+    details.flags = (entry.absent ? Negative : NoFlags) | (entry.pending ? Pending : NoFlags);
+    return details;
+}
+
 } // namespace
 
 // --- CacheProxy ----------------------------------------------------------------------------
@@ -105,14 +116,8 @@ Task<std::optional<CachedRecord>> CacheProxy::get(Caller c, const QString &key)
     if (error) {
         replyFailure(c, key, rest, *error);
     } else if (m_env.trace.enabled()) {
-        TraceEvent details;
-        if (result) {
-            details.value = result->value;
-            details.version = result->version;
-            details.flags =
-                (result->absent ? Negative : NoFlags) | (result->pending ? Pending : NoFlags);
-        }
-        sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest, details);
+        sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest,
+                  result ? hitDetails(*result) : TraceEvent{});
     }
     co_await m_env.scheduler.sleep(rest);
     c.checkAlive();
@@ -142,15 +147,8 @@ Task<std::optional<std::pair<CachedRecord, TimeUs>>> CacheProxy::getWithTtl(Call
     if (error) {
         replyFailure(c, key, rest, *error);
     } else if (m_env.trace.enabled()) {
-        TraceEvent details;
-        if (result) {
-            details.value = result->first.value;
-            details.version = result->first.version;
-            details.number = result->second;
-            details.flags = (result->first.absent ? Negative : NoFlags) |
-                            (result->first.pending ? Pending : NoFlags);
-        }
-        sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest, details);
+        sendReply(c, result ? Verb::Hit : Verb::Miss, key, rest,
+                  result ? hitDetails(result->first, result->second) : TraceEvent{});
     }
     co_await m_env.scheduler.sleep(rest);
     c.checkAlive();
@@ -184,11 +182,7 @@ Task<LeaseLookup> CacheProxy::getOrLease(Caller c, QString key, TimeUs leaseTtl)
         Verb verb = Verb::LeaseOut;
         if (result.hit) {
             verb = Verb::Hit;
-            details.value = result.hit->first.value;
-            details.version = result.hit->first.version;
-            details.number = result.hit->second;
-            details.flags = (result.hit->first.absent ? Negative : NoFlags) |
-                            (result.hit->first.pending ? Pending : NoFlags);
+            details = hitDetails(result.hit->first, result.hit->second);
         } else if (result.token > 0) {
             verb = Verb::Miss;
             details.number = qint64(result.token);
